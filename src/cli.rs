@@ -1,0 +1,166 @@
+//! The command line, as clap types. Nothing below [`crate::config`] sees these: the config
+//! module turns them into a checked [`crate::config::ScanConfig`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Finds leaked passwords, API tokens, private keys and credentialed connection strings in
+/// files, folders and standard input. Offline: sprawl never sends anything over a network.
+///
+/// Exit codes: 0 nothing found, 1 secrets found (see --exit-code), 2 error (bad arguments,
+/// an invalid rule or config, a path that does not exist, a file that could not be read).
+#[derive(Debug, Parser)]
+#[command(name = "sprawl", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and folders (or standard input, as `-`) for secrets.
+    ///
+    /// Examples:
+    ///   sprawl scan                     scan the current folder
+    ///   sprawl scan src config.yml      scan a folder and a file
+    ///   git diff | sprawl scan -        scan standard input
+    ///   sprawl scan --format sarif -o sprawl.sarif
+    #[command(verbatim_doc_comment)]
+    Scan(ScanArgs),
+    /// List the rules, or check that every rule finds its own examples.
+    Rules {
+        /// What to do with the rules.
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+/// Options of `sprawl scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files and folders to scan; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format: `text` for people, `json` one document, `jsonl` one finding per line,
+    /// `sarif` SARIF 2.1.0 for code scanning.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+
+    /// Write the report to FILE (created owner-only) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Where rules and config come from.
+    #[command(flatten)]
+    pub rules: RuleSourceArgs,
+
+    /// A config file to use instead of the `.sprawl.yml` found at the scan root.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any `.sprawl.yml`.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Also scan files that .gitignore, .ignore and .git/info/exclude leave out.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Skip files larger than SIZE: bytes, or with a unit: K, M, G (powers of 1024, also KiB,
+    /// MiB, GiB) or KB, MB, GB (powers of 1000).
+    #[arg(long, value_name = "SIZE", default_value = "25MiB")]
+    pub max_file_size: String,
+
+    /// Follow symbolic links (by default they are reported as skipped).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+
+    /// Threads to scan with [default: the number of cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print secrets whole. By default at most their first 4 characters are shown.
+    #[arg(long)]
+    pub no_redact: bool,
+
+    /// The exit code when secrets are found.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+
+    /// Colour in text output: `auto` (on a terminal, unless NO_COLOR is set), `always`, `never`.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// Print no summary: only findings and errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also say which config was used and list every skipped file with the reason.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Extra rule files, shared by `scan` and `rules`.
+#[derive(Debug, Args)]
+pub struct RuleSourceArgs {
+    /// A rule file, or a folder of `*.yml` rule files, added to the built-in rules. Repeatable.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rule_paths: Vec<PathBuf>,
+}
+
+/// `sprawl rules ...`
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: id, name, confidence and keywords.
+    List {
+        /// Where rules come from.
+        #[command(flatten)]
+        rules: RuleSourceArgs,
+    },
+    /// Run every rule's examples and negative examples through the full matcher and list every
+    /// problem. Exits 1 if any example fails, 2 if the rules do not load.
+    Check {
+        /// Where rules come from.
+        #[command(flatten)]
+        rules: RuleSourceArgs,
+    },
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Findings grouped by file, for people.
+    Text,
+    /// One JSON document with findings, stats and errors.
+    Json,
+    /// One JSON object per finding, one per line.
+    Jsonl,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour on a terminal unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,342 @@
+//! A finding: a confirmed secret, placed in its source (line and column) and identified by a
+//! fingerprint.
+//!
+//! Placement happens only for matches, never per byte: [`Lines`] walks forward through the blob
+//! counting newlines with memchr, so a blob's findings, taken in order, cost one pass over the
+//! bytes up to the last of them.
+//!
+//! The fingerprint is the SHA-256 of the rule id and the secret. It stays the same when the secret
+//! moves to another line or file, so baselines and SARIF `partialFingerprints` key on it. It is a
+//! hash of the secret: it does not reveal the secret, but anyone holding a candidate secret can
+//! check whether it is the one found.
+
+use std::ops::Range;
+
+use sha2::{Digest, Sha256};
+
+use crate::rules::{Confidence, Rule};
+use crate::scan::Match;
+
+/// The longest stretch of a line kept around a secret for display.
+const SNIPPET_CONTEXT: usize = 80;
+
+/// A secret found in a source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule_id: String,
+    /// The rule's human name.
+    pub rule_name: String,
+    /// How sure the rule is.
+    pub confidence: Confidence,
+    /// Where the secret was found, as shown to the user (`src/config.py`, `<stdin>`).
+    pub path: String,
+    /// 1-based line of the secret's first byte.
+    pub line: usize,
+    /// 1-based column (in bytes) of the secret's first byte.
+    pub column: usize,
+    /// 1-based line of the secret's last byte.
+    pub end_line: usize,
+    /// 1-based column (in bytes) just past the secret's last byte, as in SARIF regions.
+    pub end_column: usize,
+    /// The secret's bytes, never printed in clear unless the user asks.
+    pub secret: Vec<u8>,
+    /// Hex SHA-256 of the rule id and the secret.
+    pub fingerprint: String,
+    /// Shannon entropy of the secret, bits per byte.
+    pub entropy: f64,
+    /// The line that holds the secret's first byte, cut around the secret.
+    pub snippet: Snippet,
+}
+
+/// The line around a secret, in three parts so that printers can mask or highlight the secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snippet {
+    /// Text before the secret (starting with `…` when the line was cut).
+    pub before: String,
+    /// The part of the secret on this line.
+    pub secret: String,
+    /// Text after the secret (ending with `…` when the line was cut).
+    pub after: String,
+}
+
+impl Finding {
+    /// Places `found` in `blob` and builds the finding. `lines` must be fed matches in
+    /// ascending position.
+    pub fn new(
+        rule: &Rule,
+        found: &Match,
+        blob: &[u8],
+        lines: &mut Lines<'_>,
+        path: &str,
+    ) -> Finding {
+        let secret = &blob[found.secret.clone()];
+        let start = lines.locate(found.secret.start);
+        let end = end_of(start, secret);
+        Finding {
+            rule_id: rule.id.clone(),
+            rule_name: rule.name.clone(),
+            confidence: rule.confidence,
+            path: path.to_string(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            secret: secret.to_vec(),
+            fingerprint: fingerprint(&rule.id, secret),
+            entropy: found.entropy,
+            snippet: Snippet::around(blob, start.line_start, found.secret.clone()),
+        }
+    }
+
+    /// The secret as text (invalid UTF-8 replaced), whole.
+    pub fn secret_text(&self) -> String {
+        String::from_utf8_lossy(&self.secret).into_owned()
+    }
+
+    /// The secret as it may be shown: redacted unless `redact` is false.
+    pub fn shown_secret(&self, redact: bool) -> String {
+        if redact {
+            redacted(&self.secret_text())
+        } else {
+            self.secret_text()
+        }
+    }
+}
+
+/// A 1-based position in a blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in bytes.
+    pub column: usize,
+    /// Byte offset where the line starts.
+    pub line_start: usize,
+}
+
+/// Turns ascending byte offsets of one blob into lines and columns, in one forward pass.
+#[derive(Debug)]
+pub struct Lines<'a> {
+    blob: &'a [u8],
+    counted_to: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Lines<'a> {
+    /// Starts at the top of `blob`.
+    pub fn new(blob: &'a [u8]) -> Lines<'a> {
+        Lines {
+            blob,
+            counted_to: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// The position of `offset`. Offsets must not decrease from one call to the next.
+    pub fn locate(&mut self, offset: usize) -> Position {
+        debug_assert!(offset >= self.counted_to, "offsets must ascend");
+        let offset = offset.min(self.blob.len());
+        let span = &self.blob[self.counted_to..offset];
+        let newlines = memchr::memchr_iter(b'\n', span).count();
+        if newlines > 0 {
+            self.line += newlines;
+            let last = memchr::memrchr(b'\n', span).expect("a newline was counted");
+            self.line_start = self.counted_to + last + 1;
+        }
+        self.counted_to = offset;
+        Position {
+            line: self.line,
+            column: offset - self.line_start + 1,
+            line_start: self.line_start,
+        }
+    }
+}
+
+/// The position just past the end of a secret starting at `start`.
+fn end_of(start: Position, secret: &[u8]) -> Position {
+    let newlines = memchr::memchr_iter(b'\n', secret).count();
+    match memchr::memrchr(b'\n', secret) {
+        None => Position {
+            column: start.column + secret.len(),
+            ..start
+        },
+        Some(last) => Position {
+            line: start.line + newlines,
+            column: secret.len() - last,
+            line_start: 0,
+        },
+    }
+}
+
+impl Snippet {
+    /// The line starting at `line_start` in `blob`, cut to at most [`SNIPPET_CONTEXT`] bytes
+    /// either side of the secret; only the secret's first line is kept.
+    fn around(blob: &[u8], line_start: usize, secret: Range<usize>) -> Snippet {
+        let line_end =
+            memchr::memchr(b'\n', &blob[secret.start..]).map_or(blob.len(), |at| secret.start + at);
+        let secret_end = secret.end.min(line_end);
+        let cut_before = secret.start - line_start > SNIPPET_CONTEXT;
+        let before_start = if cut_before {
+            secret.start - SNIPPET_CONTEXT
+        } else {
+            line_start
+        };
+        let text_before = String::from_utf8_lossy(&blob[before_start..secret.start]);
+        let mut before = String::from(if cut_before { "…" } else { "" });
+        // A cut may split a multibyte character; drop the replacement it leaves.
+        before.push_str(text_before.trim_start_matches('\u{FFFD}'));
+        let content_end = trim_cr(blob, secret_end, line_end);
+        let after_end = content_end.min(secret_end + SNIPPET_CONTEXT);
+        let mut after = String::from_utf8_lossy(&blob[secret_end..after_end]).into_owned();
+        if after_end < content_end {
+            after.push('…');
+        }
+        Snippet {
+            before,
+            secret: String::from_utf8_lossy(&blob[secret.start..secret_end]).into_owned(),
+            after,
+        }
+    }
+}
+
+/// `line_end`, less a carriage return before it (a CRLF line), but never before `floor`.
+fn trim_cr(blob: &[u8], floor: usize, line_end: usize) -> usize {
+    if line_end > floor && blob[line_end - 1] == b'\r' {
+        line_end - 1
+    } else {
+        line_end
+    }
+}
+
+/// Hex SHA-256 of `rule_id`, a NUL byte, and the secret.
+pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(rule_id.as_bytes());
+    hasher.update([0]);
+    hasher.update(secret);
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Shows at most the first 4 characters of a secret, fewer for short secrets (a quarter of its
+/// length, rounded down), then `…`.
+pub fn redacted(secret: &str) -> String {
+    let chars = secret.chars().count();
+    let shown = (chars / 4).min(4);
+    let mut out: String = secret.chars().take(shown).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn positions(blob: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+        let mut lines = Lines::new(blob.as_bytes());
+        offsets
+            .iter()
+            .map(|&at| {
+                let p = lines.locate(at);
+                (p.line, p.column)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_and_columns_are_one_based_bytes() {
+        let blob = "ab\ncd\n\nef";
+        assert_eq!(
+            positions(blob, &[0, 1, 3, 4, 6, 7, 8]),
+            vec![(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (4, 1), (4, 2)]
+        );
+    }
+
+    #[test]
+    fn crlf_counts_one_line_and_the_cr_is_a_column() {
+        let blob = "a\r\nbc\r\nd";
+        assert_eq!(
+            positions(blob, &[1, 3, 4, 7]),
+            vec![(1, 2), (2, 1), (2, 2), (3, 1)]
+        );
+    }
+
+    #[test]
+    fn the_last_line_without_newline_is_located() {
+        let blob = "one\ntwo";
+        assert_eq!(positions(blob, &[6, 7]), vec![(2, 3), (2, 4)]);
+    }
+
+    #[test]
+    fn multibyte_text_counts_bytes_not_chars() {
+        let blob = "é=x";
+        assert_eq!(positions(blob, &[3]), vec![(1, 4)]);
+    }
+
+    #[test]
+    fn end_is_just_past_the_last_byte_even_across_lines() {
+        let start = Position {
+            line: 3,
+            column: 5,
+            line_start: 0,
+        };
+        assert_eq!(
+            end_of(start, b"abc"),
+            Position {
+                line: 3,
+                column: 8,
+                line_start: 0
+            }
+        );
+        let end = end_of(start, b"ab\ncdef\ngh");
+        assert_eq!((end.line, end.column), (5, 3));
+    }
+
+    #[test]
+    fn snippet_cuts_long_lines_around_the_secret_and_drops_cr() {
+        let line = format!("{}KEY={}\r\nnext", "x".repeat(200), "y".repeat(300));
+        let start = 204;
+        let snippet = Snippet::around(line.as_bytes(), 0, start..start + 10);
+        assert!(snippet.before.starts_with('…'));
+        assert!(snippet.before.ends_with("KEY="));
+        assert_eq!(snippet.before.chars().count(), SNIPPET_CONTEXT + 1);
+        assert_eq!(snippet.secret, "y".repeat(10));
+        assert!(snippet.after.ends_with('…'));
+        let short = "TOKEN=abc\r\n";
+        let snippet = Snippet::around(short.as_bytes(), 0, 6..9);
+        assert_eq!(
+            (
+                snippet.before.as_str(),
+                snippet.secret.as_str(),
+                snippet.after.as_str()
+            ),
+            ("TOKEN=", "abc", "")
+        );
+    }
+
+    #[test]
+    fn redaction_shows_at_most_four_characters() {
+        assert_eq!(redacted("ghp_0123456789abcdefghij"), "ghp_…");
+        assert_eq!(redacted("hunter2!"), "hu…");
+        assert_eq!(redacted("abc"), "…");
+        assert_eq!(redacted("ééééééééé"), "éé…");
+    }
+
+    #[test]
+    fn fingerprints_depend_on_rule_and_secret_only() {
+        let a = fingerprint("github.pat", b"ghp_x");
+        assert_eq!(a.len(), 64);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(a, fingerprint("github.pat", b"ghp_x"));
+        assert_ne!(a, fingerprint("github.pat", b"ghp_y"));
+        assert_ne!(a, fingerprint("github.oauth", b"ghp_x"));
+        // The separator keeps id and secret apart.
+        assert_ne!(fingerprint("ab", b"c"), fingerprint("a", b"bc"));
+    }
+}

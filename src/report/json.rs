@@ -1,0 +1,174 @@
+//! `json` (one document) and `jsonl` (one finding per line). The record types derive both
+//! `Serialize` and `Deserialize`, so tests and other tools can read a report back into types.
+
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use super::Report;
+use crate::finding::Finding;
+use crate::rules::Confidence;
+use crate::source::{SkipReason, SourceError};
+use crate::stats::Stats;
+
+/// The version of the JSON document's shape; raised when a field changes meaning or goes away.
+pub const JSON_VERSION: u32 = 1;
+
+/// The `json` document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonReport {
+    /// [`JSON_VERSION`].
+    pub version: u32,
+    /// Every finding, sorted by path, line, column and rule.
+    pub findings: Vec<FindingRecord>,
+    /// Counts.
+    pub stats: StatsRecord,
+    /// Inputs that could not be read.
+    pub errors: Vec<ErrorRecord>,
+}
+
+/// One finding, in `json` and `jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingRecord {
+    /// The rule's id.
+    pub rule_id: String,
+    /// The rule's human name.
+    pub rule_name: String,
+    /// The path as shown to the user.
+    pub path: String,
+    /// 1-based line of the secret's start.
+    pub line: usize,
+    /// 1-based byte column of the secret's start.
+    pub column: usize,
+    /// 1-based line of the secret's end.
+    pub end_line: usize,
+    /// 1-based byte column just past the secret's end.
+    pub end_column: usize,
+    /// The secret, redacted unless `--no-redact`.
+    pub secret: String,
+    /// Hex SHA-256 of the rule id and the secret.
+    pub fingerprint: String,
+    /// Shannon entropy of the secret, bits per byte.
+    pub entropy: f64,
+    /// `low`, `medium` or `high`.
+    pub confidence: Confidence,
+}
+
+/// Counts, in `json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsRecord {
+    /// Inputs scanned.
+    pub files_scanned: u64,
+    /// Bytes scanned.
+    pub bytes_scanned: u64,
+    /// Inputs skipped, by reason.
+    pub skipped: SkippedRecord,
+    /// Findings reported.
+    pub findings: usize,
+    /// Inputs that could not be read.
+    pub errors: usize,
+    /// Rules run.
+    pub rules: usize,
+    /// Wall time, in seconds.
+    pub elapsed_seconds: f64,
+}
+
+/// Skipped inputs by reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkippedRecord {
+    /// A NUL byte in the first 8 KiB.
+    pub binary: u64,
+    /// Over the size limit.
+    pub too_large: u64,
+    /// Symbolic links not followed.
+    pub symlink: u64,
+    /// FIFOs, sockets, devices.
+    pub special: u64,
+}
+
+/// An input that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRecord {
+    /// The path.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl FindingRecord {
+    /// The record for `finding`, its secret redacted if `redact`.
+    pub fn new(finding: &Finding, redact: bool) -> FindingRecord {
+        FindingRecord {
+            rule_id: finding.rule_id.clone(),
+            rule_name: finding.rule_name.clone(),
+            path: finding.path.clone(),
+            line: finding.line,
+            column: finding.column,
+            end_line: finding.end_line,
+            end_column: finding.end_column,
+            secret: finding.shown_secret(redact),
+            fingerprint: finding.fingerprint.clone(),
+            entropy: (finding.entropy * 1000.0).round() / 1000.0,
+            confidence: finding.confidence,
+        }
+    }
+}
+
+impl StatsRecord {
+    fn new(report: &Report<'_>) -> StatsRecord {
+        let stats: &Stats = report.stats;
+        StatsRecord {
+            files_scanned: stats.files_scanned,
+            bytes_scanned: stats.bytes_scanned,
+            skipped: SkippedRecord {
+                binary: stats.skipped(SkipReason::Binary),
+                too_large: stats.skipped(SkipReason::TooLarge),
+                symlink: stats.skipped(SkipReason::Symlink),
+                special: stats.skipped(SkipReason::Special),
+            },
+            findings: report.findings.len(),
+            errors: report.errors.len(),
+            rules: report.rules.len(),
+            elapsed_seconds: (stats.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+        }
+    }
+}
+
+impl From<&SourceError> for ErrorRecord {
+    fn from(error: &SourceError) -> ErrorRecord {
+        ErrorRecord {
+            path: error.path.clone(),
+            message: error.message.clone(),
+        }
+    }
+}
+
+/// Writes the `json` document, pretty-printed, with a final newline.
+pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
+    let document = JsonReport {
+        version: JSON_VERSION,
+        findings: report
+            .findings
+            .iter()
+            .map(|finding| FindingRecord::new(finding, redact))
+            .collect(),
+        stats: StatsRecord::new(report),
+        errors: report.errors.iter().map(ErrorRecord::from).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
+}
+
+/// Writes one compact JSON object per finding, each on its own line.
+pub fn write_lines(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
+    for finding in report.findings {
+        serde_json::to_writer(&mut *out, &FindingRecord::new(finding, redact))?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

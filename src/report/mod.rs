@@ -1,0 +1,109 @@
+//! Reports: findings, stats and errors written in the format the user asked for. One file per
+//! format, each with one `write` entry point; secrets are redacted here, at the last moment,
+//! unless the user turned redaction off.
+
+mod json;
+mod sarif;
+mod text;
+
+use std::io::{self, Write};
+
+pub use json::{ErrorRecord, FindingRecord, JsonReport, SkippedRecord, StatsRecord, JSON_VERSION};
+pub use text::{summary, write_finding_groups};
+
+use crate::finding::Finding;
+use crate::rules::RuleSet;
+use crate::source::SourceError;
+use crate::stats::Stats;
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Findings grouped by file, for people.
+    Text,
+    /// One JSON document.
+    Json,
+    /// One JSON object per finding per line.
+    Jsonl,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// How to write a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// The format.
+    pub format: Format,
+    /// Redact secrets (the default).
+    pub redact: bool,
+    /// Colour, for text.
+    pub color: ColorChoice,
+}
+
+/// Everything a report shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    /// Findings, sorted by path, line, column and rule.
+    pub findings: &'a [Finding],
+    /// Counts.
+    pub stats: &'a Stats,
+    /// Inputs that could not be read.
+    pub errors: &'a [SourceError],
+    /// The rules the scan ran (SARIF describes the ones that fired).
+    pub rules: &'a RuleSet,
+}
+
+/// Writes `report` to `out`. `color` says whether text output may use colour (decided by the
+/// caller, who knows what `out` is).
+pub fn write(
+    report: &Report<'_>,
+    options: &ReportOptions,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match options.format {
+        Format::Text => text::write(report, options.redact, color, out),
+        Format::Json => json::write(report, options.redact, out),
+        Format::Jsonl => json::write_lines(report, options.redact, out),
+        Format::Sarif => sarif::write(report, options.redact, out),
+    }
+}
+
+impl ColorChoice {
+    /// Whether to colour output going to a stream that `is_terminal` or not, given the value of
+    /// `NO_COLOR` (any non-empty value turns colour off in `auto`).
+    pub fn enabled(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && no_color.is_none_or(|value| value.is_empty()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ColorChoice;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn auto_colour_needs_a_terminal_and_no_no_color() {
+        assert!(ColorChoice::Auto.enabled(true, None));
+        assert!(!ColorChoice::Auto.enabled(false, None));
+        assert!(!ColorChoice::Auto.enabled(true, Some(OsStr::new("1"))));
+        assert!(ColorChoice::Auto.enabled(true, Some(OsStr::new(""))));
+        assert!(ColorChoice::Always.enabled(false, Some(OsStr::new("1"))));
+        assert!(!ColorChoice::Never.enabled(true, None));
+    }
+}

@@ -1,0 +1,224 @@
+//! `text`: findings grouped by file, for people, and the one-line summary.
+//!
+//! Each finding reads `path:line:column  rule-id  secret  (name, confidence)`, a form editors
+//! and terminals turn into a link, followed by the line it sits on with the secret masked (or
+//! highlighted, with `--no-redact`).
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::Report;
+use crate::finding::Finding;
+use crate::rules::Confidence;
+use crate::source::SkipReason;
+use crate::stats::Stats;
+
+const PATH: Style = AnsiColor::Magenta.on_default().bold();
+const RULE: Style = AnsiColor::Cyan.on_default();
+const SECRET: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+/// Writes the findings grouped by file. Nothing is written when there are none.
+pub fn write(
+    report: &Report<'_>,
+    redact: bool,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    write_finding_groups(report.findings, redact, color, out)
+}
+
+/// Writes `findings` (sorted by path) grouped by file, a blank line between groups.
+pub fn write_finding_groups(
+    findings: &[Finding],
+    redact: bool,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let paint = Paint { color };
+    for (index, group) in findings.chunk_by(|a, b| a.path == b.path).enumerate() {
+        if index > 0 {
+            writeln!(out)?;
+        }
+        let count = group.len();
+        let noun = if count == 1 { "finding" } else { "findings" };
+        writeln!(
+            out,
+            "{} {}",
+            paint.style(PATH, &group[0].path),
+            paint.style(DIM, &format!("({count} {noun})"))
+        )?;
+        for finding in group {
+            write_finding(finding, redact, paint, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_finding(
+    finding: &Finding,
+    redact: bool,
+    paint: Paint,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let shown = finding.shown_secret(redact);
+    writeln!(
+        out,
+        "  {}:{}:{}  {}  {}  {}",
+        finding.path,
+        finding.line,
+        finding.column,
+        paint.style(RULE, &finding.rule_id),
+        paint.style(SECRET, &shown),
+        paint.style(
+            DIM,
+            &format!("({}, {} confidence)", finding.rule_name, finding.confidence)
+        ),
+    )?;
+    let snippet = &finding.snippet;
+    let secret = if redact {
+        shown
+    } else {
+        snippet.secret.clone()
+    };
+    let before = snippet.before.trim_start();
+    writeln!(
+        out,
+        "      {}{}{}",
+        printable(before),
+        paint.style(SECRET, &printable(&secret)),
+        printable(&snippet.after)
+    )
+}
+
+/// Replaces control characters (an escape sequence in a scanned file must not drive the
+/// terminal) with the Unicode replacement character; tabs become spaces.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// The one-line summary for standard error, without a trailing newline.
+pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
+    let mut parts = Vec::new();
+    if findings.is_empty() {
+        parts.push("no secrets found".to_string());
+    } else {
+        let mut by_confidence = Vec::new();
+        for level in [Confidence::High, Confidence::Medium, Confidence::Low] {
+            let n = findings.iter().filter(|f| f.confidence == level).count();
+            if n > 0 {
+                by_confidence.push(format!("{n} {level}"));
+            }
+        }
+        let mut files: Vec<&str> = findings.iter().map(|f| f.path.as_str()).collect();
+        files.dedup();
+        parts.push(format!(
+            "{} ({}) in {}",
+            plural(findings.len(), "finding"),
+            by_confidence.join(", "),
+            plural(files.len(), "file")
+        ));
+    }
+    parts.push(format!(
+        "scanned {} ({}) in {:.2} s",
+        plural(stats.files_scanned as usize, "file"),
+        human_bytes(stats.bytes_scanned),
+        stats.elapsed.as_secs_f64()
+    ));
+    if stats.skipped_total() > 0 {
+        let reasons: Vec<String> = SkipReason::ALL
+            .iter()
+            .filter(|&&reason| stats.skipped(reason) > 0)
+            .map(|&reason| format!("{} {}", stats.skipped(reason), reason.phrase()))
+            .collect();
+        parts.push(format!(
+            "skipped {} ({})",
+            stats.skipped_total(),
+            reasons.join(", ")
+        ));
+    }
+    if errors > 0 {
+        parts.push(plural(errors, "error"));
+    }
+    format!("sprawl: {}", parts.join("; "))
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// `1.5 MiB`, `512 B`.
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn style(self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn human_bytes_picks_a_unit() {
+        assert_eq!(human_bytes(0), "0 B");
+        assert_eq!(human_bytes(1023), "1023 B");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+        assert_eq!(human_bytes(5 << 20), "5.0 MiB");
+    }
+
+    #[test]
+    fn summary_counts_skips_by_reason_and_errors() {
+        let mut stats = Stats::default();
+        stats.files_scanned = 3;
+        stats.bytes_scanned = 2048;
+        stats.elapsed = Duration::from_millis(1500);
+        stats.add_skip(SkipReason::Binary);
+        stats.add_skip(SkipReason::TooLarge);
+        stats.add_skip(SkipReason::TooLarge);
+        assert_eq!(
+            summary(&[], &stats, 1),
+            "sprawl: no secrets found; scanned 3 files (2.0 KiB) in 1.50 s; skipped 3 (1 binary, 2 too large); 1 error"
+        );
+    }
+
+    #[test]
+    fn control_characters_cannot_reach_the_terminal() {
+        assert_eq!(printable("a\u{1b}[31mb\tc"), "a\u{FFFD}[31mb c");
+    }
+}

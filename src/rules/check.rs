@@ -1,0 +1,163 @@
+//! `sprawl rules check`: every rule's examples run through the full matcher built from all
+//! rules (prefilter, regex, secret group, entropy, allows, overlap resolution), as a scan would
+//! run them. Every problem is listed, each saying why when it can: no keyword, no pattern match,
+//! the entropy gate, the allow list, or another rule reporting the secret instead.
+
+use super::rule::{contains_ignore_ascii_case, Rule, RuleError, SecretGroup};
+use super::set::RuleSet;
+use crate::scan::entropy::shannon;
+use crate::scan::Matcher;
+use crate::scanner::findings_in;
+use crate::source::Blob;
+
+/// The outcome of checking a rule set.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Rules checked.
+    pub rules: usize,
+    /// Examples and negative examples run.
+    pub examples: usize,
+    /// Every failing example.
+    pub problems: Vec<RuleError>,
+}
+
+/// Runs every example and negative example of every rule in `rules`.
+pub fn check(rules: &RuleSet) -> CheckReport {
+    let mut matcher = Matcher::new(rules);
+    let mut report = CheckReport {
+        rules: rules.len(),
+        ..CheckReport::default()
+    };
+    for rule in rules.rules() {
+        for (index, example) in rule.examples.iter().enumerate() {
+            report.examples += 1;
+            let found = found_by(&mut matcher, example);
+            if !found.iter().any(|id| id == &rule.id) {
+                let why = diagnose(rule, example, &found);
+                report.problems.push(problem(
+                    rule,
+                    format!("example {} is not found: {why}", index + 1),
+                ));
+            }
+        }
+        for (index, example) in rule.negative_examples.iter().enumerate() {
+            report.examples += 1;
+            if found_by(&mut matcher, example)
+                .iter()
+                .any(|id| id == &rule.id)
+            {
+                report.problems.push(problem(
+                    rule,
+                    format!("negative example {} is found: {example:?}", index + 1),
+                ));
+            }
+        }
+    }
+    report
+}
+
+fn found_by(matcher: &mut Matcher<'_>, text: &str) -> Vec<String> {
+    let blob = Blob {
+        path: "example",
+        bytes: text.as_bytes(),
+    };
+    findings_in(matcher, blob)
+        .into_iter()
+        .map(|finding| finding.rule_id)
+        .collect()
+}
+
+fn problem(rule: &Rule, text: String) -> RuleError {
+    RuleError {
+        origin: rule.origin.clone(),
+        rule_id: rule.id.clone(),
+        problem: text,
+    }
+}
+
+/// Why `rule` does not report `text`, stage by stage.
+fn diagnose(rule: &Rule, text: &str, found_by_others: &[String]) -> String {
+    let bytes = text.as_bytes();
+    if !rule
+        .keywords
+        .iter()
+        .any(|keyword| contains_ignore_ascii_case(bytes, keyword.as_bytes()))
+    {
+        return format!("none of its keywords {:?} occurs in it", rule.keywords);
+    }
+    let Some(captures) = rule.regex().captures(bytes) else {
+        return "the pattern does not match it".into();
+    };
+    let group = match rule.secret_group() {
+        SecretGroup::Group(index) => index,
+        SecretGroup::WholeMatch => 0,
+    };
+    let Some(secret) = captures.get(group) else {
+        return "the pattern matches but its secret group is empty".into();
+    };
+    let entropy = shannon(secret.as_bytes());
+    if let Some(min) = rule.min_entropy.filter(|&min| entropy < min) {
+        return format!("the secret's entropy {entropy:.2} is below min_entropy {min}");
+    }
+    if rule.allows(secret.as_bytes()) {
+        return "the rule's allow list drops the secret".into();
+    }
+    if !found_by_others.is_empty() {
+        return format!(
+            "the secret is reported by {} instead (an overlapping match of higher confidence or longer secret wins)",
+            found_by_others.join(", ")
+        );
+    }
+    "no match survives".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::parse_rule_file;
+
+    fn checked(yaml_rules: &str) -> Vec<String> {
+        let rules = parse_rule_file(&format!("rules:\n{yaml_rules}"), "mine.yml").unwrap();
+        let report = check(&RuleSet::new(rules).unwrap());
+        report.problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn passing_examples_give_no_problems() {
+        let problems = checked("  - id: t.tok\n    name: T\n    keywords: [tok_]\n    pattern: 'tok_[a-z0-9]{6}'\n    confidence: high\n    examples: ['x = tok_a1b2c3']\n    negative_examples: ['tok_a1b2']\n");
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn every_failing_example_is_listed_with_its_reason() {
+        let problems = checked(concat!(
+            "  - id: t.tok\n    name: T\n    keywords: [tok_]\n    pattern: 'tok_([a-z0-9]{6})'\n    confidence: high\n    min_entropy: 2\n",
+            "    examples: ['no keyword', 'tok_short', 'tok_aaaaaa', 'tok_xample']\n",
+            "    negative_examples: ['tok_a1b2c3']\n",
+            "    allow:\n      stopwords: [xample]\n",
+        ));
+        assert_eq!(problems.len(), 5, "{problems:#?}");
+        assert!(problems[0]
+            .contains("mine.yml: rule `t.tok`: example 1 is not found: none of its keywords"));
+        assert!(problems[1].contains("example 2 is not found: the pattern does not match"));
+        assert!(problems[2]
+            .contains("example 3 is not found: the secret's entropy 0.00 is below min_entropy 2"));
+        assert!(problems[3].contains("example 4 is not found: the rule's allow list drops"));
+        assert!(problems[4].contains("negative example 1 is found: \"tok_a1b2c3\""));
+    }
+
+    #[test]
+    fn an_example_taken_by_another_rule_names_that_rule() {
+        let problems = checked(concat!(
+            "  - id: t.generic\n    name: G\n    keywords: [key]\n    pattern: 'key=(\\S+)'\n    confidence: low\n    examples: ['key=tok_a1b2c3']\n",
+            "  - id: t.tok\n    name: T\n    keywords: [tok_]\n    pattern: 'tok_[a-z0-9]{6}'\n    confidence: high\n    examples: ['tok_a1b2c3']\n",
+        ));
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(
+            problems[0].contains(
+                "`t.generic`: example 1 is not found: the secret is reported by t.tok instead"
+            ),
+            "{problems:?}"
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! Reading rule files from text, from disk, and from folders of them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::rule::{Rule, RuleError};
+use super::syntax::RuleFileSyntax;
+use crate::yaml::parse_yaml;
+
+/// Why rules could not be loaded. Every variant names the file.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file or folder could not be read.
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The file is not valid YAML for a rule file (syntax, unknown or missing field).
+    Yaml {
+        /// The file, as shown to the user.
+        origin: String,
+        /// The 1-based line, when known.
+        line: Option<usize>,
+        /// The parser's message, naming the field.
+        message: String,
+    },
+    /// One or more rules are invalid.
+    Rules(Vec<RuleError>),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Io { path, source } => {
+                write!(f, "cannot read rules from {}: {source}", path.display())
+            }
+            LoadError::Yaml {
+                origin,
+                line: Some(line),
+                message,
+            } => write!(f, "{origin}:{line}: invalid rule file: {message}"),
+            LoadError::Yaml {
+                origin, message, ..
+            } => write!(f, "{origin}: invalid rule file: {message}"),
+            LoadError::Rules(errors) => {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                f.write_str(&lines.join("\n"))
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Parses and compiles the rules in one rule file's text. `origin` names the file in errors.
+pub fn parse_rule_file(text: &str, origin: &str) -> Result<Vec<Rule>, LoadError> {
+    let file: RuleFileSyntax = parse_yaml(text).map_err(|err| LoadError::Yaml {
+        origin: origin.to_string(),
+        line: err.line,
+        message: err.message,
+    })?;
+    let mut rules = Vec::with_capacity(file.rules.len());
+    let mut errors = Vec::new();
+    for syntax in file.rules {
+        match Rule::compile(syntax, origin) {
+            Ok(rule) => rules.push(rule),
+            Err(mut problems) => errors.append(&mut problems),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(LoadError::Rules(errors))
+    }
+}
+
+/// Loads a rule file, or every `*.yml` / `*.yaml` file directly inside a folder (in name order).
+pub fn load_path(path: &Path) -> Result<Vec<Rule>, LoadError> {
+    let io = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    let files = if metadata.is_dir() {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(io)? {
+            let entry_path = entry.map_err(io)?.path();
+            if is_rule_file_name(&entry_path) && entry_path.is_file() {
+                files.push(entry_path);
+            }
+        }
+        files.sort();
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).map_err(|source| LoadError::Io {
+            path: file.clone(),
+            source,
+        })?;
+        match parse_rule_file(&text, &file.display().to_string()) {
+            Ok(mut more) => rules.append(&mut more),
+            Err(LoadError::Rules(mut problems)) => errors.append(&mut problems),
+            Err(other) => return Err(other),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(LoadError::Rules(errors))
+    }
+}
+
+/// Whether a file name is one that rule folders are read for.
+pub(crate) fn is_rule_file_name(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|ext| ext.to_str()),
+        Some("yml" | "yaml")
+    )
+}

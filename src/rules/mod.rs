@@ -1,0 +1,18 @@
+//! Rules: what sprawl looks for.
+//!
+//! A rule file's YAML is read into [`RuleSyntax`] (what the file says), compiled into a [`Rule`]
+//! (checked, regex built), and all rules together form a [`RuleSet`] with the keyword prefilter,
+//! built once and shared by reference by every scanning thread. [`builtin`] embeds `rules/*.yml`
+//! in the binary; [`check`] runs each rule's own examples through the full matcher.
+
+pub mod builtin;
+pub mod check;
+mod load;
+mod rule;
+mod set;
+pub mod syntax;
+
+pub use load::{load_path, parse_rule_file, LoadError};
+pub use rule::{Confidence, Rule, RuleError, SecretGroup};
+pub use set::RuleSet;
+pub use syntax::{RuleFileSyntax, RuleSyntax};

@@ -1,0 +1,350 @@
+//! A compiled rule: the checked, ready-to-run form of a [`RuleSyntax`].
+//!
+//! Compilation checks everything a rule file can get wrong (the id's shape, lowercase keywords,
+//! the regex, the entropy bound, the allow regexes) and reports every problem of a rule at once,
+//! so a user fixing a rule file sees the whole list, not one error per run.
+
+use std::fmt;
+
+use regex::bytes::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+
+use super::syntax::RuleSyntax;
+
+/// Upper bound on the compiled size of one regex, so a hostile or careless pattern cannot make
+/// sprawl allocate without limit.
+const REGEX_SIZE_LIMIT: usize = 8 << 20;
+
+/// How sure a match of a rule is to be a real secret.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Often a real secret, often not: worth a look.
+    #[default]
+    Low,
+    /// Usually a real secret.
+    Medium,
+    /// Almost always a real secret: the format is distinctive.
+    High,
+}
+
+impl Confidence {
+    /// The lowercase name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which capture group of a rule's pattern holds the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretGroup {
+    /// A group with this index (the one named `secret`, or group 1).
+    Group(usize),
+    /// The pattern has no groups: the whole match is the secret.
+    WholeMatch,
+}
+
+/// A compiled rule, shared read-only by every scanning thread.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Dotted lowercase identifier (`github.pat`).
+    pub id: String,
+    /// Short human name.
+    pub name: String,
+    /// What the rule finds.
+    pub description: String,
+    /// The pattern as written.
+    pub pattern: String,
+    /// Lowercase keywords for the prefilter.
+    pub keywords: Vec<String>,
+    /// Minimum Shannon entropy of the secret, bits per byte.
+    pub min_entropy: Option<f64>,
+    /// How sure a match is to be real.
+    pub confidence: Confidence,
+    /// Free-form labels.
+    pub tags: Vec<String>,
+    /// Links to the provider's description of the format.
+    pub references: Vec<String>,
+    /// Texts that must produce a finding of this rule.
+    pub examples: Vec<String>,
+    /// Texts that must produce no finding of this rule.
+    pub negative_examples: Vec<String>,
+    /// Where the rule was defined: a file path, or `built-in rules/NAME.yml`.
+    pub origin: String,
+    regex: Regex,
+    secret_group: SecretGroup,
+    allow_regexes: Vec<Regex>,
+    /// Lowercased stopwords.
+    allow_stopwords: Vec<String>,
+}
+
+/// A problem with one rule, naming where the rule came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    /// The file the rule came from.
+    pub origin: String,
+    /// The rule's id, as written (possibly invalid).
+    pub rule_id: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: rule `{}`: {}",
+            self.origin, self.rule_id, self.problem
+        )
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+impl Rule {
+    /// Checks and compiles a rule, returning every problem found in it.
+    pub fn compile(syntax: RuleSyntax, origin: &str) -> Result<Rule, Vec<RuleError>> {
+        let mut problems = Vec::new();
+        let problem = |text: String| RuleError {
+            origin: origin.to_string(),
+            rule_id: syntax.id.clone(),
+            problem: text,
+        };
+        if !is_valid_id(&syntax.id) {
+            problems.push(problem(
+                "id must be dotted lowercase: letters, digits and `-` in parts joined by `.` (like `github.pat`)".into(),
+            ));
+        }
+        if syntax.name.trim().is_empty() {
+            problems.push(problem("`name` is empty".into()));
+        }
+        if syntax.keywords.is_empty() {
+            problems.push(problem("`keywords` needs at least one keyword".into()));
+        }
+        for keyword in &syntax.keywords {
+            if keyword.is_empty() {
+                problems.push(problem("a keyword is empty".into()));
+            } else if keyword.chars().any(|c| c.is_uppercase()) {
+                problems.push(problem(format!(
+                    "keyword `{keyword}` must be lowercase (the prefilter ignores ASCII case)"
+                )));
+            }
+        }
+        if let Some(bits) = syntax.min_entropy {
+            if !(0.0..=8.0).contains(&bits) {
+                problems.push(problem(format!(
+                    "`min_entropy` is {bits}, but entropy per byte lies between 0 and 8"
+                )));
+            }
+        }
+        if syntax.examples.is_empty() {
+            problems.push(problem(
+                "`examples` needs at least one text the rule must find".into(),
+            ));
+        }
+        let regex = match compile_regex(&syntax.pattern) {
+            Ok(regex) => Some(regex),
+            Err(err) => {
+                problems.push(problem(format!("`pattern` does not compile: {err}")));
+                None
+            }
+        };
+        let mut allow_regexes = Vec::new();
+        for (i, pattern) in syntax.allow.regexes.iter().enumerate() {
+            match compile_regex(pattern) {
+                Ok(regex) => allow_regexes.push(regex),
+                Err(err) => problems.push(problem(format!(
+                    "`allow.regexes[{i}]` does not compile: {err}"
+                ))),
+            }
+        }
+        let Some(regex) = regex.filter(|_| problems.is_empty()) else {
+            return Err(problems);
+        };
+        let secret_group = secret_group_of(&regex);
+        Ok(Rule {
+            id: syntax.id,
+            name: syntax.name,
+            description: syntax.description,
+            pattern: syntax.pattern,
+            keywords: syntax.keywords,
+            min_entropy: syntax.min_entropy,
+            confidence: syntax.confidence,
+            tags: syntax.tags,
+            references: syntax.references,
+            examples: syntax.examples,
+            negative_examples: syntax.negative_examples,
+            origin: origin.to_string(),
+            regex,
+            secret_group,
+            allow_regexes,
+            allow_stopwords: syntax
+                .allow
+                .stopwords
+                .iter()
+                .map(|word| word.to_ascii_lowercase())
+                .collect(),
+        })
+    }
+
+    /// The compiled pattern.
+    pub fn regex(&self) -> &Regex {
+        &self.regex
+    }
+
+    /// Which group of the pattern holds the secret.
+    pub fn secret_group(&self) -> SecretGroup {
+        self.secret_group
+    }
+
+    /// Whether this rule's own allow list drops `secret`: an allow regex matches it, or it
+    /// contains a stopword (ASCII case-insensitive).
+    pub fn allows(&self, secret: &[u8]) -> bool {
+        self.allow_regexes.iter().any(|re| re.is_match(secret))
+            || self
+                .allow_stopwords
+                .iter()
+                .any(|word| contains_ignore_ascii_case(secret, word.as_bytes()))
+    }
+}
+
+fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+fn secret_group_of(regex: &Regex) -> SecretGroup {
+    if let Some(index) = regex
+        .capture_names()
+        .position(|name| name == Some("secret"))
+    {
+        SecretGroup::Group(index)
+    } else if regex.captures_len() > 1 {
+        SecretGroup::Group(1)
+    } else {
+        SecretGroup::WholeMatch
+    }
+}
+
+/// `a.b-c.d`: parts of lowercase letters, digits and inner dashes, joined by dots.
+fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('.').all(|part| {
+            !part.is_empty()
+                && !part.starts_with('-')
+                && !part.ends_with('-')
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+/// Whether `haystack` contains `needle` (already lowercase), ignoring ASCII case.
+pub(crate) fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty()
+        || haystack
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::syntax::RuleFileSyntax;
+    use crate::yaml::parse_yaml;
+
+    fn compile_one(yaml: &str) -> Result<Rule, Vec<RuleError>> {
+        let mut file: RuleFileSyntax = parse_yaml(yaml).expect("test YAML parses");
+        Rule::compile(file.rules.remove(0), "test.yml")
+    }
+
+    const BASE: &str = "rules:\n  - id: test.token\n    name: Test token\n    confidence: high\n    examples: ['tok_abc']\n";
+
+    #[test]
+    fn secret_group_prefers_the_named_group_then_group_one() {
+        let named = compile_one(&format!(
+            "{BASE}    keywords: [tok_]\n    pattern: '(tok)_(?P<secret>\\w+)'\n"
+        ))
+        .unwrap();
+        assert_eq!(named.secret_group(), SecretGroup::Group(2));
+        let first = compile_one(&format!(
+            "{BASE}    keywords: [tok_]\n    pattern: 'tok_(\\w+)'\n"
+        ))
+        .unwrap();
+        assert_eq!(first.secret_group(), SecretGroup::Group(1));
+        let whole = compile_one(&format!(
+            "{BASE}    keywords: [tok_]\n    pattern: 'tok_\\w+'\n"
+        ))
+        .unwrap();
+        assert_eq!(whole.secret_group(), SecretGroup::WholeMatch);
+    }
+
+    #[test]
+    fn every_problem_of_a_rule_is_reported() {
+        let yaml = "rules:\n  - id: Bad_Id\n    name: ''\n    confidence: high\n    keywords: [Tok]\n    pattern: '(unclosed'\n    min_entropy: 9\n";
+        let problems = compile_one(yaml).unwrap_err();
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems.len(), 6, "{text:#?}");
+        assert!(text
+            .iter()
+            .all(|t| t.starts_with("test.yml: rule `Bad_Id`: ")));
+        for needle in [
+            "dotted lowercase",
+            "`name`",
+            "lowercase",
+            "does not compile",
+            "min_entropy",
+            "examples",
+        ] {
+            assert!(
+                text.iter().any(|t| t.contains(needle)),
+                "missing {needle}: {text:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_huge_regex_is_refused_not_compiled() {
+        let yaml = format!(
+            "{BASE}    keywords: [tok_]\n    pattern: 'tok_\\w{{1000}}\\w{{1000}}\\w{{1000}}'\n"
+        );
+        let problems = compile_one(&yaml).unwrap_err();
+        assert!(
+            problems[0].problem.contains("does not compile"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn ids_are_dotted_lowercase() {
+        for good in ["aws.access-key-id", "github.pat", "a", "x1.y2-z3"] {
+            assert!(is_valid_id(good), "{good}");
+        }
+        for bad in ["", "A.b", "a..b", "a.-b", "a b", "a_b", ".a", "a."] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn allows_by_regex_and_by_stopword_ignoring_case() {
+        let yaml = format!("{BASE}    keywords: [tok_]\n    pattern: 'tok_\\w+'\n    allow:\n      regexes: ['^tok_0+$']\n      stopwords: [example]\n");
+        let rule = compile_one(&yaml).unwrap();
+        assert!(rule.allows(b"tok_0000"));
+        assert!(rule.allows(b"tok_EXAMPLEabc"));
+        assert!(!rule.allows(b"tok_a1b2c3"));
+    }
+}

@@ -1,0 +1,66 @@
+//! All loaded rules together with the keyword prefilter that picks which of them to run.
+
+use std::collections::HashMap;
+
+use super::load::LoadError;
+use super::rule::{Rule, RuleError};
+use crate::scan::Prefilter;
+
+/// Every rule of a scan and the prefilter over their keywords. Built once, shared by reference.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    prefilter: Prefilter,
+}
+
+impl RuleSet {
+    /// Builds the set, refusing duplicate ids (naming both places that define the id).
+    pub fn new(rules: Vec<Rule>) -> Result<RuleSet, LoadError> {
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        let mut errors = Vec::new();
+        for rule in &rules {
+            if let Some(first) = seen.insert(&rule.id, &rule.origin) {
+                errors.push(RuleError {
+                    origin: rule.origin.clone(),
+                    rule_id: rule.id.clone(),
+                    problem: format!("duplicate id: already defined in {first}"),
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(LoadError::Rules(errors));
+        }
+        let prefilter = Prefilter::new(&rules);
+        Ok(RuleSet { rules, prefilter })
+    }
+
+    /// The rules, in load order (built-in first, then the user's).
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule at `index` (an index handed out by the prefilter or matcher).
+    pub fn rule(&self, index: usize) -> &Rule {
+        &self.rules[index]
+    }
+
+    /// The keyword prefilter.
+    pub fn prefilter(&self) -> &Prefilter {
+        &self.prefilter
+    }
+
+    /// Looks a rule up by id.
+    pub fn find(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.id == id)
+    }
+
+    /// The number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules at all.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}

@@ -1,0 +1,88 @@
+//! What a rule file says, before anything is checked or compiled.
+//!
+//! These types mirror the YAML one to one, with `deny_unknown_fields` so that a typo in a rule
+//! file fails loudly instead of silently dropping a field. Nothing here is validated beyond what
+//! serde checks; [`super::Rule::compile`] turns a [`RuleSyntax`] into a usable rule.
+
+use serde::{Deserialize, Serialize};
+
+use super::Confidence;
+
+/// A rule file: a list of rules under `rules:`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFileSyntax {
+    /// The rules this file defines.
+    pub rules: Vec<RuleSyntax>,
+}
+
+/// One rule as written in YAML.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSyntax {
+    /// Dotted lowercase identifier, unique across all loaded rules (`github.pat`).
+    pub id: String,
+    /// A short human name (`GitHub personal access token`).
+    pub name: String,
+    /// What the rule finds and why it matters.
+    #[serde(default)]
+    pub description: String,
+    /// A `regex::bytes` pattern. The secret is the group named `secret`, else group 1, else the
+    /// whole match.
+    pub pattern: String,
+    /// Lowercase literals, at least one of which appears in every match; the prefilter uses them.
+    pub keywords: Vec<String>,
+    /// Minimum Shannon entropy of the secret, in bits per byte.
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    /// How sure a match of this rule is to be a real secret.
+    pub confidence: Confidence,
+    /// Free-form labels (`cloud`, `vcs`, `key`...).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Links to the provider's own description of the format.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Texts that must each produce a finding of this rule.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Texts that must produce no finding of this rule.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+    /// Candidates that this rule drops even though the pattern matched.
+    #[serde(default)]
+    pub allow: AllowSyntax,
+}
+
+/// Per-rule allows: a candidate secret matching any of these is dropped.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowSyntax {
+    /// Regexes matched against the secret.
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    /// Words whose presence in the secret (ASCII case-insensitive) drops it.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_yaml;
+
+    #[test]
+    fn unknown_field_is_rejected_with_its_name_and_line() {
+        let text = "rules:\n  - id: a.b\n    name: A\n    pattern: x\n    keywords: [x]\n    confidence: high\n    pattrn: y\n";
+        let err = parse_yaml::<RuleFileSyntax>(text).unwrap_err();
+        assert!(err.message.contains("pattrn"), "{err}");
+        assert_eq!(err.line, Some(7), "{err}");
+    }
+
+    #[test]
+    fn bad_confidence_names_the_variants() {
+        let text = "rules:\n  - id: a.b\n    name: A\n    pattern: x\n    keywords: [x]\n    confidence: certain\n";
+        let err = parse_yaml::<RuleFileSyntax>(text).unwrap_err();
+        assert!(err.message.contains("certain"), "{err}");
+    }
+}

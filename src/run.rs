@@ -1,0 +1,208 @@
+//! The commands, each a short list of named stages: configure, scan, report, summarise.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Cli, Command, RulesCommand, ScanArgs};
+use crate::config::{load_rules, ScanConfig, Verbosity};
+use crate::report::{self, Report};
+use crate::rules::{self, RuleSet};
+use crate::scanner::{self, ScanResult};
+
+/// How a command ended, short of a fatal error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing found, nothing failed.
+    Clean,
+    /// Secrets (or rule problems) found; carries the exit code to use.
+    Found(u8),
+    /// Some input could not be read; findings, if any, were still reported.
+    Errored,
+}
+
+impl Outcome {
+    /// The process exit code: 0 clean, the found code, or 2 for errors.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Found(code) => code,
+            Outcome::Errored => 2,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: &Cli) -> Result<Outcome> {
+    match &cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Rules {
+            command: RulesCommand::List { rules },
+        } => list_rules(&load_rules(rules)?),
+        Command::Rules {
+            command: RulesCommand::Check { rules },
+        } => check_rules(&load_rules(rules)?),
+    }
+}
+
+/// `sprawl scan`.
+fn scan(args: &ScanArgs) -> Result<Outcome> {
+    let config = ScanConfig::from_args(args)?;
+    announce(&config);
+    let result = scanner::scan(&config, config.verbosity == Verbosity::Verbose);
+    report_problems(&config, &result);
+    write_report(&config, &result)?;
+    if config.verbosity != Verbosity::Quiet {
+        eprintln!(
+            "{}",
+            report::summary(&result.findings, &result.stats, result.errors.len())
+        );
+    }
+    Ok(if !result.errors.is_empty() {
+        Outcome::Errored
+    } else if !result.findings.is_empty() {
+        Outcome::Found(config.exit_code)
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// In verbose mode, says which config and how many rules are in use.
+fn announce(config: &ScanConfig) {
+    if config.verbosity != Verbosity::Verbose {
+        return;
+    }
+    match &config.config_file {
+        Some(path) => eprintln!("sprawl: using config {}", path.display()),
+        None => eprintln!("sprawl: no config file"),
+    }
+    eprintln!("sprawl: {} rules loaded", config.rules.len());
+}
+
+/// Unreadable inputs (always) and skipped ones (when verbose), on standard error.
+fn report_problems(config: &ScanConfig, result: &ScanResult) {
+    for error in &result.errors {
+        eprintln!("sprawl: error: {error}");
+    }
+    if config.verbosity == Verbosity::Verbose {
+        for (path, reason) in &result.skipped {
+            eprintln!("sprawl: skipped {path} ({})", reason.phrase());
+        }
+    }
+}
+
+fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
+    let report = Report {
+        findings: &result.findings,
+        stats: &result.stats,
+        errors: &result.errors,
+        rules: &config.rules,
+    };
+    match &config.output {
+        Some(path) => {
+            let mut out = BufWriter::new(create_private(path)?);
+            report::write(&report, &config.report, false, &mut out)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write the report to {}", path.display()))
+        }
+        None => {
+            let stdout = io::stdout();
+            let no_color = std::env::var_os("NO_COLOR");
+            let color = config
+                .report
+                .color
+                .enabled(stdout.is_terminal(), no_color.as_deref());
+            let mut out = BufWriter::new(stdout.lock());
+            let written =
+                report::write(&report, &config.report, color, &mut out).and_then(|()| out.flush());
+            ignore_broken_pipe(written).context("cannot write the report to standard output")
+        }
+    }
+}
+
+/// Creates (or truncates) `path`, readable by its owner only where the platform allows.
+fn create_private(path: &Path) -> Result<File> {
+    let mut options = File::options();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(path)
+        .with_context(|| format!("cannot create the report file {}", path.display()))
+}
+
+/// A reader that went away (`sprawl scan | head`) is not an error.
+fn ignore_broken_pipe(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// `sprawl rules list`: one rule per line, aligned.
+fn list_rules(rules: &RuleSet) -> Result<Outcome> {
+    let id_width = rules
+        .rules()
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let name_width = rules
+        .rules()
+        .iter()
+        .map(|r| r.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut lines = vec![format!(
+        "{:id_width$}  {:name_width$}  {:10}  KEYWORDS",
+        "ID", "NAME", "CONFIDENCE"
+    )];
+    for rule in rules.rules() {
+        lines.push(format!(
+            "{:id_width$}  {:name_width$}  {:10}  {}",
+            rule.id,
+            rule.name,
+            rule.confidence.as_str(),
+            rule.keywords.join(", ")
+        ));
+    }
+    let written = lines
+        .iter()
+        .try_for_each(|line| writeln!(out, "{}", line.trim_end()))
+        .and_then(|()| out.flush());
+    ignore_broken_pipe(written).context("cannot write to standard output")?;
+    Ok(Outcome::Clean)
+}
+
+/// `sprawl rules check`: every problem on standard output, a verdict on standard error.
+fn check_rules(rules: &RuleSet) -> Result<Outcome> {
+    let report = rules::check::check(rules);
+    let mut out = io::stdout().lock();
+    let written = report
+        .problems
+        .iter()
+        .try_for_each(|problem| writeln!(out, "{problem}"));
+    ignore_broken_pipe(written).context("cannot write to standard output")?;
+    let verdict = if report.problems.is_empty() {
+        "all pass".to_string()
+    } else {
+        format!("{} failing", report.problems.len())
+    };
+    eprintln!(
+        "sprawl: checked {} rules, {} examples: {verdict}",
+        report.rules, report.examples
+    );
+    Ok(if report.problems.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Found(1)
+    })
+}

@@ -1,0 +1,9 @@
+//! The hot path: prefilter, regex confirmation, secret extraction and gates. No I/O here: these
+//! functions take bytes and return matches, so tests and benches can drive them directly.
+
+pub mod entropy;
+mod matcher;
+mod prefilter;
+
+pub use matcher::{Match, Matcher};
+pub use prefilter::{Candidates, Prefilter};

@@ -1,0 +1,90 @@
+//! Sources: where blobs come from. Each source reads its inputs, applies the limits every input
+//! is held to (size, binary content), and hands each blob, each skip and each error to a
+//! [`Sink`]. Sources never match; sinks never read.
+
+mod fs;
+mod read;
+mod stdin;
+
+use std::fmt;
+
+pub use fs::{walk, Excludes, WalkOptions};
+pub use read::{read_blob, ReadOutcome, BINARY_PROBE_LEN};
+pub use stdin::{read_stdin, STDIN_PATH};
+
+/// One input's content, with the path it is shown under.
+#[derive(Debug, Clone, Copy)]
+pub struct Blob<'a> {
+    /// The path as shown to the user (`src/app.py`, `<stdin>`).
+    pub path: &'a str,
+    /// The content.
+    pub bytes: &'a [u8],
+}
+
+/// Why an input was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// A NUL byte in the first 8 KiB.
+    Binary,
+    /// Larger than the size limit.
+    TooLarge,
+    /// A symbolic link, not followed (see `--follow-symlinks`).
+    Symlink,
+    /// A FIFO, socket or device: never opened, so the scan cannot block on it.
+    Special,
+}
+
+impl SkipReason {
+    /// Every reason, in the order summaries list them.
+    pub const ALL: [SkipReason; 4] = [
+        SkipReason::Binary,
+        SkipReason::TooLarge,
+        SkipReason::Symlink,
+        SkipReason::Special,
+    ];
+
+    /// The snake_case name used in JSON stats.
+    pub fn key(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too_large",
+            SkipReason::Symlink => "symlink",
+            SkipReason::Special => "special",
+        }
+    }
+
+    /// A short phrase for people (`too large`).
+    pub fn phrase(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too large",
+            SkipReason::Symlink => "symlink",
+            SkipReason::Special => "not a regular file",
+        }
+    }
+}
+
+/// An input that could not be read; the scan goes on without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    /// The path that failed, as shown to the user.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Receives what a source produces. One sink per thread; merge results when it is dropped.
+pub trait Sink {
+    /// A blob to scan.
+    fn blob(&mut self, blob: Blob<'_>);
+    /// An input that was left out, and why.
+    fn skipped(&mut self, path: &str, reason: SkipReason);
+    /// An input that could not be read.
+    fn error(&mut self, error: SourceError);
+}

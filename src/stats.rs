@@ -1,0 +1,66 @@
+//! Counts gathered during a scan, for the summary and the JSON `stats`.
+
+use std::time::Duration;
+
+use crate::source::SkipReason;
+
+/// What a scan read, skipped and took.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// Inputs whose content was scanned.
+    pub files_scanned: u64,
+    /// Bytes of content scanned.
+    pub bytes_scanned: u64,
+    /// Inputs left out, by reason, indexed like [`SkipReason::ALL`].
+    skipped: [u64; SkipReason::ALL.len()],
+    /// Wall time of the scan.
+    pub elapsed: Duration,
+}
+
+impl Stats {
+    /// Counts one skipped input.
+    pub fn add_skip(&mut self, reason: SkipReason) {
+        self.skipped[reason as usize] += 1;
+    }
+
+    /// How many inputs were skipped for `reason`.
+    pub fn skipped(&self, reason: SkipReason) -> u64 {
+        self.skipped[reason as usize]
+    }
+
+    /// How many inputs were skipped in all.
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.iter().sum()
+    }
+
+    /// Adds another thread's counts to these (the elapsed time is not added).
+    pub fn merge(&mut self, other: &Stats) {
+        self.files_scanned += other.files_scanned;
+        self.bytes_scanned += other.bytes_scanned;
+        for (mine, theirs) in self.skipped.iter_mut().zip(other.skipped) {
+            *mine += theirs;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skips_are_counted_by_reason_and_merged() {
+        let mut a = Stats::default();
+        a.add_skip(SkipReason::Binary);
+        a.add_skip(SkipReason::TooLarge);
+        a.files_scanned = 2;
+        let mut b = Stats::default();
+        b.add_skip(SkipReason::Binary);
+        b.bytes_scanned = 10;
+        a.merge(&b);
+        assert_eq!(a.skipped(SkipReason::Binary), 2);
+        assert_eq!(a.skipped(SkipReason::TooLarge), 1);
+        assert_eq!(a.skipped(SkipReason::Symlink), 0);
+        assert_eq!(a.skipped_total(), 3);
+        assert_eq!((a.files_scanned, a.bytes_scanned), (2, 10));
+    }
+}
