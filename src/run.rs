@@ -78,7 +78,8 @@ fn announce(config: &ScanConfig) {
         Some(path) => eprintln!("sprawl: using config {}", path.display()),
         None => eprintln!("sprawl: no config file"),
     }
-    eprintln!("sprawl: {} rules loaded", config.rules.len());
+    let n = config.rules.len();
+    eprintln!("sprawl: {n} {} loaded", if n == 1 { "rule" } else { "rules" });
 }
 
 /// Unreadable inputs (always) and skipped ones (when verbose), on standard error.

@@ -123,6 +123,15 @@ mod tests {
     }
 
     #[test]
+    fn every_built_in_rule_finds_its_examples_and_not_its_negative_examples() {
+        let rules = RuleSet::new(crate::rules::builtin::load().unwrap()).unwrap();
+        let report = check(&rules);
+        let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        assert!(problems.is_empty(), "{} failing:\n{}", problems.len(), problems.join("\n"));
+        assert!(report.examples >= 2 * report.rules);
+    }
+
+    #[test]
     fn passing_examples_give_no_problems() {
         let problems = checked("  - id: t.tok\n    name: T\n    keywords: [tok_]\n    pattern: 'tok_[a-z0-9]{6}'\n    confidence: high\n    examples: ['x = tok_a1b2c3']\n    negative_examples: ['tok_a1b2']\n");
         assert!(problems.is_empty(), "{problems:?}");
