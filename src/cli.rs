@@ -30,6 +30,15 @@ pub enum Command {
     ///   sprawl scan --format sarif -o sprawl.sarif
     #[command(verbatim_doc_comment)]
     Scan(ScanArgs),
+    /// Scan git history once per unique blob, a range of commits, or the staged index.
+    ///
+    /// Examples:
+    ///   sprawl git                            every blob reachable from any ref
+    ///   sprawl git --range origin/main..HEAD  what a pull request adds
+    ///   sprawl git --staged                   what the next commit adds (pre-commit)
+    ///   sprawl git /srv/repos/app.git         a bare repository
+    #[command(verbatim_doc_comment)]
+    Git(GitArgs),
     /// List the rules, or check that every rule finds its own examples.
     Rules {
         /// What to do with the rules.
@@ -45,6 +54,62 @@ pub struct ScanArgs {
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
+    /// Also scan files that .gitignore, .ignore and .git/info/exclude leave out.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Follow symbolic links (by default they are reported as skipped).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+
+    /// Options shared with `sprawl git`.
+    #[command(flatten)]
+    pub options: CommonArgs,
+}
+
+/// Options of `sprawl git`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("selection").multiple(false))]
+pub struct GitArgs {
+    /// The repository: a work tree (or a folder in one) or a bare repository.
+    #[arg(value_name = "REPO", default_value = ".")]
+    pub repo: PathBuf,
+
+    /// Scan only what the commits in A..B add (those reachable from B, not from A), and report a
+    /// secret only if the same path did not already hold it before the range. For CI on a push
+    /// or pull request.
+    #[arg(long, value_name = "A..B", group = "selection")]
+    pub range: Option<String>,
+
+    /// Like --range REV..HEAD.
+    #[arg(long, value_name = "REV", group = "selection")]
+    pub since_commit: Option<String>,
+
+    /// Scan the history of one branch (or revision) instead of every ref.
+    #[arg(long, value_name = "NAME", group = "selection")]
+    pub branch: Option<String>,
+
+    /// Scan the staged content (the index, not the work tree) and report what the staged change
+    /// adds: the pre-commit check. Paths after `--` limit it to those files.
+    #[arg(long, group = "selection")]
+    pub staged: bool,
+
+    /// List every commit and path where each secret was introduced, not only the oldest.
+    #[arg(long, conflicts_with = "staged")]
+    pub all_occurrences: bool,
+
+    /// With --staged: only these paths (as the pre-commit framework passes them).
+    #[arg(last = true, value_name = "PATH", requires = "staged")]
+    pub pathspecs: Vec<PathBuf>,
+
+    /// Options shared with `sprawl scan`.
+    #[command(flatten)]
+    pub options: CommonArgs,
+}
+
+/// Options shared by `sprawl scan` and `sprawl git`.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
     /// Output format: `text` for people, `json` one document, `jsonl` one finding per line,
     /// `sarif` SARIF 2.1.0 for code scanning.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
@@ -54,7 +119,7 @@ pub struct ScanArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Where rules and config come from.
+    /// Where rules come from.
     #[command(flatten)]
     pub rules: RuleSourceArgs,
 
@@ -66,18 +131,10 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_config: bool,
 
-    /// Also scan files that .gitignore, .ignore and .git/info/exclude leave out.
-    #[arg(long)]
-    pub no_ignore: bool,
-
-    /// Skip files larger than SIZE: bytes, or with a unit: K, M, G (powers of 1024, also KiB,
-    /// MiB, GiB) or KB, MB, GB (powers of 1000).
+    /// Skip files (and blobs) larger than SIZE: bytes, or with a unit: K, M, G (powers of 1024,
+    /// also KiB, MiB, GiB) or KB, MB, GB (powers of 1000).
     #[arg(long, value_name = "SIZE", default_value = "25MiB")]
     pub max_file_size: String,
-
-    /// Follow symbolic links (by default they are reported as skipped).
-    #[arg(long)]
-    pub follow_symlinks: bool,
 
     /// Threads to scan with [default: the number of cores].
     #[arg(short = 'j', long, value_name = "N")]

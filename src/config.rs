@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-use crate::cli::{ColorArg, FormatArg, RuleSourceArgs, ScanArgs};
+use crate::cli::{ColorArg, CommonArgs, FormatArg, GitArgs, RuleSourceArgs, ScanArgs};
 use crate::report::{ColorChoice, Format, ReportOptions};
 use crate::rules::{self, RuleSet};
+use crate::source::git::Selection;
 use crate::source::{Excludes, WalkOptions};
 use crate::yaml::parse_yaml;
 
@@ -38,13 +39,15 @@ pub enum Verbosity {
     Verbose,
 }
 
-/// A validated scan configuration.
+/// A validated scan configuration, for `sprawl scan` and `sprawl git`.
 #[derive(Debug)]
 pub struct ScanConfig {
-    /// What to scan, in command-line order.
-    pub inputs: Vec<Input>,
-    /// Walk options.
-    pub walk: WalkOptions,
+    /// What to scan.
+    pub target: Target,
+    /// Files and blobs larger than this many bytes are skipped.
+    pub max_file_size: u64,
+    /// Scanning threads.
+    pub threads: usize,
     /// Paths left out by the config file.
     pub excludes: Option<Excludes>,
     /// The config file in use, if any.
@@ -61,6 +64,42 @@ pub struct ScanConfig {
     pub verbosity: Verbosity,
 }
 
+/// What a scan reads.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// Files, folders and standard input (`sprawl scan`).
+    Files {
+        /// In command-line order.
+        inputs: Vec<Input>,
+        /// How folders are walked.
+        walk: WalkOptions,
+    },
+    /// A git repository (`sprawl git`).
+    Git {
+        /// The repository path as given.
+        repo: PathBuf,
+        /// History or staged index.
+        mode: GitMode,
+    },
+}
+
+/// What part of a repository to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitMode {
+    /// Blobs introduced by the selected commits.
+    History {
+        /// Which commits.
+        selection: Selection,
+        /// Report every place a secret was introduced, not only the oldest.
+        all_occurrences: bool,
+    },
+    /// The staged index against HEAD, limited to `paths` if any.
+    Staged {
+        /// Paths as given (relative to the current folder).
+        paths: Vec<PathBuf>,
+    },
+}
+
 /// `.sprawl.yml`, as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,71 +110,133 @@ pub struct ConfigFile {
 }
 
 impl ScanConfig {
-    /// Checks the arguments of `sprawl scan`, finds and reads the config file, and loads the
-    /// rules.
-    pub fn from_args(args: &ScanArgs) -> Result<ScanConfig> {
+    /// Checks the arguments of `sprawl scan`.
+    pub fn from_scan_args(args: &ScanArgs) -> Result<ScanConfig> {
         let inputs = inputs_of(&args.paths)?;
-        let max_file_size = parse_size(&args.max_file_size)
-            .with_context(|| format!("invalid --max-file-size `{}`", args.max_file_size))?;
-        let threads = match args.threads {
+        let root = scan_root(&inputs);
+        ScanConfig::build(&args.options, &root, |max_file_size, threads| {
+            Target::Files {
+                inputs,
+                walk: WalkOptions {
+                    respect_ignore_files: !args.no_ignore,
+                    follow_symlinks: args.follow_symlinks,
+                    max_file_size,
+                    threads,
+                },
+            }
+        })
+    }
+
+    /// Checks the arguments of `sprawl git`.
+    pub fn from_git_args(args: &GitArgs) -> Result<ScanConfig> {
+        if std::fs::metadata(&args.repo).is_err() {
+            bail!("{}: no such folder", args.repo.display());
+        }
+        let mode = if args.staged {
+            GitMode::Staged {
+                paths: args.pathspecs.clone(),
+            }
+        } else {
+            let selection = if let Some(range) = &args.range {
+                parse_range(range)?
+            } else if let Some(since) = &args.since_commit {
+                Selection::Range {
+                    from: since.clone(),
+                    to: "HEAD".into(),
+                }
+            } else if let Some(branch) = &args.branch {
+                Selection::Branch(branch.clone())
+            } else {
+                Selection::All
+            };
+            GitMode::History {
+                selection,
+                all_occurrences: args.all_occurrences,
+            }
+        };
+        ScanConfig::build(&args.options, &args.repo, |_, _| Target::Git {
+            repo: args.repo.clone(),
+            mode,
+        })
+    }
+
+    /// The parts every scan shares: limits, config file, excludes, rules, report options.
+    fn build(
+        options: &CommonArgs,
+        root: &Path,
+        target: impl FnOnce(u64, usize) -> Target,
+    ) -> Result<ScanConfig> {
+        let max_file_size = parse_size(&options.max_file_size)
+            .with_context(|| format!("invalid --max-file-size `{}`", options.max_file_size))?;
+        let threads = match options.threads {
             Some(0) => bail!("--threads must be at least 1"),
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
-        let config_file = if args.no_config {
+        let config_file = if options.no_config {
             None
-        } else if let Some(path) = &args.config {
+        } else if let Some(path) = &options.config {
             Some(path.clone())
         } else {
-            discover_config(&scan_root(&inputs))
+            discover_config(root)
         };
         let file = match &config_file {
             Some(path) => read_config_file(path)?,
             None => ConfigFile::default(),
         };
         let excludes = match (&config_file, file.exclude_paths.is_empty()) {
-            (Some(path), false) => {
-                let base = path.parent().unwrap_or(Path::new("."));
-                let base = if base.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    base
-                };
-                Some(
-                    Excludes::new(base, &file.exclude_paths)
-                        .map_err(anyhow::Error::msg)
-                        .with_context(|| format!("{}: field `exclude_paths`", path.display()))?,
-                )
-            }
+            (Some(path), false) => Some(excludes_of(path, &file.exclude_paths)?),
             _ => None,
         };
         Ok(ScanConfig {
-            inputs,
-            walk: WalkOptions {
-                respect_ignore_files: !args.no_ignore,
-                follow_symlinks: args.follow_symlinks,
-                max_file_size,
-                threads,
-            },
+            target: target(max_file_size, threads),
+            max_file_size,
+            threads,
             excludes,
             config_file,
-            rules: load_rules(&args.rules)?,
+            rules: load_rules(&options.rules)?,
             report: ReportOptions {
-                format: format_of(args.format),
-                redact: !args.no_redact,
-                color: color_of(args.color),
+                format: format_of(options.format),
+                redact: !options.no_redact,
+                color: color_of(options.color),
             },
-            output: args.output.clone(),
-            exit_code: args.exit_code,
-            verbosity: if args.quiet {
+            output: options.output.clone(),
+            exit_code: options.exit_code,
+            verbosity: if options.quiet {
                 Verbosity::Quiet
-            } else if args.verbose {
+            } else if options.verbose {
                 Verbosity::Verbose
             } else {
                 Verbosity::Normal
             },
         })
     }
+}
+
+/// The excludes of a config file, relative to the folder that holds it.
+fn excludes_of(config_file: &Path, globs: &[String]) -> Result<Excludes> {
+    let base = match config_file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    Excludes::new(base, globs)
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("{}: field `exclude_paths`", config_file.display()))
+}
+
+/// `A..B` (or `A...B`): the commits reachable from B and not from A. An empty B is HEAD.
+fn parse_range(range: &str) -> Result<Selection> {
+    let (from, to) = range
+        .split_once("...")
+        .or_else(|| range.split_once(".."))
+        .with_context(|| format!("invalid --range `{range}`: expected A..B"))?;
+    if from.is_empty() {
+        bail!("invalid --range `{range}`: the start (A in A..B) is missing");
+    }
+    Ok(Selection::Range {
+        from: from.to_string(),
+        to: if to.is_empty() { "HEAD" } else { to }.to_string(),
+    })
 }
 
 /// The built-in rules plus every file or folder given with `--rules`.
@@ -257,6 +358,25 @@ fn color_of(arg: ColorArg) -> ColorChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_take_two_or_three_dots_and_default_to_head() {
+        let range = |from: &str, to: &str| Selection::Range {
+            from: from.into(),
+            to: to.into(),
+        };
+        assert_eq!(
+            parse_range("main..feature").unwrap(),
+            range("main", "feature")
+        );
+        assert_eq!(
+            parse_range("main...feature").unwrap(),
+            range("main", "feature")
+        );
+        assert_eq!(parse_range("v1.0..").unwrap(), range("v1.0", "HEAD"));
+        assert!(parse_range("..x").is_err());
+        assert!(parse_range("main").is_err());
+    }
 
     #[test]
     fn sizes_take_binary_and_decimal_units() {

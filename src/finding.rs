@@ -11,11 +11,13 @@
 //! check whether it is the one found.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
 use crate::rules::{Confidence, Rule};
 use crate::scan::Match;
+use crate::source::git::CommitInfo;
 
 /// The longest stretch of a line kept around a secret for display.
 const SNIPPET_CONTEXT: usize = 80;
@@ -47,6 +49,19 @@ pub struct Finding {
     pub entropy: f64,
     /// The line that holds the secret's first byte, cut around the secret.
     pub snippet: Snippet,
+    /// Where in git history the secret was introduced, for history scans.
+    pub git: Option<GitOrigin>,
+}
+
+/// The commit that introduced a finding, and how often the secret occurs elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitOrigin {
+    /// The oldest commit that introduced the blob at this path.
+    pub commit: Arc<CommitInfo>,
+    /// The commit's position in the walk (oldest first), for ordering.
+    pub order: usize,
+    /// How many other places (a commit and path, or another line) hold the same secret.
+    pub occurrences: usize,
 }
 
 /// The line around a secret, in three parts so that printers can mask or highlight the secret.
@@ -86,6 +101,7 @@ impl Finding {
             fingerprint: fingerprint(&rule.id, secret),
             entropy: found.entropy,
             snippet: Snippet::around(blob, start.line_start, found.secret.clone()),
+            git: None,
         }
     }
 

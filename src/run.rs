@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Cli, Command, RulesCommand, ScanArgs};
+use crate::cli::{Cli, Command, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
 use crate::report::{self, Report};
 use crate::rules::{self, RuleSet};
@@ -37,7 +37,8 @@ impl Outcome {
 /// Runs a parsed command line.
 pub fn run(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(&ScanConfig::from_scan_args(args)?),
+        Command::Git(args) => scan(&ScanConfig::from_git_args(args)?),
         Command::Rules {
             command: RulesCommand::List { rules },
         } => list_rules(&load_rules(rules)?),
@@ -47,18 +48,20 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
     }
 }
 
-/// `sprawl scan`.
-fn scan(args: &ScanArgs) -> Result<Outcome> {
-    let config = ScanConfig::from_args(args)?;
-    announce(&config);
-    let result = scanner::scan(&config, config.verbosity == Verbosity::Verbose);
-    report_problems(&config, &result);
-    write_report(&config, &result)?;
+/// `sprawl scan` and `sprawl git`.
+fn scan(config: &ScanConfig) -> Result<Outcome> {
+    announce(config);
+    let result = scanner::scan(config, config.verbosity == Verbosity::Verbose)?;
+    report_problems(config, &result);
+    write_report(config, &result)?;
     if config.verbosity != Verbosity::Quiet {
         eprintln!(
             "{}",
             report::summary(&result.findings, &result.stats, result.errors.len())
         );
+        if result.findings.iter().any(|finding| finding.git.is_some()) {
+            eprintln!("sprawl: secrets in history stay readable in every clone: rotate each credential first; rewriting history does not make it safe");
+        }
     }
     Ok(if !result.errors.is_empty() {
         Outcome::Errored
@@ -79,13 +82,19 @@ fn announce(config: &ScanConfig) {
         None => eprintln!("sprawl: no config file"),
     }
     let n = config.rules.len();
-    eprintln!("sprawl: {n} {} loaded", if n == 1 { "rule" } else { "rules" });
+    eprintln!(
+        "sprawl: {n} {} loaded",
+        if n == 1 { "rule" } else { "rules" }
+    );
 }
 
 /// Unreadable inputs (always) and skipped ones (when verbose), on standard error.
 fn report_problems(config: &ScanConfig, result: &ScanResult) {
     for error in &result.errors {
         eprintln!("sprawl: error: {error}");
+    }
+    for note in &result.notes {
+        eprintln!("sprawl: note: {note}");
     }
     if config.verbosity == Verbosity::Verbose {
         for (path, reason) in &result.skipped {

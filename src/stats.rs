@@ -15,12 +15,19 @@ pub struct Stats {
     skipped: [u64; SkipReason::ALL.len()],
     /// Wall time of the scan.
     pub elapsed: Duration,
+    /// For a history scan, the commits walked (and `files_scanned` counts blobs).
+    pub commits: Option<u64>,
 }
 
 impl Stats {
     /// Counts one skipped input.
     pub fn add_skip(&mut self, reason: SkipReason) {
         self.skipped[reason as usize] += 1;
+    }
+
+    /// Counts `count` skipped inputs.
+    pub fn add_skips(&mut self, reason: SkipReason, count: u64) {
+        self.skipped[reason as usize] += count;
     }
 
     /// How many inputs were skipped for `reason`.

@@ -54,6 +54,24 @@ pub struct FindingRecord {
     pub entropy: f64,
     /// `low`, `medium` or `high`.
     pub confidence: Confidence,
+    /// History scans: the id of the oldest commit that introduced the secret at this path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// History scans: the commit's author name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// History scans: the commit's author email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// History scans: the commit's author date, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// History scans: the first line of the commit message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// History scans: how many other places (commit and path, or line) hold the same secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrences: Option<usize>,
 }
 
 /// Counts, in `json`.
@@ -74,6 +92,9 @@ pub struct StatsRecord {
     pub rules: usize,
     /// Wall time, in seconds.
     pub elapsed_seconds: f64,
+    /// History scans: commits walked (and `files_scanned` counts blobs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commits: Option<u64>,
 }
 
 /// Skipped inputs by reason.
@@ -88,6 +109,8 @@ pub struct SkippedRecord {
     pub symlink: u64,
     /// FIFOs, sockets, devices.
     pub special: u64,
+    /// git submodules (not followed).
+    pub submodule: u64,
 }
 
 /// An input that could not be read.
@@ -103,6 +126,7 @@ pub struct ErrorRecord {
 impl FindingRecord {
     /// The record for `finding`, its secret redacted if `redact`.
     pub fn new(finding: &Finding, redact: bool) -> FindingRecord {
+        let git = finding.git.as_ref();
         FindingRecord {
             rule_id: finding.rule_id.clone(),
             rule_name: finding.rule_name.clone(),
@@ -115,6 +139,12 @@ impl FindingRecord {
             fingerprint: finding.fingerprint.clone(),
             entropy: (finding.entropy * 1000.0).round() / 1000.0,
             confidence: finding.confidence,
+            commit: git.map(|git| git.commit.id.clone()),
+            author: git.map(|git| git.commit.author.clone()),
+            email: git.map(|git| git.commit.email.clone()),
+            date: git.map(|git| git.commit.date.clone()),
+            message: git.map(|git| git.commit.summary.clone()),
+            occurrences: git.map(|git| git.occurrences),
         }
     }
 }
@@ -130,11 +160,13 @@ impl StatsRecord {
                 too_large: stats.skipped(SkipReason::TooLarge),
                 symlink: stats.skipped(SkipReason::Symlink),
                 special: stats.skipped(SkipReason::Special),
+                submodule: stats.skipped(SkipReason::Submodule),
             },
             findings: report.findings.len(),
             errors: report.errors.len(),
             rules: report.rules.len(),
             elapsed_seconds: (stats.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+            commits: stats.commits,
         }
     }
 }

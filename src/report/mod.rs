@@ -9,7 +9,7 @@ mod text;
 use std::io::{self, Write};
 
 pub use json::{ErrorRecord, FindingRecord, JsonReport, SkippedRecord, StatsRecord, JSON_VERSION};
-pub use text::{summary, write_finding_groups};
+pub use text::summary;
 
 use crate::finding::Finding;
 use crate::rules::RuleSet;

@@ -19,41 +19,53 @@ const RULE: Style = AnsiColor::Cyan.on_default();
 const SECRET: Style = AnsiColor::Red.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 
-/// Writes the findings grouped by file. Nothing is written when there are none.
+/// Writes the findings grouped by file, or, for history scans, by the commit that introduced
+/// them. Nothing is written when there are none.
 pub fn write(
     report: &Report<'_>,
     redact: bool,
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    write_finding_groups(report.findings, redact, color, out)
-}
-
-/// Writes `findings` (sorted by path) grouped by file, a blank line between groups.
-pub fn write_finding_groups(
-    findings: &[Finding],
-    redact: bool,
-    color: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
     let paint = Paint { color };
-    for (index, group) in findings.chunk_by(|a, b| a.path == b.path).enumerate() {
+    let by_commit = |a: &Finding, b: &Finding| match (&a.git, &b.git) {
+        (Some(a), Some(b)) => a.commit.id == b.commit.id,
+        (None, None) => a.path == b.path,
+        _ => false,
+    };
+    for (index, group) in report.findings.chunk_by(by_commit).enumerate() {
         if index > 0 {
             writeln!(out)?;
         }
-        let count = group.len();
-        let noun = if count == 1 { "finding" } else { "findings" };
-        writeln!(
-            out,
-            "{} {}",
-            paint.style(PATH, &group[0].path),
-            paint.style(DIM, &format!("({count} {noun})"))
-        )?;
+        write_group_header(group, paint, out)?;
         for finding in group {
             write_finding(finding, redact, paint, out)?;
         }
     }
     Ok(())
+}
+
+/// `path (2 findings)`, or for history `commit <id>  <date>  <author>  <summary>`.
+fn write_group_header(group: &[Finding], paint: Paint, out: &mut dyn Write) -> io::Result<()> {
+    let count = group.len();
+    let counted = paint.style(DIM, &format!("({})", plural(count, "finding")));
+    match &group[0].git {
+        Some(git) => {
+            let commit = &git.commit;
+            writeln!(
+                out,
+                "{} {}  {}",
+                paint.style(PATH, &format!("commit {}", commit.id)),
+                counted,
+                paint.style(
+                    DIM,
+                    &format!("{}  {} <{}>", commit.date, commit.author, commit.email)
+                ),
+            )?;
+            writeln!(out, "    {}", printable(&commit.summary))
+        }
+        None => writeln!(out, "{} {}", paint.style(PATH, &group[0].path), counted),
+    }
 }
 
 fn write_finding(
@@ -89,7 +101,30 @@ fn write_finding(
         printable(before),
         paint.style(SECRET, &printable(&secret)),
         printable(&snippet.after)
-    )
+    )?;
+    if let Some(git) = &finding.git {
+        let elsewhere = match git.occurrences {
+            0 => String::new(),
+            n => format!("  ({} more {})", n, if n == 1 { "place" } else { "places" }),
+        };
+        writeln!(
+            out,
+            "      {}{}",
+            paint.style(
+                DIM,
+                &format!(
+                    "git show {}",
+                    shell_quoted(&format!(
+                        "{}:{}",
+                        &git.commit.id[..12.min(git.commit.id.len())],
+                        finding.path
+                    ))
+                )
+            ),
+            paint.style(DIM, &elsewhere)
+        )?;
+    }
+    Ok(())
 }
 
 /// Replaces control characters (an escape sequence in a scanned file must not drive the
@@ -102,6 +137,18 @@ fn printable(text: &str) -> String {
             c => c,
         })
         .collect()
+}
+
+/// `text` as one shell word: as is when it is plain, else in single quotes.
+fn shell_quoted(text: &str) -> String {
+    let plain = text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-/:@+=,".contains(&b));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// The one-line summary for standard error, without a trailing newline.
@@ -126,9 +173,16 @@ pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
             plural(files.len(), "file")
         ));
     }
+    let scanned = match stats.commits {
+        Some(commits) => format!(
+            "{} from {}",
+            plural(stats.files_scanned as usize, "blob"),
+            plural(commits as usize, "commit")
+        ),
+        None => plural(stats.files_scanned as usize, "file"),
+    };
     parts.push(format!(
-        "scanned {} ({}) in {:.2} s",
-        plural(stats.files_scanned as usize, "file"),
+        "scanned {scanned} ({}) in {:.2} s",
         human_bytes(stats.bytes_scanned),
         stats.elapsed.as_secs_f64()
     ));
@@ -215,6 +269,13 @@ mod tests {
             summary(&[], &stats, 1),
             "sprawl: no secrets found; scanned 3 files (2.0 KiB) in 1.50 s; skipped 3 (1 binary, 2 too large); 1 error"
         );
+    }
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_quoted("abc:src/a.rs"), "abc:src/a.rs");
+        assert_eq!(shell_quoted("abc:my file"), "'abc:my file'");
+        assert_eq!(shell_quoted("abc:it's"), "'abc:it'\\''s'");
     }
 
     #[test]

@@ -50,6 +50,13 @@ impl Excludes {
         Ok(Excludes { matcher })
     }
 
+    /// Whether `path`, relative to the root (as git names paths), is excluded.
+    pub fn excludes_relative(&self, path: &str) -> bool {
+        self.matcher
+            .matched_path_or_any_parents(Path::new(path), false)
+            .is_ignore()
+    }
+
     /// Whether `path` (or a folder above it, inside the root) is excluded.
     pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
         let Ok(path) = std::path::absolute(path) else {

@@ -3,6 +3,7 @@
 //! [`Sink`]. Sources never match; sinks never read.
 
 mod fs;
+pub mod git;
 mod read;
 mod stdin;
 
@@ -32,15 +33,18 @@ pub enum SkipReason {
     Symlink,
     /// A FIFO, socket or device: never opened, so the scan cannot block on it.
     Special,
+    /// A git submodule: its commits live in another repository and are not followed.
+    Submodule,
 }
 
 impl SkipReason {
     /// Every reason, in the order summaries list them.
-    pub const ALL: [SkipReason; 4] = [
+    pub const ALL: [SkipReason; 5] = [
         SkipReason::Binary,
         SkipReason::TooLarge,
         SkipReason::Symlink,
         SkipReason::Special,
+        SkipReason::Submodule,
     ];
 
     /// The snake_case name used in JSON stats.
@@ -50,6 +54,7 @@ impl SkipReason {
             SkipReason::TooLarge => "too_large",
             SkipReason::Symlink => "symlink",
             SkipReason::Special => "special",
+            SkipReason::Submodule => "submodule",
         }
     }
 
@@ -60,6 +65,7 @@ impl SkipReason {
             SkipReason::TooLarge => "too large",
             SkipReason::Symlink => "symlink",
             SkipReason::Special => "not a regular file",
+            SkipReason::Submodule => "submodule",
         }
     }
 }

@@ -1,0 +1,91 @@
+//! Scanning files, folders and standard input with one worker per walker thread.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use super::{findings_in, sort_by_place, ScanResult};
+use crate::config::{Input, ScanConfig};
+use crate::rules::RuleSet;
+use crate::scan::Matcher;
+use crate::source::{self, Blob, Sink, SkipReason, SourceError, WalkOptions};
+
+/// Scans every input: standard input first, then the walk of every path.
+pub(super) fn scan(
+    config: &ScanConfig,
+    inputs: &[Input],
+    walk: &WalkOptions,
+    list_skipped: bool,
+) -> ScanResult {
+    let shared = Mutex::new(ScanResult::default());
+    let make_worker = || Worker::new(&config.rules, &shared, list_skipped);
+    if inputs.contains(&Input::Stdin) {
+        let mut worker = make_worker();
+        source::read_stdin(config.max_file_size, &mut worker);
+    }
+    let paths: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            Input::Path(path) => Some(path.clone()),
+            Input::Stdin => None,
+        })
+        .collect();
+    source::walk(&paths, walk, config.excludes.as_ref(), make_worker);
+    let mut result = shared
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    sort_by_place(&mut result.findings);
+    result
+}
+
+/// One thread's scanning state.
+struct Worker<'a> {
+    matcher: Matcher<'a>,
+    local: ScanResult,
+    shared: &'a Mutex<ScanResult>,
+    list_skipped: bool,
+}
+
+impl<'a> Worker<'a> {
+    fn new(rules: &'a RuleSet, shared: &'a Mutex<ScanResult>, list_skipped: bool) -> Worker<'a> {
+        Worker {
+            matcher: Matcher::new(rules),
+            local: ScanResult::default(),
+            shared,
+            list_skipped,
+        }
+    }
+}
+
+impl Sink for Worker<'_> {
+    fn blob(&mut self, blob: Blob<'_>) {
+        self.local.stats.files_scanned += 1;
+        self.local.stats.bytes_scanned += blob.bytes.len() as u64;
+        let mut found = findings_in(&mut self.matcher, blob);
+        self.local.findings.append(&mut found);
+    }
+
+    fn skipped(&mut self, path: &str, reason: SkipReason) {
+        self.local.stats.add_skip(reason);
+        if self.list_skipped {
+            self.local.skipped.push((path.to_string(), reason));
+        }
+    }
+
+    fn error(&mut self, error: SourceError) {
+        self.local.errors.push(error);
+    }
+}
+
+impl Drop for Worker<'_> {
+    fn drop(&mut self) {
+        let local = std::mem::take(&mut self.local);
+        let mut shared = self
+            .shared
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        shared.findings.extend(local.findings);
+        shared.errors.extend(local.errors);
+        shared.skipped.extend(local.skipped);
+        shared.stats.merge(&local.stats);
+    }
+}

@@ -1,0 +1,394 @@
+//! Scanning git: every distinct blob of the selected history once, in parallel, then one
+//! finding per secret at the oldest place that introduced it; or the staged index against HEAD.
+//!
+//! A secret is identified by its rule and fingerprint. The same secret in many blobs (a file
+//! edited around an unchanged line), at many paths, or in many commits is one finding, reported
+//! at the oldest commit (then path, line) that introduced it, with `occurrences` counting the
+//! other places. For a range, a place is dropped when the same path already held the secret
+//! just before the range, so a pull request is judged by what it adds.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use git2::{Oid, Repository};
+use rayon::prelude::*;
+
+use super::{findings_in, ScanResult};
+use crate::config::{GitMode, ScanConfig};
+use crate::finding::{Finding, GitOrigin};
+use crate::scan::Matcher;
+use crate::source::git::{self, BlobReader, GitError, Plan, PlannedBlob, Selection};
+use crate::source::{Blob, ReadOutcome, SkipReason, SourceError};
+
+/// Why a git scan could not run at all.
+pub type HistoryError = GitError;
+
+/// Scans `repo` as `mode` says.
+pub(super) fn scan(
+    config: &ScanConfig,
+    repo: &Path,
+    mode: &GitMode,
+    list_skipped: bool,
+) -> Result<ScanResult, GitError> {
+    let repo = git::open(repo)?;
+    let include = |path: &str| {
+        !config
+            .excludes
+            .as_ref()
+            .is_some_and(|ex| ex.excludes_relative(path))
+    };
+    match mode {
+        GitMode::History {
+            selection,
+            all_occurrences,
+        } => scan_history(
+            config,
+            &repo,
+            selection,
+            *all_occurrences,
+            &include,
+            list_skipped,
+        ),
+        GitMode::Staged { paths } => scan_staged(config, repo, paths, &include, list_skipped),
+    }
+}
+
+/// What became of one planned blob.
+enum BlobOutcome {
+    Scanned { bytes: u64, findings: Vec<Finding> },
+    Skipped(SkipReason),
+    Failed(SourceError),
+}
+
+fn scan_history(
+    config: &ScanConfig,
+    repo: &Repository,
+    selection: &Selection,
+    all_occurrences: bool,
+    include: &dyn Fn(&str) -> bool,
+    list_skipped: bool,
+) -> Result<ScanResult, GitError> {
+    let is_range = matches!(selection, Selection::Range { .. });
+    let mut plan = git::enumerate(repo, selection, all_occurrences || is_range, include)?;
+    let mut result = ScanResult {
+        errors: std::mem::take(&mut plan.errors),
+        ..ScanResult::default()
+    };
+    result.stats.commits = Some(plan.commits_walked);
+    result
+        .stats
+        .add_skips(SkipReason::Submodule, plan.submodules);
+    result.stats.add_skips(SkipReason::Symlink, plan.symlinks);
+    if plan.shallow {
+        result.notes.push("the repository is a shallow clone: history before its boundary is not there and was not scanned".into());
+    }
+    if plan.submodules > 0 {
+        result.notes.push(format!(
+            "{} submodule entries were not followed (scan each submodule's repository on its own)",
+            plan.submodules
+        ));
+    }
+    let outcomes = scan_blobs(config, repo, &plan);
+    let mut candidates: Vec<(Finding, usize, Option<&str>)> = Vec::new();
+    for (planned, outcome) in plan.blobs.iter().zip(outcomes) {
+        match outcome {
+            BlobOutcome::Scanned { bytes, findings } => {
+                result.stats.files_scanned += 1;
+                result.stats.bytes_scanned += bytes;
+                candidates.extend(places_of(&plan, planned, findings));
+            }
+            BlobOutcome::Skipped(reason) => {
+                result.stats.add_skip(reason);
+                if list_skipped {
+                    result.skipped.push((
+                        format!("{} (blob {})", planned.first.path, planned.oid),
+                        reason,
+                    ));
+                }
+            }
+            BlobOutcome::Failed(error) => result.errors.push(error),
+        }
+    }
+    if let Some(base) = plan.base_tree {
+        let mut before = BeforeRange::new(repo, base, config);
+        candidates.retain(|(finding, _, renamed_from)| {
+            let path = renamed_from.unwrap_or(&finding.path);
+            !before.held(path, &finding.fingerprint)
+        });
+    }
+    let candidates = candidates
+        .into_iter()
+        .map(|(finding, weight, _)| (finding, weight))
+        .collect();
+    result.findings = one_per_secret(candidates, all_occurrences);
+    Ok(result)
+}
+
+/// Reads and scans every planned blob in parallel, one repository handle and matcher per
+/// thread. The outcomes are in plan order.
+fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan) -> Vec<BlobOutcome> {
+    let git_dir = repo.path().to_path_buf();
+    let scan_all = || {
+        plan.blobs
+            .par_iter()
+            .map_init(
+                || (BlobReader::open(&git_dir), Matcher::new(&config.rules)),
+                |(reader, matcher), planned| match reader {
+                    Ok(reader) => scan_blob(reader, matcher, planned, config.max_file_size),
+                    Err(err) => BlobOutcome::Failed(SourceError {
+                        path: planned.first.path.clone(),
+                        message: err.to_string(),
+                    }),
+                },
+            )
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+    {
+        Ok(pool) => pool.install(scan_all),
+        Err(_) => scan_all(),
+    }
+}
+
+fn scan_blob(
+    reader: &BlobReader,
+    matcher: &mut Matcher<'_>,
+    planned: &PlannedBlob,
+    max_size: u64,
+) -> BlobOutcome {
+    match reader.read(planned.oid, max_size) {
+        Ok((ReadOutcome::Text, Some(blob))) => BlobOutcome::Scanned {
+            bytes: blob.size() as u64,
+            findings: findings_in(
+                matcher,
+                Blob {
+                    path: &planned.first.path,
+                    bytes: blob.content(),
+                },
+            ),
+        },
+        Ok((ReadOutcome::Binary, _)) => BlobOutcome::Skipped(SkipReason::Binary),
+        Ok((ReadOutcome::TooLarge, _)) => BlobOutcome::Skipped(SkipReason::TooLarge),
+        Ok((ReadOutcome::Text, None)) => unreachable!("a text blob is returned with its content"),
+        Err(err) => BlobOutcome::Failed(SourceError {
+            path: format!("{} (blob {})", planned.first.path, planned.oid),
+            message: format!("cannot read: {}", err.message()),
+        }),
+    }
+}
+
+/// Each finding of a blob at each place the blob was introduced, with the number of places it
+/// stands for (more than one when later places were only counted, not kept) and the path it was
+/// renamed from there, if any.
+fn places_of<'p>(
+    plan: &Plan,
+    planned: &'p PlannedBlob,
+    findings: Vec<Finding>,
+) -> Vec<(Finding, usize, Option<&'p str>)> {
+    let unlisted = planned.places - 1 - planned.later.len();
+    let mut out = Vec::with_capacity(findings.len() * (1 + planned.later.len()));
+    for finding in findings {
+        for (index, place) in std::iter::once(&planned.first)
+            .chain(&planned.later)
+            .enumerate()
+        {
+            let mut at = finding.clone();
+            at.path.clone_from(&place.path);
+            at.git = Some(GitOrigin {
+                commit: plan.commits[place.commit].clone(),
+                order: place.commit,
+                occurrences: 0,
+            });
+            let weight = if index == 0 { 1 + unlisted } else { 1 };
+            out.push((at, weight, place.renamed_from.as_deref()));
+        }
+    }
+    out
+}
+
+/// One finding per secret (rule and fingerprint), at its oldest place, counting the others; or,
+/// with `all`, every place, each carrying the same count.
+fn one_per_secret(candidates: Vec<(Finding, usize)>, all: bool) -> Vec<Finding> {
+    let mut places: HashMap<(String, String), usize> = HashMap::new();
+    for (finding, weight) in &candidates {
+        *places
+            .entry((finding.rule_id.clone(), finding.fingerprint.clone()))
+            .or_default() += weight;
+    }
+    let mut findings: Vec<Finding> = candidates.into_iter().map(|(finding, _)| finding).collect();
+    for finding in &mut findings {
+        let total = places[&(finding.rule_id.clone(), finding.fingerprint.clone())];
+        if let Some(git) = &mut finding.git {
+            git.occurrences = total - 1;
+        }
+    }
+    findings.sort_by(|a, b| history_order(a).cmp(&history_order(b)));
+    if !all {
+        let mut seen = HashSet::new();
+        findings
+            .retain(|finding| seen.insert((finding.rule_id.clone(), finding.fingerprint.clone())));
+    }
+    findings
+}
+
+/// Oldest commit first, then path, line, column and rule.
+fn history_order(finding: &Finding) -> (usize, &str, usize, usize, &str) {
+    (
+        finding.git.as_ref().map_or(0, |git| git.order),
+        &finding.path,
+        finding.line,
+        finding.column,
+        &finding.rule_id,
+    )
+}
+
+/// The secrets each path held just before a range, scanned on demand and remembered.
+struct BeforeRange<'a> {
+    repo: &'a Repository,
+    tree: Option<git2::Tree<'a>>,
+    matcher: Matcher<'a>,
+    max_size: u64,
+    held: HashMap<String, HashSet<String>>,
+}
+
+impl<'a> BeforeRange<'a> {
+    fn new(repo: &'a Repository, tree: Oid, config: &'a ScanConfig) -> BeforeRange<'a> {
+        BeforeRange {
+            repo,
+            tree: repo.find_tree(tree).ok(),
+            matcher: Matcher::new(&config.rules),
+            max_size: config.max_file_size,
+            held: HashMap::new(),
+        }
+    }
+
+    /// Whether `path` held the secret with `fingerprint` before the range.
+    fn held(&mut self, path: &str, fingerprint: &str) -> bool {
+        if !self.held.contains_key(path) {
+            let fingerprints = self.fingerprints_at(path);
+            self.held.insert(path.to_string(), fingerprints);
+        }
+        self.held[path].contains(fingerprint)
+    }
+
+    fn fingerprints_at(&mut self, path: &str) -> HashSet<String> {
+        let Some(tree) = &self.tree else {
+            return HashSet::new();
+        };
+        let Some(blob) = tree
+            .get_path(Path::new(path))
+            .ok()
+            .and_then(|entry| self.repo.find_blob(entry.id()).ok())
+            .filter(|blob| (blob.size() as u64) <= self.max_size)
+        else {
+            return HashSet::new();
+        };
+        fingerprints_in(&mut self.matcher, path, blob.content())
+    }
+}
+
+fn fingerprints_in(matcher: &mut Matcher<'_>, path: &str, bytes: &[u8]) -> HashSet<String> {
+    findings_in(matcher, Blob { path, bytes })
+        .into_iter()
+        .map(|finding| finding.fingerprint)
+        .collect()
+}
+
+/// The staged index against HEAD: each staged blob's findings, less the secrets the file (at
+/// its old path, for a rename) already held in HEAD.
+fn scan_staged(
+    config: &ScanConfig,
+    repo: Repository,
+    paths: &[PathBuf],
+    include: &dyn Fn(&str) -> bool,
+    list_skipped: bool,
+) -> Result<ScanResult, GitError> {
+    let relative = repo_relative(&repo, paths)?;
+    let changes = git::staged_changes(&repo, &relative, include)?;
+    let reader = BlobReader::from_repository(repo);
+    let mut matcher = Matcher::new(&config.rules);
+    let mut result = ScanResult::default();
+    for change in changes {
+        let staged = match reader.read(change.staged, config.max_file_size) {
+            Ok((ReadOutcome::Text, Some(blob))) => blob,
+            Ok((reason, _)) => {
+                let reason = if reason == ReadOutcome::Binary {
+                    SkipReason::Binary
+                } else {
+                    SkipReason::TooLarge
+                };
+                result.stats.add_skip(reason);
+                if list_skipped {
+                    result.skipped.push((change.path.clone(), reason));
+                }
+                continue;
+            }
+            Err(err) => {
+                result.errors.push(SourceError {
+                    path: change.path.clone(),
+                    message: format!("cannot read the staged blob: {}", err.message()),
+                });
+                continue;
+            }
+        };
+        result.stats.files_scanned += 1;
+        result.stats.bytes_scanned += staged.size() as u64;
+        let found = findings_in(
+            &mut matcher,
+            Blob {
+                path: &change.path,
+                bytes: staged.content(),
+            },
+        );
+        if found.is_empty() {
+            continue;
+        }
+        let before = match change
+            .before
+            .map(|oid| reader.read(oid, config.max_file_size))
+        {
+            Some(Ok((ReadOutcome::Text, Some(blob)))) => {
+                fingerprints_in(&mut matcher, &change.path, blob.content())
+            }
+            _ => HashSet::new(),
+        };
+        result.findings.extend(
+            found
+                .into_iter()
+                .filter(|finding| !before.contains(&finding.fingerprint)),
+        );
+    }
+    super::sort_by_place(&mut result.findings);
+    Ok(result)
+}
+
+/// Paths given on the command line (relative to the current folder), relative to the work
+/// tree's root, as the index names them.
+fn repo_relative(repo: &Repository, paths: &[PathBuf]) -> Result<Vec<String>, GitError> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let workdir = repo.workdir().ok_or_else(|| GitError::Repository {
+        action: "scan staged files".into(),
+        message: "a bare repository has no index to commit from".into(),
+    })?;
+    let workdir = workdir
+        .canonicalize()
+        .unwrap_or_else(|_| workdir.to_path_buf());
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    Ok(paths
+        .iter()
+        .map(|path| {
+            let absolute = cwd.join(path);
+            let relative = absolute.strip_prefix(&workdir).unwrap_or(path);
+            relative
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect())
+}
