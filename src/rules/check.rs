@@ -127,7 +127,12 @@ mod tests {
         let rules = RuleSet::new(crate::rules::builtin::load().unwrap()).unwrap();
         let report = check(&rules);
         let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
-        assert!(problems.is_empty(), "{} failing:\n{}", problems.len(), problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "{} failing:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
         assert!(report.examples >= 2 * report.rules);
     }
 
