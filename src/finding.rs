@@ -41,6 +41,8 @@ pub struct Finding {
     pub end_line: usize,
     /// 1-based column (in bytes) just past the secret's last byte, as in SARIF regions.
     pub end_column: usize,
+    /// Byte offset of the secret's start in the blob it was found in.
+    pub offset: usize,
     /// The secret's bytes, never printed in clear unless the user asks.
     pub secret: Vec<u8>,
     /// Hex SHA-256 of the rule id and the secret.
@@ -64,26 +66,46 @@ pub struct GitOrigin {
     pub occurrences: usize,
 }
 
-/// The line around a secret, in three parts so that printers can mask or highlight the secret.
+/// The line around a secret, in parts, so that printers can mask or highlight the secret and
+/// mask every other secret on the same line too.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snippet {
-    /// Text before the secret (starting with `…` when the line was cut).
-    pub before: String,
-    /// The part of the secret on this line.
-    pub secret: String,
-    /// Text after the secret (ending with `…` when the line was cut).
-    pub after: String,
+    /// The line's text in order; the first part starts with `…` and the last ends with `…` when
+    /// the line was cut.
+    pub parts: Vec<SnippetPart>,
+}
+
+/// A stretch of a snippet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetPart {
+    /// The text.
+    pub text: String,
+    /// What the text is.
+    pub kind: PartKind,
+}
+
+/// What a stretch of a snippet is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// Plain text.
+    Text,
+    /// The finding's own secret (the part of it on this line).
+    Secret,
+    /// Another secret found on the same line.
+    OtherSecret,
 }
 
 impl Finding {
     /// Places `found` in `blob` and builds the finding. `lines` must be fed matches in
-    /// ascending position.
+    /// ascending position; `secrets` are the byte ranges of every secret found in the blob, so
+    /// that the snippet masks the others too.
     pub fn new(
         rule: &Rule,
         found: &Match,
         blob: &[u8],
         lines: &mut Lines<'_>,
         path: &str,
+        secrets: &[Range<usize>],
     ) -> Finding {
         let secret = &blob[found.secret.clone()];
         let start = lines.locate(found.secret.start);
@@ -97,10 +119,11 @@ impl Finding {
             column: start.column,
             end_line: end.line,
             end_column: end.column,
+            offset: found.secret.start,
             secret: secret.to_vec(),
             fingerprint: fingerprint(&rule.id, secret),
             entropy: found.entropy,
-            snippet: Snippet::around(blob, start.line_start, found.secret.clone()),
+            snippet: Snippet::around(blob, start.line_start, found.secret.clone(), secrets),
             git: None,
         }
     }
@@ -189,32 +212,72 @@ fn end_of(start: Position, secret: &[u8]) -> Position {
 
 impl Snippet {
     /// The line starting at `line_start` in `blob`, cut to at most [`SNIPPET_CONTEXT`] bytes
-    /// either side of the secret; only the secret's first line is kept.
-    fn around(blob: &[u8], line_start: usize, secret: Range<usize>) -> Snippet {
+    /// either side of the secret; only the secret's first line is kept. Every other range of
+    /// `secrets` that reaches into the kept text becomes a [`PartKind::OtherSecret`] part.
+    fn around(
+        blob: &[u8],
+        line_start: usize,
+        secret: Range<usize>,
+        secrets: &[Range<usize>],
+    ) -> Snippet {
         let line_end =
             memchr::memchr(b'\n', &blob[secret.start..]).map_or(blob.len(), |at| secret.start + at);
         let secret_end = secret.end.min(line_end);
         let cut_before = secret.start - line_start > SNIPPET_CONTEXT;
-        let before_start = if cut_before {
+        let start = if cut_before {
             secret.start - SNIPPET_CONTEXT
         } else {
             line_start
         };
-        let text_before = String::from_utf8_lossy(&blob[before_start..secret.start]);
-        let mut before = String::from(if cut_before { "…" } else { "" });
-        // A cut may split a multibyte character; drop the replacement it leaves.
-        before.push_str(text_before.trim_start_matches('\u{FFFD}'));
         let content_end = trim_cr(blob, secret_end, line_end);
-        let after_end = content_end.min(secret_end + SNIPPET_CONTEXT);
-        let mut after = String::from_utf8_lossy(&blob[secret_end..after_end]).into_owned();
-        if after_end < content_end {
-            after.push('…');
+        let end = content_end.min(secret_end + SNIPPET_CONTEXT);
+        // The stretches to mark: this secret and every other one reaching into the window.
+        let mut marks: Vec<(usize, usize, PartKind)> = secrets
+            .iter()
+            .filter(|other| other.start < end && other.end > start && **other != secret)
+            .map(|other| {
+                (
+                    other.start.max(start),
+                    other.end.min(end),
+                    PartKind::OtherSecret,
+                )
+            })
+            .collect();
+        marks.push((secret.start, secret_end, PartKind::Secret));
+        marks.sort_by_key(|&(from, _, _)| from);
+        let mut parts = Vec::new();
+        let mut at = start;
+        for (from, to, kind) in marks {
+            let from = from.max(at);
+            if to <= from && kind != PartKind::Secret {
+                continue;
+            }
+            push_part(&mut parts, &blob[at..from], PartKind::Text);
+            push_part(&mut parts, &blob[from..to.max(from)], kind);
+            at = to.max(from);
         }
-        Snippet {
-            before,
-            secret: String::from_utf8_lossy(&blob[secret.start..secret_end]).into_owned(),
-            after,
+        push_part(&mut parts, &blob[at..end.max(at)], PartKind::Text);
+        if cut_before {
+            if let Some(first) = parts.first_mut() {
+                // A cut may split a multibyte character; drop the replacement it leaves.
+                first.text = format!("…{}", first.text.trim_start_matches('\u{FFFD}'));
+            }
         }
+        if end < content_end {
+            if let Some(last) = parts.last_mut() {
+                last.text.push('…');
+            }
+        }
+        Snippet { parts }
+    }
+}
+
+fn push_part(parts: &mut Vec<SnippetPart>, bytes: &[u8], kind: PartKind) {
+    if !bytes.is_empty() || kind == PartKind::Secret {
+        parts.push(SnippetPart {
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            kind,
+        });
     }
 }
 
@@ -314,26 +377,53 @@ mod tests {
         assert_eq!((end.line, end.column), (5, 3));
     }
 
+    fn texts(snippet: &Snippet) -> Vec<(&str, PartKind)> {
+        snippet
+            .parts
+            .iter()
+            .map(|part| (part.text.as_str(), part.kind))
+            .collect()
+    }
+
     #[test]
     fn snippet_cuts_long_lines_around_the_secret_and_drops_cr() {
         let line = format!("{}KEY={}\r\nnext", "x".repeat(200), "y".repeat(300));
-        let start = 204;
-        let snippet = Snippet::around(line.as_bytes(), 0, start..start + 10);
-        assert!(snippet.before.starts_with('…'));
-        assert!(snippet.before.ends_with("KEY="));
-        assert_eq!(snippet.before.chars().count(), SNIPPET_CONTEXT + 1);
-        assert_eq!(snippet.secret, "y".repeat(10));
-        assert!(snippet.after.ends_with('…'));
+        let secret = 204..214;
+        let snippet = Snippet::around(line.as_bytes(), 0, secret.clone(), &[secret]);
+        let parts = texts(&snippet);
+        assert_eq!(parts.len(), 3);
+        assert!(parts[0].0.starts_with('…') && parts[0].0.ends_with("KEY="));
+        assert_eq!(parts[0].0.chars().count(), SNIPPET_CONTEXT + 1);
+        assert_eq!(parts[1], ("yyyyyyyyyy", PartKind::Secret));
+        assert!(parts[2].0.ends_with('…'));
         let short = "TOKEN=abc\r\n";
-        let snippet = Snippet::around(short.as_bytes(), 0, 6..9);
+        let snippet = Snippet::around(short.as_bytes(), 0, 6..9, &[6..9]);
         assert_eq!(
-            (
-                snippet.before.as_str(),
-                snippet.secret.as_str(),
-                snippet.after.as_str()
-            ),
-            ("TOKEN=", "abc", "")
+            texts(&snippet),
+            vec![("TOKEN=", PartKind::Text), ("abc", PartKind::Secret)]
         );
+    }
+
+    #[test]
+    fn other_secrets_on_the_line_are_marked_even_when_cut() {
+        let line = "A=one1 B=two2 C=three";
+        let snippet = Snippet::around(line.as_bytes(), 0, 9..13, &[2..6, 9..13, 16..21]);
+        assert_eq!(
+            texts(&snippet),
+            vec![
+                ("A=", PartKind::Text),
+                ("one1", PartKind::OtherSecret),
+                (" B=", PartKind::Text),
+                ("two2", PartKind::Secret),
+                (" C=", PartKind::Text),
+                ("three", PartKind::OtherSecret),
+            ]
+        );
+        // A secret reaching past the cut is marked as far as the snippet goes.
+        let long = format!("{}S=abc", "z".repeat(100));
+        let snippet = Snippet::around(long.as_bytes(), 0, 102..105, &[0..95, 102..105]);
+        assert_eq!(snippet.parts[0].kind, PartKind::OtherSecret);
+        assert!(snippet.parts[0].text.starts_with('…'));
     }
 
     #[test]

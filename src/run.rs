@@ -8,9 +8,11 @@ use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
+use crate::finding::redacted;
 use crate::report::{self, Report};
 use crate::rules::{self, RuleSet};
 use crate::scanner::{self, ScanResult};
+use crate::suppress::BaselineFile;
 
 /// How a command ended, short of a fatal error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +55,9 @@ fn scan(config: &ScanConfig) -> Result<Outcome> {
     announce(config);
     let result = scanner::scan(config, config.verbosity == Verbosity::Verbose)?;
     report_problems(config, &result);
+    explain(config, &result);
     write_report(config, &result)?;
+    let baseline_written = write_baseline(config, &result)?;
     if config.verbosity != Verbosity::Quiet {
         eprintln!(
             "{}",
@@ -65,11 +69,55 @@ fn scan(config: &ScanConfig) -> Result<Outcome> {
     }
     Ok(if !result.errors.is_empty() {
         Outcome::Errored
-    } else if !result.findings.is_empty() {
+    } else if !result.findings.is_empty() && !baseline_written {
         Outcome::Found(config.exit_code)
     } else {
         Outcome::Clean
     })
+}
+
+/// With `--explain`, every candidate that was not reported and why, on standard error.
+fn explain(config: &ScanConfig, result: &ScanResult) {
+    for item in &result.explained {
+        let secret = String::from_utf8_lossy(&item.secret);
+        let shown = if config.report.redact {
+            redacted(&secret)
+        } else {
+            secret.into_owned()
+        };
+        eprintln!(
+            "sprawl: explain: {}:{}:{} {} {shown}: dropped: {}",
+            item.path, item.line, item.column, item.rule_id, item.reason
+        );
+    }
+}
+
+/// With `--write-baseline`, writes every finding (every place, for history) as acknowledged.
+/// Returns whether a baseline was written.
+fn write_baseline(config: &ScanConfig, result: &ScanResult) -> Result<bool> {
+    let Some((path, previous)) = &config.write_baseline else {
+        return Ok(false);
+    };
+    let places = if result.all_places.is_empty() {
+        &result.findings
+    } else {
+        &result.all_places
+    };
+    let baseline = BaselineFile::of(places, previous.as_ref());
+    baseline.write(path)?;
+    if config.verbosity != Verbosity::Quiet {
+        eprintln!(
+            "sprawl: wrote {} ({} {}); findings in it are acknowledged from now on",
+            path.display(),
+            baseline.entries.len(),
+            if baseline.entries.len() == 1 {
+                "entry"
+            } else {
+                "entries"
+            }
+        );
+    }
+    Ok(true)
 }
 
 /// In verbose mode, says which config and how many rules are in use.
@@ -132,7 +180,8 @@ fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
     }
 }
 
-/// Creates (or truncates) `path`, readable by its owner only where the platform allows.
+/// Creates (or truncates) `path`, readable and writable by its owner only where the platform
+/// allows, also when it existed before.
 fn create_private(path: &Path) -> Result<File> {
     let mut options = File::options();
     options.write(true).create(true).truncate(true);
@@ -141,9 +190,17 @@ fn create_private(path: &Path) -> Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options
+    let file = options
         .open(path)
-        .with_context(|| format!("cannot create the report file {}", path.display()))
+        .with_context(|| format!("cannot create the report file {}", path.display()))?;
+    // An existing file keeps its mode on open: tighten it, a report may hold secrets whole.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot restrict the permissions of {}", path.display()))?;
+    }
+    Ok(file)
 }
 
 /// A reader that went away (`sprawl scan | head`) is not an error.

@@ -9,10 +9,11 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::Report;
-use crate::finding::Finding;
+use crate::finding::{redacted, Finding, PartKind};
 use crate::rules::Confidence;
 use crate::source::SkipReason;
 use crate::stats::Stats;
+use crate::suppress::Suppression;
 
 const PATH: Style = AnsiColor::Magenta.on_default().bold();
 const RULE: Style = AnsiColor::Cyan.on_default();
@@ -88,20 +89,23 @@ fn write_finding(
             &format!("({}, {} confidence)", finding.rule_name, finding.confidence)
         ),
     )?;
-    let snippet = &finding.snippet;
-    let secret = if redact {
-        shown
-    } else {
-        snippet.secret.clone()
-    };
-    let before = snippet.before.trim_start();
-    writeln!(
-        out,
-        "      {}{}{}",
-        printable(before),
-        paint.style(SECRET, &printable(&secret)),
-        printable(&snippet.after)
-    )?;
+    let mut line = String::from("      ");
+    for (index, part) in finding.snippet.parts.iter().enumerate() {
+        let text = if index == 0 {
+            part.text.trim_start()
+        } else {
+            part.text.as_str()
+        };
+        let part = match part.kind {
+            PartKind::Text => printable(text),
+            PartKind::Secret if redact => paint.style(SECRET, &shown),
+            PartKind::Secret => paint.style(SECRET, &printable(text)),
+            PartKind::OtherSecret if redact => redacted(text),
+            PartKind::OtherSecret => printable(text),
+        };
+        line.push_str(&part);
+    }
+    writeln!(out, "{line}")?;
     if let Some(git) = &finding.git {
         let elsewhere = match git.occurrences {
             0 => String::new(),
@@ -195,6 +199,18 @@ pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
         parts.push(format!(
             "skipped {} ({})",
             stats.skipped_total(),
+            reasons.join(", ")
+        ));
+    }
+    if stats.suppressed_total() > 0 {
+        let reasons: Vec<String> = Suppression::ALL
+            .iter()
+            .filter(|&&reason| stats.suppressed(reason) > 0)
+            .map(|&reason| format!("{} {}", stats.suppressed(reason), reason.phrase()))
+            .collect();
+        parts.push(format!(
+            "suppressed {} ({})",
+            stats.suppressed_total(),
             reasons.join(", ")
         ));
     }

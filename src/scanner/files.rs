@@ -3,11 +3,10 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use super::{findings_in, sort_by_place, ScanResult};
+use super::{sort_by_place, suppress_by_place, BlobScanner, ScanResult};
 use crate::config::{Input, ScanConfig};
-use crate::rules::RuleSet;
-use crate::scan::Matcher;
 use crate::source::{self, Blob, Sink, SkipReason, SourceError, WalkOptions};
+use crate::suppress::Suppressor;
 
 /// Scans every input: standard input first, then the walk of every path.
 pub(super) fn scan(
@@ -17,7 +16,7 @@ pub(super) fn scan(
     list_skipped: bool,
 ) -> ScanResult {
     let shared = Mutex::new(ScanResult::default());
-    let make_worker = || Worker::new(&config.rules, &shared, list_skipped);
+    let make_worker = || Worker::new(config, &shared, list_skipped);
     if inputs.contains(&Input::Stdin) {
         let mut worker = make_worker();
         source::read_stdin(config.max_file_size, &mut worker);
@@ -29,7 +28,7 @@ pub(super) fn scan(
             Input::Stdin => None,
         })
         .collect();
-    source::walk(&paths, walk, config.excludes.as_ref(), make_worker);
+    source::walk(&paths, walk, &config.paths, make_worker);
     let mut result = shared
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -39,16 +38,24 @@ pub(super) fn scan(
 
 /// One thread's scanning state.
 struct Worker<'a> {
-    matcher: Matcher<'a>,
+    scanner: BlobScanner<'a>,
+    suppressor: &'a Suppressor,
+    explain: bool,
     local: ScanResult,
     shared: &'a Mutex<ScanResult>,
     list_skipped: bool,
 }
 
 impl<'a> Worker<'a> {
-    fn new(rules: &'a RuleSet, shared: &'a Mutex<ScanResult>, list_skipped: bool) -> Worker<'a> {
+    fn new(
+        config: &'a ScanConfig,
+        shared: &'a Mutex<ScanResult>,
+        list_skipped: bool,
+    ) -> Worker<'a> {
         Worker {
-            matcher: Matcher::new(rules),
+            scanner: BlobScanner::new(config),
+            suppressor: &config.suppressor,
+            explain: config.explain,
             local: ScanResult::default(),
             shared,
             list_skipped,
@@ -60,8 +67,13 @@ impl Sink for Worker<'_> {
     fn blob(&mut self, blob: Blob<'_>) {
         self.local.stats.files_scanned += 1;
         self.local.stats.bytes_scanned += blob.bytes.len() as u64;
-        let mut found = findings_in(&mut self.matcher, blob);
-        self.local.findings.append(&mut found);
+        let local = &mut self.local;
+        let mut found = self
+            .scanner
+            .scan(blob, &mut local.stats, &mut local.explained);
+        let explained = self.explain.then_some(&mut local.explained);
+        suppress_by_place(&mut found, self.suppressor, &mut local.stats, explained);
+        local.findings.append(&mut found);
     }
 
     fn skipped(&mut self, path: &str, reason: SkipReason) {
@@ -86,6 +98,7 @@ impl Drop for Worker<'_> {
         shared.findings.extend(local.findings);
         shared.errors.extend(local.errors);
         shared.skipped.extend(local.skipped);
+        shared.explained.extend(local.explained);
         shared.stats.merge(&local.stats);
     }
 }

@@ -13,12 +13,15 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 use rayon::prelude::*;
 
-use super::{findings_in, ScanResult};
+use super::{
+    findings_in, passes_place_stage, suppress_by_place, BlobScanner, Explanation, ScanResult,
+};
 use crate::config::{GitMode, ScanConfig};
 use crate::finding::{Finding, GitOrigin};
 use crate::scan::Matcher;
 use crate::source::git::{self, BlobReader, GitError, Plan, PlannedBlob, Selection};
 use crate::source::{Blob, ReadOutcome, SkipReason, SourceError};
+use crate::stats::Stats;
 
 /// Why a git scan could not run at all.
 pub type HistoryError = GitError;
@@ -31,12 +34,7 @@ pub(super) fn scan(
     list_skipped: bool,
 ) -> Result<ScanResult, GitError> {
     let repo = git::open(repo)?;
-    let include = |path: &str| {
-        !config
-            .excludes
-            .as_ref()
-            .is_some_and(|ex| ex.excludes_relative(path))
-    };
+    let include = |path: &str| config.paths.admits_relative(path);
     match mode {
         GitMode::History {
             selection,
@@ -55,7 +53,12 @@ pub(super) fn scan(
 
 /// What became of one planned blob.
 enum BlobOutcome {
-    Scanned { bytes: u64, findings: Vec<Finding> },
+    Scanned {
+        bytes: u64,
+        findings: Vec<Finding>,
+        stats: Stats,
+        explained: Vec<Explanation>,
+    },
     Skipped(SkipReason),
     Failed(SourceError),
 }
@@ -69,7 +72,8 @@ fn scan_history(
     list_skipped: bool,
 ) -> Result<ScanResult, GitError> {
     let is_range = matches!(selection, Selection::Range { .. });
-    let mut plan = git::enumerate(repo, selection, all_occurrences || is_range, include)?;
+    let keep_places = all_occurrences || is_range || config.write_baseline.is_some();
+    let mut plan = git::enumerate(repo, selection, keep_places, include)?;
     let mut result = ScanResult {
         errors: std::mem::take(&mut plan.errors),
         ..ScanResult::default()
@@ -92,9 +96,16 @@ fn scan_history(
     let mut candidates: Vec<(Finding, usize, Option<&str>)> = Vec::new();
     for (planned, outcome) in plan.blobs.iter().zip(outcomes) {
         match outcome {
-            BlobOutcome::Scanned { bytes, findings } => {
+            BlobOutcome::Scanned {
+                bytes,
+                findings,
+                stats,
+                explained,
+            } => {
                 result.stats.files_scanned += 1;
                 result.stats.bytes_scanned += bytes;
+                result.stats.merge(&stats);
+                result.explained.extend(explained);
                 candidates.extend(places_of(&plan, planned, findings));
             }
             BlobOutcome::Skipped(reason) => {
@@ -116,10 +127,25 @@ fn scan_history(
             !before.held(path, &finding.fingerprint)
         });
     }
-    let candidates = candidates
+    let mut explained = config.explain.then_some(&mut result.explained);
+    let candidates: Vec<(Finding, usize)> = candidates
         .into_iter()
+        .filter(|(finding, _, _)| {
+            passes_place_stage(
+                finding,
+                &config.suppressor,
+                &mut result.stats,
+                explained.as_deref_mut(),
+            )
+        })
         .map(|(finding, weight, _)| (finding, weight))
         .collect();
+    if config.write_baseline.is_some() {
+        result.all_places = candidates
+            .iter()
+            .map(|(finding, _)| finding.clone())
+            .collect();
+    }
     result.findings = one_per_secret(candidates, all_occurrences);
     Ok(result)
 }
@@ -132,9 +158,9 @@ fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan) -> Vec<BlobOu
         plan.blobs
             .par_iter()
             .map_init(
-                || (BlobReader::open(&git_dir), Matcher::new(&config.rules)),
-                |(reader, matcher), planned| match reader {
-                    Ok(reader) => scan_blob(reader, matcher, planned, config.max_file_size),
+                || (BlobReader::open(&git_dir), BlobScanner::new(config)),
+                |(reader, scanner), planned| match reader {
+                    Ok(reader) => scan_blob(reader, scanner, planned, config.max_file_size),
                     Err(err) => BlobOutcome::Failed(SourceError {
                         path: planned.first.path.clone(),
                         message: err.to_string(),
@@ -154,21 +180,26 @@ fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan) -> Vec<BlobOu
 
 fn scan_blob(
     reader: &BlobReader,
-    matcher: &mut Matcher<'_>,
+    scanner: &mut BlobScanner<'_>,
     planned: &PlannedBlob,
     max_size: u64,
 ) -> BlobOutcome {
     match reader.read(planned.oid, max_size) {
-        Ok((ReadOutcome::Text, Some(blob))) => BlobOutcome::Scanned {
-            bytes: blob.size() as u64,
-            findings: findings_in(
-                matcher,
-                Blob {
-                    path: &planned.first.path,
-                    bytes: blob.content(),
-                },
-            ),
-        },
+        Ok((ReadOutcome::Text, Some(blob))) => {
+            let mut stats = Stats::default();
+            let mut explained = Vec::new();
+            let content = Blob {
+                path: &planned.first.path,
+                bytes: blob.content(),
+            };
+            let findings = scanner.scan(content, &mut stats, &mut explained);
+            BlobOutcome::Scanned {
+                bytes: blob.size() as u64,
+                findings,
+                stats,
+                explained,
+            }
+        }
         Ok((ReadOutcome::Binary, _)) => BlobOutcome::Skipped(SkipReason::Binary),
         Ok((ReadOutcome::TooLarge, _)) => BlobOutcome::Skipped(SkipReason::TooLarge),
         Ok((ReadOutcome::Text, None)) => unreachable!("a text blob is returned with its content"),
@@ -308,6 +339,7 @@ fn scan_staged(
     let relative = repo_relative(&repo, paths)?;
     let changes = git::staged_changes(&repo, &relative, include)?;
     let reader = BlobReader::from_repository(repo);
+    let mut scanner = BlobScanner::new(config);
     let mut matcher = Matcher::new(&config.rules);
     let mut result = ScanResult::default();
     for change in changes {
@@ -335,13 +367,13 @@ fn scan_staged(
         };
         result.stats.files_scanned += 1;
         result.stats.bytes_scanned += staged.size() as u64;
-        let found = findings_in(
-            &mut matcher,
-            Blob {
-                path: &change.path,
-                bytes: staged.content(),
-            },
-        );
+        let content = Blob {
+            path: &change.path,
+            bytes: staged.content(),
+        };
+        let mut found = scanner.scan(content, &mut result.stats, &mut result.explained);
+        let explained = config.explain.then_some(&mut result.explained);
+        suppress_by_place(&mut found, &config.suppressor, &mut result.stats, explained);
         if found.is_empty() {
             continue;
         }
@@ -382,7 +414,7 @@ fn repo_relative(repo: &Repository, paths: &[PathBuf]) -> Result<Vec<String>, Gi
     Ok(paths
         .iter()
         .map(|path| {
-            let absolute = cwd.join(path);
+            let absolute = normalize(&cwd.join(path));
             let relative = absolute.strip_prefix(&workdir).unwrap_or(path);
             relative
                 .components()
@@ -391,4 +423,35 @@ fn repo_relative(repo: &Repository, paths: &[PathBuf]) -> Result<Vec<String>, Gi
                 .join("/")
         })
         .collect())
+}
+
+/// `path` with `.` and `..` resolved lexically (symbolic links are not followed, as git does
+/// not follow them in pathspecs either).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+    use std::path::Path;
+
+    #[test]
+    fn paths_are_normalized_lexically() {
+        assert_eq!(
+            normalize(Path::new("/r/a/../b/./c.env")),
+            Path::new("/r/b/c.env")
+        );
+        assert_eq!(normalize(Path::new("/r/a/..")), Path::new("/r"));
+    }
 }

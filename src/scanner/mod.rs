@@ -11,9 +11,11 @@ mod history;
 
 use crate::config::{ScanConfig, Target};
 use crate::finding::{Finding, Lines};
-use crate::scan::Matcher;
+use crate::rules::RuleSet;
+use crate::scan::{DropReason, Matcher};
 use crate::source::{Blob, SkipReason, SourceError};
 use crate::stats::Stats;
+use crate::suppress::{Suppression, Suppressor};
 
 pub use history::HistoryError;
 
@@ -30,6 +32,152 @@ pub struct ScanResult {
     pub skipped: Vec<(String, SkipReason)>,
     /// Things the user should know that are not errors (a shallow clone's cut history).
     pub notes: Vec<String>,
+    /// With `--explain`: every dropped candidate and suppressed finding, sorted by place.
+    pub explained: Vec<Explanation>,
+    /// For `--write-baseline` of a history scan: every place of every reported secret, so that
+    /// the baseline acknowledges each path it sits at, not only the oldest.
+    pub all_places: Vec<Finding>,
+}
+
+/// A candidate that was not reported, and why (`--explain`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// Where it was.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based byte column.
+    pub column: usize,
+    /// The rule that matched.
+    pub rule_id: String,
+    /// The candidate secret (redacted when shown, like findings).
+    pub secret: Vec<u8>,
+    /// What dropped it.
+    pub reason: String,
+}
+
+impl Explanation {
+    fn of(finding: &Finding, reason: Suppression) -> Explanation {
+        Explanation {
+            path: finding.path.clone(),
+            line: finding.line,
+            column: finding.column,
+            rule_id: finding.rule_id.clone(),
+            secret: finding.secret.clone(),
+            reason: reason.phrase().to_string(),
+        }
+    }
+}
+
+/// One thread's matcher plus the content stage of suppression, counting what it drops.
+pub(crate) struct BlobScanner<'a> {
+    matcher: Matcher<'a>,
+    suppressor: &'a Suppressor,
+    explain: bool,
+}
+
+impl<'a> BlobScanner<'a> {
+    pub(crate) fn new(config: &'a ScanConfig) -> BlobScanner<'a> {
+        let mut matcher = Matcher::new(&config.rules);
+        matcher.explain(config.explain);
+        BlobScanner {
+            matcher,
+            suppressor: &config.suppressor,
+            explain: config.explain,
+        }
+    }
+
+    /// The findings of `blob` that no allow list or inline comment suppresses; what was dropped
+    /// is counted in `stats` and, when explaining, listed in `explained`.
+    pub(crate) fn scan(
+        &mut self,
+        blob: Blob<'_>,
+        stats: &mut Stats,
+        explained: &mut Vec<Explanation>,
+    ) -> Vec<Finding> {
+        let counted = self.matcher.counts();
+        let mut findings = findings_in(&mut self.matcher, blob);
+        stats.dropped.merge(self.matcher.counts().since(counted));
+        if self.explain {
+            let dropped = self.matcher.take_dropped();
+            explained.extend(explain_dropped(self.matcher.rules(), blob, dropped));
+        }
+        findings.retain(
+            |finding| match self.suppressor.by_content(finding, blob.bytes) {
+                Some(reason) => {
+                    stats.add_suppressed(reason);
+                    if self.explain {
+                        explained.push(Explanation::of(finding, reason));
+                    }
+                    false
+                }
+                None => true,
+            },
+        );
+        findings
+    }
+}
+
+/// Drops the findings that the place stage of suppression (rule paths, confidence, baseline)
+/// suppresses, counting them.
+pub(crate) fn suppress_by_place(
+    findings: &mut Vec<Finding>,
+    suppressor: &Suppressor,
+    stats: &mut Stats,
+    mut explained: Option<&mut Vec<Explanation>>,
+) {
+    findings
+        .retain(|finding| passes_place_stage(finding, suppressor, stats, explained.as_deref_mut()));
+}
+
+/// Whether the place stage keeps `finding`; a suppressed one is counted (and explained).
+pub(crate) fn passes_place_stage(
+    finding: &Finding,
+    suppressor: &Suppressor,
+    stats: &mut Stats,
+    explained: Option<&mut Vec<Explanation>>,
+) -> bool {
+    let Some(reason) = suppressor.by_place(finding) else {
+        return true;
+    };
+    stats.add_suppressed(reason);
+    if let Some(explained) = explained {
+        explained.push(Explanation::of(finding, reason));
+    }
+    false
+}
+
+/// Places the matcher's dropped candidates and says why each was dropped.
+fn explain_dropped(
+    rules: &RuleSet,
+    blob: Blob<'_>,
+    mut dropped: Vec<crate::scan::Dropped>,
+) -> Vec<Explanation> {
+    dropped.sort_by_key(|drop| drop.secret.start);
+    let mut lines = Lines::new(blob.bytes);
+    dropped
+        .into_iter()
+        .map(|drop| {
+            let at = lines.locate(drop.secret.start);
+            let reason = match drop.reason {
+                DropReason::Entropy { entropy, min } => {
+                    format!("entropy {entropy:.2} below the rule's min_entropy {min}")
+                }
+                DropReason::RuleAllow => "the rule's allow list".to_string(),
+                DropReason::Overlap { winner } => {
+                    format!("overlaps a finding of {}", rules.rule(winner).id)
+                }
+            };
+            Explanation {
+                path: blob.path.to_string(),
+                line: at.line,
+                column: at.column,
+                rule_id: rules.rule(drop.rule).id.clone(),
+                secret: blob.bytes[drop.secret].to_vec(),
+                reason,
+            }
+        })
+        .collect()
 }
 
 /// Scans the target of `config`. Unreadable inputs are collected as errors and the scan goes
@@ -41,6 +189,9 @@ pub fn scan(config: &ScanConfig, list_skipped: bool) -> Result<ScanResult, Histo
         Target::Git { repo, mode } => history::scan(config, repo, mode, list_skipped)?,
     };
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    result.explained.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
+    });
     result.skipped.sort();
     result.stats.elapsed = started.elapsed();
     Ok(result)
@@ -50,6 +201,8 @@ pub fn scan(config: &ScanConfig, list_skipped: bool) -> Result<ScanResult, Histo
 pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
     let rules = matcher.rules();
     let matches = matcher.find(blob.bytes);
+    let secrets: Vec<std::ops::Range<usize>> =
+        matches.iter().map(|found| found.secret.clone()).collect();
     let mut lines = Lines::new(blob.bytes);
     matches
         .iter()
@@ -60,6 +213,7 @@ pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
                 blob.bytes,
                 &mut lines,
                 blob.path,
+                &secrets,
             )
         })
         .collect()

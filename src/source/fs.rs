@@ -27,16 +27,17 @@ pub struct WalkOptions {
     pub threads: usize,
 }
 
-/// Paths left out of a scan by gitignore-style globs, relative to a root folder.
+/// Gitignore-style globs relative to a root folder: which paths a config excludes, includes,
+/// or scopes a rule to.
 #[derive(Debug, Clone)]
-pub struct Excludes {
+pub struct PathGlobs {
     matcher: Gitignore,
 }
 
-impl Excludes {
+impl PathGlobs {
     /// Compiles `globs` (gitignore syntax) relative to the folder `root`. The error names the
     /// glob that does not compile.
-    pub fn new(root: &Path, globs: &[String]) -> Result<Excludes, String> {
+    pub fn new(root: &Path, globs: &[String]) -> Result<PathGlobs, String> {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let mut builder = GitignoreBuilder::new(&root);
         for glob in globs {
@@ -47,18 +48,18 @@ impl Excludes {
         let matcher = builder
             .build()
             .map_err(|err| format!("exclude patterns: {err}"))?;
-        Ok(Excludes { matcher })
+        Ok(PathGlobs { matcher })
     }
 
-    /// Whether `path`, relative to the root (as git names paths), is excluded.
-    pub fn excludes_relative(&self, path: &str) -> bool {
+    /// Whether `path`, relative to the root (as git names paths), is matched.
+    pub fn matches_relative(&self, path: &str) -> bool {
         self.matcher
             .matched_path_or_any_parents(Path::new(path), false)
             .is_ignore()
     }
 
-    /// Whether `path` (or a folder above it, inside the root) is excluded.
-    pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+    /// Whether `path` (or a folder above it, inside the root) is matched.
+    pub fn matches(&self, path: &Path, is_dir: bool) -> bool {
         let Ok(path) = std::path::absolute(path) else {
             return false;
         };
@@ -71,14 +72,34 @@ impl Excludes {
     }
 }
 
+/// Which paths a scan reads: none that `exclude` matches and, if `include` is set, only files it
+/// matches.
+#[derive(Debug, Clone, Default)]
+pub struct PathFilter {
+    /// Paths never scanned (folders are not entered).
+    pub exclude: Option<PathGlobs>,
+    /// If set, the only files scanned.
+    pub include: Option<PathGlobs>,
+}
+
+impl PathFilter {
+    /// Whether a path relative to the repository root (as git names it) is scanned.
+    pub fn admits_relative(&self, path: &str) -> bool {
+        !self
+            .exclude
+            .as_ref()
+            .is_some_and(|ex| ex.matches_relative(path))
+            && self
+                .include
+                .as_ref()
+                .is_none_or(|inc| inc.matches_relative(path))
+    }
+}
+
 /// Walks `roots` (files and folders) in parallel; each walker thread gets its own sink from
 /// `make_sink` and drops it when the thread is done.
-pub fn walk<S, F>(
-    roots: &[PathBuf],
-    options: &WalkOptions,
-    excludes: Option<&Excludes>,
-    make_sink: F,
-) where
+pub fn walk<S, F>(roots: &[PathBuf], options: &WalkOptions, filter: &PathFilter, make_sink: F)
+where
     S: Sink + Send,
     F: Fn() -> S + Sync,
 {
@@ -100,15 +121,15 @@ pub fn walk<S, F>(
         .require_git(false)
         .follow_links(options.follow_symlinks)
         .threads(options.threads);
-    let excludes_for_filter = excludes.cloned();
+    let exclude = filter.exclude.clone();
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
-        if is_dir && entry.file_name() == ".git" {
+        if in_git_folder(entry.path()) {
             return false;
         }
-        !excludes_for_filter
+        !exclude
             .as_ref()
-            .is_some_and(|ex| ex.excludes(entry.path(), is_dir))
+            .is_some_and(|ex| ex.matches(entry.path(), is_dir))
     });
     let max_file_size = options.max_file_size;
     builder.build_parallel().run(|| {
@@ -116,7 +137,7 @@ pub fn walk<S, F>(
         let mut buf = Vec::new();
         Box::new(move |entry| {
             match entry {
-                Ok(entry) => visit(&entry, excludes, max_file_size, &mut buf, &mut sink),
+                Ok(entry) => visit(&entry, filter, max_file_size, &mut buf, &mut sink),
                 Err(err) => sink.error(walk_error(&err)),
             }
             WalkState::Continue
@@ -126,7 +147,7 @@ pub fn walk<S, F>(
 
 fn visit(
     entry: &DirEntry,
-    excludes: Option<&Excludes>,
+    filter: &PathFilter,
     max_file_size: u64,
     buf: &mut Vec<u8>,
     sink: &mut dyn Sink,
@@ -147,8 +168,21 @@ fn visit(
         return;
     }
     // Roots named on the command line bypass `filter_entry`; excludes still apply to them, so a
-    // pre-commit hook that passes file names gets the same answer as a folder scan.
-    if entry.depth() == 0 && excludes.is_some_and(|ex| ex.excludes(entry.path(), false)) {
+    // pre-commit hook that passes file names gets the same answer as a folder scan. Includes
+    // apply to files only: any folder may hold an included file.
+    let excluded = entry.depth() == 0
+        && filter
+            .exclude
+            .as_ref()
+            .is_some_and(|ex| ex.matches(entry.path(), false));
+    if entry.depth() == 0 && in_git_folder(entry.path()) {
+        return;
+    }
+    let included = filter
+        .include
+        .as_ref()
+        .is_none_or(|inc| inc.matches(entry.path(), false));
+    if excluded || !included {
         return;
     }
     read_file(entry.path(), &path, max_file_size, buf, sink);
@@ -180,6 +214,12 @@ fn read_file(
         Ok(ReadOutcome::TooLarge) => sink.skipped(path, SkipReason::TooLarge),
         Err(err) => sink.error(error(err)),
     }
+}
+
+/// Whether `path` is a `.git` folder or lies inside one: git's internals are never scanned,
+/// even when named on the command line (`sprawl git` reads history properly).
+fn in_git_folder(path: &Path) -> bool {
+    path.components().any(|part| part.as_os_str() == ".git")
 }
 
 /// A path as shown to the user: without a leading `./`.
@@ -228,23 +268,23 @@ mod tests {
     #[test]
     fn excludes_match_gitignore_style_below_the_root_only() {
         let root = std::env::temp_dir().join("sprawl-excludes-test");
-        let ex = Excludes::new(
+        let ex = PathGlobs::new(
             &root,
             &["rules/".into(), "*.lock".into(), "/top.txt".into()],
         )
         .unwrap();
-        assert!(ex.excludes(&root.join("rules/aws.yml"), false));
-        assert!(ex.excludes(&root.join("rules"), true));
-        assert!(ex.excludes(&root.join("a/b/Cargo.lock"), false));
-        assert!(ex.excludes(&root.join("top.txt"), false));
-        assert!(!ex.excludes(&root.join("sub/top.txt"), false));
-        assert!(!ex.excludes(&root.join("src/main.rs"), false));
-        assert!(!ex.excludes(Path::new("/elsewhere/rules/aws.yml"), false));
+        assert!(ex.matches(&root.join("rules/aws.yml"), false));
+        assert!(ex.matches(&root.join("rules"), true));
+        assert!(ex.matches(&root.join("a/b/Cargo.lock"), false));
+        assert!(ex.matches(&root.join("top.txt"), false));
+        assert!(!ex.matches(&root.join("sub/top.txt"), false));
+        assert!(!ex.matches(&root.join("src/main.rs"), false));
+        assert!(!ex.matches(Path::new("/elsewhere/rules/aws.yml"), false));
     }
 
     #[test]
     fn a_bad_exclude_glob_is_named() {
-        let err = Excludes::new(Path::new("/tmp"), &["{a,b".into()]).unwrap_err();
+        let err = PathGlobs::new(Path::new("/tmp"), &["{a,b".into()]).unwrap_err();
         assert!(err.contains("`{a,b`"), "{err}");
     }
 }

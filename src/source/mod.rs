@@ -9,7 +9,7 @@ mod stdin;
 
 use std::fmt;
 
-pub use fs::{walk, Excludes, WalkOptions};
+pub use fs::{walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{read_blob, ReadOutcome, BINARY_PROBE_LEN};
 pub use stdin::{read_stdin, STDIN_PATH};
 

@@ -32,7 +32,8 @@ pub struct Introduction {
     pub commit: usize,
     /// The path in that commit's tree.
     pub path: String,
-    /// The path the content had before, when the commit renamed it (detected for ranges only).
+    /// For ranges: the path this file had just before the range, when commits of the range
+    /// moved it here (followed through several moves and later edits).
     pub renamed_from: Option<String>,
 }
 
@@ -119,6 +120,7 @@ pub fn enumerate(
         index_of: HashMap::new(),
         keep_later_places,
         detect_renames: matches!(selection, Selection::Range { .. }),
+        moved_from: HashMap::new(),
         include,
     };
     for step in walk {
@@ -198,6 +200,9 @@ struct Planner<'a> {
     index_of: HashMap<Oid, usize>,
     keep_later_places: bool,
     detect_renames: bool,
+    /// For ranges: each path a range commit moved a file to, and that file's path before the
+    /// range.
+    moved_from: HashMap<String, String>,
     include: &'a dyn Fn(&str) -> bool,
 }
 
@@ -254,6 +259,12 @@ impl Planner<'_> {
             let Some(path) = file.path_bytes().map(display_path) else {
                 continue;
             };
+            if self.detect_renames && delta.status() == Delta::Renamed {
+                if let Some(old) = delta.old_file().path_bytes().map(display_path) {
+                    let origin = self.moved_from.get(&old).cloned().unwrap_or(old);
+                    self.moved_from.insert(path.clone(), origin);
+                }
+            }
             if !(self.include)(&path) {
                 continue;
             }
@@ -266,9 +277,7 @@ impl Planner<'_> {
                 self.plan.commits.push(Arc::new(CommitInfo::of(commit)));
                 self.plan.commits.len() - 1
             });
-            let renamed_from = (delta.status() == Delta::Renamed)
-                .then(|| delta.old_file().path_bytes().map(display_path))
-                .flatten();
+            let renamed_from = self.moved_from.get(&path).cloned();
             let place = Introduction {
                 commit: index,
                 path,

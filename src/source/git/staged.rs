@@ -15,8 +15,10 @@ pub struct StagedChange {
     pub before: Option<Oid>,
 }
 
-/// The staged changes, limited to `paths` (relative to the work tree's root; all if empty) and to
-/// paths for which `include` is true. Renames are detected, so a moved file adds nothing.
+/// The staged changes, limited to `paths` (files or folders relative to the work tree's root;
+/// all if empty) and to paths for which `include` is true. Renames are detected over the whole
+/// index before the paths are applied, so a moved file adds nothing even when only its new path
+/// is given.
 pub fn staged_changes(
     repo: &Repository,
     paths: &[String],
@@ -40,13 +42,7 @@ pub fn staged_changes(
         .index()
         .map_err(|err| GitError::repository("read the index", &err))?;
     let mut options = DiffOptions::new();
-    options
-        .skip_binary_check(true)
-        .include_typechange(true)
-        .disable_pathspec_match(true);
-    for path in paths {
-        options.pathspec(path);
-    }
+    options.skip_binary_check(true).include_typechange(true);
     let mut diff = repo
         .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut options))
         .map_err(|err| GitError::repository("compare the index with HEAD", &err))?;
@@ -71,7 +67,7 @@ pub fn staged_changes(
         let Some(path) = file.path_bytes().map(display_path) else {
             continue;
         };
-        if !include(&path) {
+        if !include(&path) || !is_listed(&path, paths) {
             continue;
         }
         let old = delta.old_file();
@@ -84,4 +80,36 @@ pub fn staged_changes(
         });
     }
     Ok(changes)
+}
+
+/// Whether `path` is one of `paths` or lies in one of them (all paths are listed when there
+/// are none).
+fn is_listed(path: &str, paths: &[String]) -> bool {
+    paths.is_empty()
+        || paths.iter().any(|listed| {
+            let listed = listed.trim_end_matches('/');
+            listed.is_empty()
+                || path == listed
+                || path
+                    .strip_prefix(listed)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_listed;
+
+    #[test]
+    fn listed_paths_are_files_or_folders() {
+        let paths = vec!["a/b.env".to_string(), "conf/".to_string(), "x".to_string()];
+        assert!(is_listed("a/b.env", &paths));
+        assert!(is_listed("conf/prod.env", &paths));
+        assert!(is_listed("x/y/z", &paths));
+        assert!(!is_listed("a/b.envx", &paths));
+        assert!(!is_listed("confx/prod.env", &paths));
+        assert!(!is_listed("xy", &paths));
+        assert!(is_listed("anything", &[]));
+        assert!(is_listed("anything", &[String::new()]));
+    }
 }

@@ -1,0 +1,12 @@
+//! sprawl's integration tests: one test binary (as ripgrep's `tests/tests.rs`), one module per
+//! area, each test building its fixture in a fresh temp folder with [`util::TestEnv`] and running
+//! the real `sprawl` binary. Secrets are generated at run time; see [`util::Fake`].
+
+mod config;
+mod findings;
+mod formats;
+mod git;
+mod rules;
+mod scan;
+mod util;
+mod walk;
