@@ -132,9 +132,34 @@ pub struct CommonArgs {
     pub no_config: bool,
 
     /// Skip files (and blobs) larger than SIZE: bytes, or with a unit: K, M, G (powers of 1024,
-    /// also KiB, MiB, GiB) or KB, MB, GB (powers of 1000).
-    #[arg(long, value_name = "SIZE", default_value = "25MiB")]
-    pub max_file_size: String,
+    /// also KiB, MiB, GiB) or KB, MB, GB (powers of 1000) [default: the config's
+    /// `max_file_size`, else 25MiB].
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<String>,
+
+    /// Report only findings not acknowledged in this baseline file [default: the config's
+    /// `baseline`].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Ignore the baseline named in the config.
+    #[arg(long)]
+    pub no_baseline: bool,
+
+    /// Write the findings to FILE as a baseline (keeping the reason and expiry of entries still
+    /// found) and exit 0: they are acknowledged from now on.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only findings of at least this confidence [default: the config's
+    /// `min_confidence`, else low].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
+
+    /// List on standard error every candidate that was dropped, and what dropped it (entropy,
+    /// allow lists, overlap with another rule, inline allow, rule path, confidence, baseline).
+    #[arg(long)]
+    pub explain: bool,
 
     /// Threads to scan with [default: the number of cores].
     #[arg(short = 'j', long, value_name = "N")]
@@ -198,6 +223,17 @@ pub enum FormatArg {
     Jsonl,
     /// SARIF 2.1.0.
     Sarif,
+}
+
+/// `--min-confidence` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    /// Every finding.
+    Low,
+    /// Medium and high.
+    Medium,
+    /// High only.
+    High,
 }
 
 /// `--color` values.

@@ -22,4 +22,5 @@ pub mod scan;
 pub mod scanner;
 pub mod source;
 pub mod stats;
+pub mod suppress;
 pub mod yaml;

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
+use crate::scan::DropCounts;
 use crate::source::SkipReason;
+use crate::suppress::Suppression;
 
 /// What a scan read, skipped and took.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,6 +19,10 @@ pub struct Stats {
     pub elapsed: Duration,
     /// For a history scan, the commits walked (and `files_scanned` counts blobs).
     pub commits: Option<u64>,
+    /// Findings suppressed, by reason, indexed like [`Suppression::ALL`].
+    suppressed: [u64; Suppression::ALL.len()],
+    /// Candidates the matcher dropped, by reason.
+    pub dropped: DropCounts,
 }
 
 impl Stats {
@@ -35,6 +41,21 @@ impl Stats {
         self.skipped[reason as usize]
     }
 
+    /// Counts one suppressed finding.
+    pub fn add_suppressed(&mut self, reason: Suppression) {
+        self.suppressed[reason as usize] += 1;
+    }
+
+    /// How many findings were suppressed for `reason`.
+    pub fn suppressed(&self, reason: Suppression) -> u64 {
+        self.suppressed[reason as usize]
+    }
+
+    /// How many findings were suppressed in all.
+    pub fn suppressed_total(&self) -> u64 {
+        self.suppressed.iter().sum()
+    }
+
     /// How many inputs were skipped in all.
     pub fn skipped_total(&self) -> u64 {
         self.skipped.iter().sum()
@@ -47,6 +68,10 @@ impl Stats {
         for (mine, theirs) in self.skipped.iter_mut().zip(other.skipped) {
             *mine += theirs;
         }
+        for (mine, theirs) in self.suppressed.iter_mut().zip(other.suppressed) {
+            *mine += theirs;
+        }
+        self.dropped.merge(other.dropped);
     }
 }
 

@@ -4,20 +4,28 @@
 //! options, excludes, report options) is validated here, so the engine below never meets a bad
 //! value, and every error names the flag, file, line or field at fault.
 
+mod file;
+
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use serde::Deserialize;
+use regex::bytes::Regex;
 
-use crate::cli::{ColorArg, CommonArgs, FormatArg, GitArgs, RuleSourceArgs, ScanArgs};
+use crate::cli::{
+    ColorArg, CommonArgs, ConfidenceArg, FormatArg, GitArgs, RuleSourceArgs, ScanArgs,
+};
 use crate::report::{ColorChoice, Format, ReportOptions};
-use crate::rules::{self, RuleSet};
+use crate::rules::{self, Confidence, Rule, RuleSet};
 use crate::source::git::Selection;
-use crate::source::{Excludes, WalkOptions};
-use crate::yaml::parse_yaml;
+use crate::source::{PathFilter, PathGlobs, WalkOptions};
+use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
+pub use file::{
+    discover, AllowConfig, ConfigFile, LoadedConfig, RuleOverride, RulesConfig, CONFIG_FILE_NAME,
+};
 
-/// The name of the config file looked for at the scan root.
-pub const CONFIG_FILE_NAME: &str = ".sprawl.yml";
+/// The file size limit when neither the command line nor the config sets one.
+pub const DEFAULT_MAX_FILE_SIZE: &str = "25MiB";
 
 /// What a scan reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +56,14 @@ pub struct ScanConfig {
     pub max_file_size: u64,
     /// Scanning threads.
     pub threads: usize,
-    /// Paths left out by the config file.
-    pub excludes: Option<Excludes>,
+    /// Paths the config file leaves out, or limits the scan to.
+    pub paths: PathFilter,
+    /// What drops findings after the matcher.
+    pub suppressor: Suppressor,
+    /// Write the findings as a baseline here (with the entries it held before, if any).
+    pub write_baseline: Option<(PathBuf, Option<BaselineFile>)>,
+    /// List dropped candidates and why.
+    pub explain: bool,
     /// The config file in use, if any.
     pub config_file: Option<PathBuf>,
     /// Every rule, built-in and the user's.
@@ -98,15 +112,6 @@ pub enum GitMode {
         /// Paths as given (relative to the current folder).
         paths: Vec<PathBuf>,
     },
-}
-
-/// `.sprawl.yml`, as written.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigFile {
-    /// Gitignore-style globs, relative to the config file's folder, of paths not to scan.
-    #[serde(default)]
-    pub exclude_paths: Vec<String>,
 }
 
 impl ScanConfig {
@@ -160,41 +165,61 @@ impl ScanConfig {
         })
     }
 
-    /// The parts every scan shares: limits, config file, excludes, rules, report options.
+    /// The parts every scan shares: limits, config file, path filter, rules, suppression,
+    /// report options.
     fn build(
         options: &CommonArgs,
         root: &Path,
         target: impl FnOnce(u64, usize) -> Target,
     ) -> Result<ScanConfig> {
-        let max_file_size = parse_size(&options.max_file_size)
-            .with_context(|| format!("invalid --max-file-size `{}`", options.max_file_size))?;
+        let config = match (options.no_config, &options.config) {
+            (true, _) => None,
+            (false, Some(path)) => Some(LoadedConfig::read(path)?),
+            (false, None) => discover(root)
+                .map(|path| LoadedConfig::read(&path))
+                .transpose()?,
+        };
+        let file = config
+            .as_ref()
+            .map(|config| &config.file)
+            .cloned()
+            .unwrap_or_default();
+        let max_file_size = match (&options.max_file_size, &file.max_file_size, &config) {
+            (Some(size), _, _) => {
+                parse_size(size).with_context(|| format!("invalid --max-file-size `{size}`"))?
+            }
+            (None, Some(size), Some(config)) => {
+                parse_size(size).map_err(|err| config.error("max_file_size", size, err))?
+            }
+            _ => parse_size(DEFAULT_MAX_FILE_SIZE)?,
+        };
         let threads = match options.threads {
             Some(0) => bail!("--threads must be at least 1"),
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
-        let config_file = if options.no_config {
-            None
-        } else if let Some(path) = &options.config {
-            Some(path.clone())
-        } else {
-            discover_config(root)
-        };
-        let file = match &config_file {
-            Some(path) => read_config_file(path)?,
-            None => ConfigFile::default(),
-        };
-        let excludes = match (&config_file, file.exclude_paths.is_empty()) {
-            (Some(path), false) => Some(excludes_of(path, &file.exclude_paths)?),
-            _ => None,
+        let rules = rules_of(options, config.as_ref())?;
+        let target = target(max_file_size, threads);
+        let mut suppressor = suppressor_of(options, config.as_ref(), &rules)?;
+        suppressor.repo_relative_paths = matches!(target, Target::Git { .. });
+        let write_baseline = match &options.write_baseline {
+            Some(path) if path.exists() => Some((path.clone(), Some(BaselineFile::read(path)?))),
+            Some(path) => Some((path.clone(), None)),
+            None => None,
         };
         Ok(ScanConfig {
-            target: target(max_file_size, threads),
+            target,
             max_file_size,
             threads,
-            excludes,
-            config_file,
-            rules: load_rules(&options.rules)?,
+            paths: PathFilter {
+                exclude: globs_of(config.as_ref(), "exclude_paths", &file.exclude_paths)?,
+                include: globs_of(config.as_ref(), "include_paths", &file.include_paths)?,
+            },
+            suppressor,
+            write_baseline,
+            explain: options.explain,
+            config_file: config.map(|config| config.path),
+            rules,
             report: ReportOptions {
                 format: format_of(options.format),
                 redact: !options.no_redact,
@@ -213,15 +238,157 @@ impl ScanConfig {
     }
 }
 
-/// The excludes of a config file, relative to the folder that holds it.
-fn excludes_of(config_file: &Path, globs: &[String]) -> Result<Excludes> {
-    let base = match config_file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
+/// Gitignore-style globs of a config field, relative to the config file's folder.
+fn globs_of(
+    config: Option<&LoadedConfig>,
+    field: &str,
+    globs: &[String],
+) -> Result<Option<PathGlobs>> {
+    match config {
+        Some(config) if !globs.is_empty() => PathGlobs::new(&config.dir, globs)
+            .map(Some)
+            .map_err(|err| config.error(field, globs.first().map_or("", String::as_str), err)),
+        _ => Ok(None),
+    }
+}
+
+/// The built-in rules, `--rules` and the config's `rules.files`, less disabled rules, with the
+/// config's overrides applied.
+fn rules_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> Result<RuleSet> {
+    let mut paths = options.rules.rule_paths.clone();
+    if let Some(config) = config {
+        paths.extend(
+            config
+                .file
+                .rules
+                .files
+                .iter()
+                .map(|path| config.dir.join(path)),
+        );
+    }
+    let mut all = collect_rules(&paths)?;
+    let Some(config) = config else {
+        return Ok(RuleSet::new(all)?);
     };
-    Excludes::new(base, globs)
-        .map_err(anyhow::Error::msg)
-        .with_context(|| format!("{}: field `exclude_paths`", config_file.display()))
+    let section = &config.file.rules;
+    let known: HashSet<String> = all.iter().map(|rule| rule.id.clone()).collect();
+    let check_ids = |field: &str, ids: &mut dyn Iterator<Item = &String>| -> Result<()> {
+        for id in ids {
+            if !known.contains(id) {
+                return Err(config.error(
+                    field,
+                    id,
+                    format!("unknown rule `{id}` (see `sprawl rules list`)"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    check_ids("rules.disable", &mut section.disable.iter())?;
+    check_ids("rules.only", &mut section.only.iter())?;
+    check_ids("rules.overrides", &mut section.overrides.keys())?;
+    all.retain(|rule| {
+        !section.disable.contains(&rule.id)
+            && (section.only.is_empty() || section.only.contains(&rule.id))
+    });
+    for rule in &mut all {
+        if let Some(change) = section.overrides.get(&rule.id) {
+            apply_override(rule, change).map_err(|err| {
+                config.error(&format!("rules.overrides.{}", rule.id), &rule.id, err)
+            })?;
+        }
+    }
+    Ok(RuleSet::new(all)?)
+}
+
+fn apply_override(rule: &mut Rule, change: &RuleOverride) -> Result<()> {
+    if let Some(bits) = change.min_entropy {
+        if !(0.0..=8.0).contains(&bits) {
+            bail!("min_entropy is {bits}, but entropy per byte lies between 0 and 8");
+        }
+        rule.min_entropy = Some(bits);
+    }
+    if let Some(confidence) = change.confidence {
+        rule.confidence = confidence;
+    }
+    Ok(())
+}
+
+/// Allow lists, rule path scopes, minimum confidence and baseline, from the config and flags.
+fn suppressor_of(
+    options: &CommonArgs,
+    config: Option<&LoadedConfig>,
+    rules: &RuleSet,
+) -> Result<Suppressor> {
+    let mut suppressor = Suppressor::none();
+    suppressor.rule_ids = rules.rules().iter().map(|rule| rule.id.clone()).collect();
+    if let Some(config) = config {
+        suppressor.global = allow_list_of(config, "allow", &config.file.allow)?;
+        for (id, change) in &config.file.rules.overrides {
+            let field = format!("rules.overrides.{id}");
+            let allow = allow_list_of(config, &format!("{field}.allow"), &change.allow)?;
+            if !allow.is_empty() {
+                suppressor.rule_allows.insert(id.clone(), allow);
+            }
+            let scope = PathScope {
+                only: globs_of(Some(config), &format!("{field}.paths"), &change.paths)?,
+                except: globs_of(
+                    Some(config),
+                    &format!("{field}.exclude_paths"),
+                    &change.exclude_paths,
+                )?,
+            };
+            if scope.only.is_some() || scope.except.is_some() {
+                suppressor.rule_scopes.insert(id.clone(), scope);
+            }
+        }
+    }
+    suppressor.min_confidence = match (
+        options.min_confidence,
+        config.and_then(|c| c.file.min_confidence),
+    ) {
+        (Some(level), _) => confidence_of(level),
+        (None, Some(level)) => level,
+        (None, None) => Confidence::Low,
+    };
+    // Writing a baseline records every current finding, so no baseline applies while doing it.
+    let baseline_path = match (
+        &options.baseline,
+        options.no_baseline || options.write_baseline.is_some(),
+    ) {
+        (_, true) => None,
+        (Some(path), false) => Some(path.clone()),
+        (None, false) => config.and_then(|c| c.file.baseline.as_ref().map(|path| c.dir.join(path))),
+    };
+    if let Some(path) = baseline_path {
+        suppressor.baseline = Some(Baseline::new(
+            &BaselineFile::read(&path)?,
+            crate::suppress::baseline::today(),
+        ));
+    }
+    Ok(suppressor)
+}
+
+fn allow_list_of(config: &LoadedConfig, field: &str, allow: &AllowConfig) -> Result<AllowList> {
+    let compile = |kind: &str, patterns: &[String]| -> Result<Vec<Regex>> {
+        patterns
+            .iter()
+            .enumerate()
+            .map(|(i, pattern)| {
+                Regex::new(pattern)
+                    .map_err(|err| config.error(&format!("{field}.{kind}[{i}]"), pattern, err))
+            })
+            .collect()
+    };
+    Ok(AllowList {
+        secrets: compile("secrets", &allow.secrets)?,
+        stopwords: allow
+            .stopwords
+            .iter()
+            .map(|word| word.to_ascii_lowercase())
+            .collect(),
+        lines: compile("lines", &allow.lines)?,
+    })
 }
 
 /// `A..B` (or `A...B`): the commits reachable from B and not from A. An empty B is HEAD.
@@ -241,13 +408,17 @@ fn parse_range(range: &str) -> Result<Selection> {
 
 /// The built-in rules plus every file or folder given with `--rules`.
 pub fn load_rules(args: &RuleSourceArgs) -> Result<RuleSet> {
+    Ok(RuleSet::new(collect_rules(&args.rule_paths)?)?)
+}
+
+/// The built-in rules, then those of each rule file or folder in `paths`.
+fn collect_rules(paths: &[PathBuf]) -> Result<Vec<Rule>> {
     let mut all =
         rules::builtin::load().context("the built-in rules are invalid (a bug in sprawl)")?;
-    for path in &args.rule_paths {
-        let mut more = rules::load_path(path)?;
-        all.append(&mut more);
+    for path in paths {
+        all.append(&mut rules::load_path(path)?);
     }
-    Ok(RuleSet::new(all)?)
+    Ok(all)
 }
 
 fn inputs_of(paths: &[PathBuf]) -> Result<Vec<Input>> {
@@ -276,36 +447,6 @@ fn scan_root(inputs: &[Input]) -> PathBuf {
             _ => None,
         })
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// `.sprawl.yml` at `root`, or in a folder above it up to the root of the git repository that
-/// holds it.
-fn discover_config(root: &Path) -> Option<PathBuf> {
-    let root = std::path::absolute(root).ok()?;
-    let in_repo = root.ancestors().any(|dir| dir.join(".git").exists());
-    for dir in root.ancestors() {
-        let candidate = dir.join(CONFIG_FILE_NAME);
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        if !in_repo || dir.join(".git").exists() {
-            break;
-        }
-    }
-    None
-}
-
-/// Reads and parses a config file; errors name the file, line and field.
-pub fn read_config_file(path: &Path) -> Result<ConfigFile> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read config file {}", path.display()))?;
-    if text.trim().is_empty() {
-        return Ok(ConfigFile::default());
-    }
-    parse_yaml(&text).map_err(|err| match err.line {
-        Some(line) => anyhow::anyhow!("{}:{line}: invalid config: {}", path.display(), err.message),
-        None => anyhow::anyhow!("{}: invalid config: {}", path.display(), err.message),
-    })
 }
 
 /// Parses a size: plain bytes, or a number with a unit. K, M, G, KiB, MiB, GiB are powers of
@@ -344,6 +485,14 @@ fn format_of(arg: FormatArg) -> Format {
         FormatArg::Json => Format::Json,
         FormatArg::Jsonl => Format::Jsonl,
         FormatArg::Sarif => Format::Sarif,
+    }
+}
+
+fn confidence_of(arg: ConfidenceArg) -> Confidence {
+    match arg {
+        ConfidenceArg::Low => Confidence::Low,
+        ConfidenceArg::Medium => Confidence::Medium,
+        ConfidenceArg::High => Confidence::High,
     }
 }
 
@@ -402,34 +551,5 @@ mod tests {
             .contains("unit"));
         assert!(parse_size("").is_err());
         assert!(parse_size("1e400").is_err());
-    }
-
-    #[test]
-    fn config_errors_name_file_line_and_field() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(CONFIG_FILE_NAME);
-        std::fs::write(&path, "exclude_paths: [a]\nexclude_path: [b]\n").unwrap();
-        let err = read_config_file(&path).unwrap_err().to_string();
-        assert!(err.contains(".sprawl.yml:2:"), "{err}");
-        assert!(err.contains("exclude_path"), "{err}");
-    }
-
-    #[test]
-    fn config_is_found_at_the_root_or_up_to_the_repository_root() {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = dir.path().join("repo");
-        let deep = repo.join("a/b");
-        std::fs::create_dir_all(&deep).unwrap();
-        std::fs::create_dir(repo.join(".git")).unwrap();
-        assert_eq!(discover_config(&deep), None);
-        std::fs::write(repo.join(CONFIG_FILE_NAME), "").unwrap();
-        assert_eq!(discover_config(&deep), Some(repo.join(CONFIG_FILE_NAME)));
-        std::fs::write(deep.join(CONFIG_FILE_NAME), "").unwrap();
-        assert_eq!(discover_config(&deep), Some(deep.join(CONFIG_FILE_NAME)));
-        // Outside a repository only the root itself is looked at.
-        let loose = dir.path().join("loose/x");
-        std::fs::create_dir_all(&loose).unwrap();
-        std::fs::write(dir.path().join("loose").join(CONFIG_FILE_NAME), "").unwrap();
-        assert_eq!(discover_config(&loose), None);
     }
 }

@@ -10,6 +10,7 @@ use crate::finding::Finding;
 use crate::rules::Confidence;
 use crate::source::{SkipReason, SourceError};
 use crate::stats::Stats;
+use crate::suppress::Suppression;
 
 /// The version of the JSON document's shape; raised when a field changes meaning or goes away.
 pub const JSON_VERSION: u32 = 1;
@@ -92,6 +93,10 @@ pub struct StatsRecord {
     pub rules: usize,
     /// Wall time, in seconds.
     pub elapsed_seconds: f64,
+    /// Findings suppressed, by reason.
+    pub suppressed: SuppressedRecord,
+    /// Candidates the matcher dropped, by reason.
+    pub dropped: DroppedRecord,
     /// History scans: commits walked (and `files_scanned` counts blobs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commits: Option<u64>,
@@ -111,6 +116,34 @@ pub struct SkippedRecord {
     pub special: u64,
     /// git submodules (not followed).
     pub submodule: u64,
+}
+
+/// Findings suppressed, by reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressedRecord {
+    /// By an allow list of the config.
+    pub allow: u64,
+    /// By a `sprawl:allow` comment.
+    pub inline: u64,
+    /// Because the config limits the rule to other paths.
+    pub rule_path: u64,
+    /// Below the minimum confidence.
+    pub confidence: u64,
+    /// Acknowledged in the baseline.
+    pub baseline: u64,
+}
+
+/// Candidates the matcher dropped, by reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DroppedRecord {
+    /// Below the rule's `min_entropy`.
+    pub entropy: u64,
+    /// By the rule's own allow list.
+    pub rule_allow: u64,
+    /// Overlapping a finding of another rule (or the same rule).
+    pub overlap: u64,
 }
 
 /// An input that could not be read.
@@ -166,6 +199,18 @@ impl StatsRecord {
             errors: report.errors.len(),
             rules: report.rules.len(),
             elapsed_seconds: (stats.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+            suppressed: SuppressedRecord {
+                allow: stats.suppressed(Suppression::Allow),
+                inline: stats.suppressed(Suppression::Inline),
+                rule_path: stats.suppressed(Suppression::RulePath),
+                confidence: stats.suppressed(Suppression::Confidence),
+                baseline: stats.suppressed(Suppression::Baseline),
+            },
+            dropped: DroppedRecord {
+                entropy: stats.dropped.entropy,
+                rule_allow: stats.dropped.rule_allow,
+                overlap: stats.dropped.overlap,
+            },
             commits: stats.commits,
         }
     }

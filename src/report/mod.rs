@@ -8,7 +8,10 @@ mod text;
 
 use std::io::{self, Write};
 
-pub use json::{ErrorRecord, FindingRecord, JsonReport, SkippedRecord, StatsRecord, JSON_VERSION};
+pub use json::{
+    DroppedRecord, ErrorRecord, FindingRecord, JsonReport, SkippedRecord, StatsRecord,
+    SuppressedRecord, JSON_VERSION,
+};
 pub use text::summary;
 
 use crate::finding::Finding;

@@ -26,11 +26,111 @@ pub struct Match {
     pub entropy: f64,
 }
 
+/// Why the matcher dropped a candidate (see `--explain`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DropReason {
+    /// The secret's entropy is below the rule's `min_entropy`.
+    Entropy {
+        /// The secret's entropy.
+        entropy: f64,
+        /// The rule's bound.
+        min: f64,
+    },
+    /// The rule's own allow list (regexes or stopwords) matched the secret.
+    RuleAllow,
+    /// Another match over the same bytes won (higher confidence, longer secret, earlier rule).
+    Overlap {
+        /// Index of the rule whose match was kept.
+        winner: usize,
+    },
+}
+
+impl DropReason {
+    /// Index into [`DropCounts`].
+    fn slot(self) -> usize {
+        match self {
+            DropReason::Entropy { .. } => 0,
+            DropReason::RuleAllow => 1,
+            DropReason::Overlap { .. } => 2,
+        }
+    }
+}
+
+/// A candidate the matcher dropped, kept only when explaining.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    /// Index of the rule in the [`RuleSet`].
+    pub rule: usize,
+    /// Byte range of the secret in the blob.
+    pub secret: Range<usize>,
+    /// Why.
+    pub reason: DropReason,
+}
+
+/// How many candidates were dropped, by reason: entropy, the rule's allow list, overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DropCounts {
+    /// Below `min_entropy`.
+    pub entropy: u64,
+    /// Allowed by the rule.
+    pub rule_allow: u64,
+    /// Lost to an overlapping match.
+    pub overlap: u64,
+}
+
+impl DropCounts {
+    fn add(&mut self, reason: DropReason) {
+        match reason.slot() {
+            0 => self.entropy += 1,
+            1 => self.rule_allow += 1,
+            _ => self.overlap += 1,
+        }
+    }
+
+    /// The counts added since `earlier` was taken.
+    pub fn since(self, earlier: DropCounts) -> DropCounts {
+        DropCounts {
+            entropy: self.entropy - earlier.entropy,
+            rule_allow: self.rule_allow - earlier.rule_allow,
+            overlap: self.overlap - earlier.overlap,
+        }
+    }
+
+    /// Adds another matcher's counts.
+    pub fn merge(&mut self, other: DropCounts) {
+        self.entropy += other.entropy;
+        self.rule_allow += other.rule_allow;
+        self.overlap += other.overlap;
+    }
+}
+
 /// Per-thread matching state: the shared rules plus reusable scratch space.
 #[derive(Debug)]
 pub struct Matcher<'r> {
     rules: &'r RuleSet,
     candidates: Candidates,
+    drops: Drops,
+}
+
+/// What the matcher dropped: always counted, kept one by one only when explaining.
+#[derive(Debug, Default)]
+struct Drops {
+    explain: bool,
+    kept: Vec<Dropped>,
+    counts: DropCounts,
+}
+
+impl Drops {
+    fn record(&mut self, rule: usize, secret: Range<usize>, reason: DropReason) {
+        self.counts.add(reason);
+        if self.explain {
+            self.kept.push(Dropped {
+                rule,
+                secret,
+                reason,
+            });
+        }
+    }
 }
 
 impl<'r> Matcher<'r> {
@@ -39,7 +139,14 @@ impl<'r> Matcher<'r> {
         Matcher {
             rules,
             candidates: Candidates::default(),
+            drops: Drops::default(),
         }
+    }
+
+    /// Keeps every dropped candidate of the next [`Matcher::find`] calls, for
+    /// [`Matcher::take_dropped`].
+    pub fn explain(&mut self, on: bool) {
+        self.drops.explain = on;
     }
 
     /// The rules this matcher runs.
@@ -47,8 +154,19 @@ impl<'r> Matcher<'r> {
         self.rules
     }
 
+    /// Candidates dropped so far, by reason.
+    pub fn counts(&self) -> DropCounts {
+        self.drops.counts
+    }
+
+    /// The candidates dropped by the last [`Matcher::find`] (only when explaining).
+    pub fn take_dropped(&mut self) -> Vec<Dropped> {
+        std::mem::take(&mut self.drops.kept)
+    }
+
     /// Every secret in `haystack`, ordered by position, then by rule.
     pub fn find(&mut self, haystack: &[u8]) -> Vec<Match> {
+        self.drops.kept.clear();
         self.rules
             .prefilter()
             .candidates(haystack, &mut self.candidates);
@@ -56,16 +174,23 @@ impl<'r> Matcher<'r> {
         for &index in self.candidates.rules() {
             let rule = self.rules.rule(index);
             for secret in secrets_of(rule, haystack) {
-                if let Some(entropy) = gate(rule, &haystack[secret.clone()]) {
-                    found.push(Match {
+                match gate(rule, &haystack[secret.clone()]) {
+                    Gate::Pass(entropy) => found.push(Match {
                         rule: index,
                         secret,
                         entropy,
-                    });
+                    }),
+                    Gate::Drop(reason) => self.drops.record(index, secret, reason),
+                    Gate::Empty => {}
                 }
             }
         }
-        collapse_overlaps(found, self.rules)
+        let (kept, lost) = collapse_overlaps(found, self.rules);
+        for (lost, winner) in lost {
+            self.drops
+                .record(lost.rule, lost.secret, DropReason::Overlap { winner });
+        }
+        kept
     }
 }
 
@@ -80,25 +205,35 @@ fn secrets_of<'h>(rule: &'h Rule, haystack: &'h [u8]) -> impl Iterator<Item = Ra
         })
 }
 
-/// The entropy of a secret that passes the rule's gates, or `None` if it is dropped.
-fn gate(rule: &Rule, secret: &[u8]) -> Option<f64> {
-    if secret.is_empty() {
-        return None;
-    }
-    let entropy = shannon(secret);
-    if rule.min_entropy.is_some_and(|min| entropy < min) {
-        return None;
-    }
-    if rule.allows(secret) {
-        return None;
-    }
-    Some(entropy)
+/// What a rule's gates say of a candidate.
+enum Gate {
+    /// Kept, with its entropy.
+    Pass(f64),
+    /// Dropped.
+    Drop(DropReason),
+    /// No secret at all (an empty group): not a candidate.
+    Empty,
 }
 
-/// Keeps one match per overlapping group of secrets (see the module header for which).
-fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> Vec<Match> {
+fn gate(rule: &Rule, secret: &[u8]) -> Gate {
+    if secret.is_empty() {
+        return Gate::Empty;
+    }
+    let entropy = shannon(secret);
+    if let Some(min) = rule.min_entropy.filter(|&min| entropy < min) {
+        return Gate::Drop(DropReason::Entropy { entropy, min });
+    }
+    if rule.allows(secret) {
+        return Gate::Drop(DropReason::RuleAllow);
+    }
+    Gate::Pass(entropy)
+}
+
+/// Keeps one match per overlapping group of secrets (see the module header for which); returns
+/// the kept matches in position order, and the others with the rule that beat each.
+fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> (Vec<Match>, Vec<(Match, usize)>) {
     if found.len() < 2 {
-        return found;
+        return (found, Vec::new());
     }
     found.sort_by(|a, b| {
         let (rule_a, rule_b) = (rules.rule(a.rule), rules.rule(b.rule));
@@ -112,17 +247,28 @@ fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> Vec<Match> {
     // Accepted secrets are disjoint, keyed by start: a new one overlaps an accepted one exactly
     // when its nearest neighbour on either side reaches into it.
     let mut accepted: BTreeMap<usize, Match> = BTreeMap::new();
+    let mut lost = Vec::new();
     for candidate in found {
         let Range { start, end } = candidate.secret;
-        let before = accepted.range(..=start).next_back();
-        let after = accepted.range(start..).next();
-        let overlaps = before.is_some_and(|(_, m)| m.secret.end > start)
-            || after.is_some_and(|(_, m)| m.secret.start < end);
-        if !overlaps {
-            accepted.insert(start, candidate);
+        let before = accepted
+            .range(..=start)
+            .next_back()
+            .filter(|(_, m)| m.secret.end > start);
+        let after = accepted
+            .range(start..)
+            .next()
+            .filter(|(_, m)| m.secret.start < end);
+        match before.or(after) {
+            Some((_, winner)) => {
+                let winner = winner.rule;
+                lost.push((candidate, winner));
+            }
+            None => {
+                accepted.insert(start, candidate);
+            }
         }
     }
-    accepted.into_values().collect()
+    (accepted.into_values().collect(), lost)
 }
 
 #[cfg(test)]
@@ -187,6 +333,32 @@ mod tests {
                 ("t.token".into(), "a1b2c3d4e5".into()),
             ]
         );
+    }
+
+    #[test]
+    fn dropped_candidates_are_counted_and_kept_when_explaining() {
+        let rules = rule_set(&format!("{GENERIC}{TOKEN}"));
+        let mut matcher = Matcher::new(&rules);
+        matcher.explain(true);
+        let text = b"token = tok_a1b2c3d4e5\ntok_aaaaaaaaaa\ntok_example12345";
+        assert_eq!(matcher.find(text).len(), 1);
+        let counts = matcher.counts();
+        assert_eq!(
+            (counts.entropy, counts.rule_allow, counts.overlap),
+            (1, 1, 1)
+        );
+        let reasons: Vec<DropReason> = matcher.take_dropped().iter().map(|d| d.reason).collect();
+        assert!(
+            matches!(reasons[0], DropReason::Entropy { min, .. } if min == 2.5),
+            "{reasons:?}"
+        );
+        assert_eq!(reasons[1], DropReason::RuleAllow);
+        assert_eq!(reasons[2], DropReason::Overlap { winner: 1 });
+        // Without explaining, only the counts are kept.
+        matcher.explain(false);
+        matcher.find(text);
+        assert!(matcher.take_dropped().is_empty());
+        assert_eq!(matcher.counts().entropy, 2);
     }
 
     #[test]

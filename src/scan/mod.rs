@@ -5,5 +5,5 @@ pub mod entropy;
 mod matcher;
 mod prefilter;
 
-pub use matcher::{Match, Matcher};
+pub use matcher::{DropCounts, DropReason, Dropped, Match, Matcher};
 pub use prefilter::{Candidates, Prefilter};
