@@ -1,8 +1,8 @@
 //! The rules shipped inside the binary: every `rules/*.yml` file, embedded at build time by
 //! `build.rs`.
 
-use super::load::{parse_rule_file, LoadError};
-use super::rule::Rule;
+use super::load::{parse_rule_file_compiling, LoadError};
+use super::rule::{Compile, Rule};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
@@ -11,12 +11,17 @@ pub fn files() -> &'static [(&'static str, &'static str)] {
     FILES
 }
 
-/// Parses and compiles every built-in rule. A failure here is a bug in sprawl, caught by tests.
+/// Parses every built-in rule, checking its syntax; each regex is compiled on first use. A
+/// failure here is a bug in sprawl, caught by tests (which also compile every regex).
 pub fn load() -> Result<Vec<Rule>, LoadError> {
     let mut rules = Vec::new();
     let mut errors = Vec::new();
     for (name, text) in FILES {
-        match parse_rule_file(text, &format!("built-in rules/{name}")) {
+        match parse_rule_file_compiling(
+            text,
+            &format!("built-in rules/{name}"),
+            Compile::OnFirstUse,
+        ) {
             Ok(mut more) => rules.append(&mut more),
             Err(LoadError::Rules(mut problems)) => errors.append(&mut problems),
             Err(other) => return Err(other),
@@ -50,8 +55,12 @@ mod tests {
     }
 
     #[test]
-    fn built_in_rules_load_and_have_unique_ids() {
+    fn built_in_rules_load_compile_and_have_unique_ids() {
         let rules = load().unwrap_or_else(|err| panic!("{err}"));
+        for rule in &rules {
+            // Compiles the regex that is otherwise built on first use.
+            let _ = rule.regex();
+        }
         crate::rules::RuleSet::new(rules).unwrap_or_else(|err| panic!("{err}"));
     }
 

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::rule::{Rule, RuleError};
+use super::rule::{Compile, Rule, RuleError};
 use super::syntax::RuleFileSyntax;
 use crate::yaml::parse_yaml;
 
@@ -56,6 +56,15 @@ impl std::error::Error for LoadError {}
 
 /// Parses and compiles the rules in one rule file's text. `origin` names the file in errors.
 pub fn parse_rule_file(text: &str, origin: &str) -> Result<Vec<Rule>, LoadError> {
+    parse_rule_file_compiling(text, origin, Compile::Now)
+}
+
+/// [`parse_rule_file`], building the regexes `when` asked.
+pub(crate) fn parse_rule_file_compiling(
+    text: &str,
+    origin: &str,
+    when: Compile,
+) -> Result<Vec<Rule>, LoadError> {
     let file: RuleFileSyntax = parse_yaml(text).map_err(|err| LoadError::Yaml {
         origin: origin.to_string(),
         line: err.line,
@@ -64,7 +73,7 @@ pub fn parse_rule_file(text: &str, origin: &str) -> Result<Vec<Rule>, LoadError>
     let mut rules = Vec::with_capacity(file.rules.len());
     let mut errors = Vec::new();
     for syntax in file.rules {
-        match Rule::compile(syntax, origin) {
+        match Rule::compile(syntax, origin, when) {
             Ok(rule) => rules.push(rule),
             Err(mut problems) => errors.append(&mut problems),
         }

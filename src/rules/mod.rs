@@ -13,6 +13,6 @@ mod set;
 pub mod syntax;
 
 pub use load::{load_path, parse_rule_file, LoadError};
-pub use rule::{Confidence, Rule, RuleError, SecretGroup};
+pub use rule::{Compile, Confidence, Rule, RuleError, SecretGroup};
 pub use set::RuleSet;
 pub use syntax::{RuleFileSyntax, RuleSyntax};

@@ -6,7 +6,10 @@
 
 use std::fmt;
 
+use std::sync::OnceLock;
+
 use regex::bytes::{Regex, RegexBuilder};
+use regex_syntax::hir::{Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
 use super::syntax::RuleSyntax;
@@ -83,7 +86,9 @@ pub struct Rule {
     pub negative_examples: Vec<String>,
     /// Where the rule was defined: a file path, or `built-in rules/NAME.yml`.
     pub origin: String,
-    regex: Regex,
+    /// Built on first use for built-in rules (only rules whose keywords occur ever need it), at
+    /// load time for the user's (so a pattern too large to compile is reported at once).
+    regex: OnceLock<Regex>,
     secret_group: SecretGroup,
     allow_regexes: Vec<Regex>,
     /// Lowercased stopwords.
@@ -113,9 +118,23 @@ impl fmt::Display for RuleError {
 
 impl std::error::Error for RuleError {}
 
+/// When a rule's regex is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compile {
+    /// At load time: every error, a too-large pattern included, is reported at once.
+    Now,
+    /// On first use; the pattern's syntax is still checked at load time. For the built-in rules,
+    /// which tests compile in full, so start-up costs only what a scan needs.
+    OnFirstUse,
+}
+
 impl Rule {
     /// Checks and compiles a rule, returning every problem found in it.
-    pub fn compile(syntax: RuleSyntax, origin: &str) -> Result<Rule, Vec<RuleError>> {
+    pub fn compile(
+        syntax: RuleSyntax,
+        origin: &str,
+        when: Compile,
+    ) -> Result<Rule, Vec<RuleError>> {
         let mut problems = Vec::new();
         let problem = |text: String| RuleError {
             origin: origin.to_string(),
@@ -154,13 +173,22 @@ impl Rule {
                 "`examples` needs at least one text the rule must find".into(),
             ));
         }
-        let regex = match compile_regex(&syntax.pattern) {
-            Ok(regex) => Some(regex),
+        let regex = OnceLock::new();
+        let hir = match parse_pattern(&syntax.pattern) {
+            Ok(hir) => Some(hir),
             Err(err) => {
                 problems.push(problem(format!("`pattern` does not compile: {err}")));
                 None
             }
         };
+        if hir.is_some() && when == Compile::Now {
+            match compile_regex(&syntax.pattern) {
+                Ok(compiled) => {
+                    let _ = regex.set(compiled);
+                }
+                Err(err) => problems.push(problem(format!("`pattern` does not compile: {err}"))),
+            }
+        }
         let mut allow_regexes = Vec::new();
         for (i, pattern) in syntax.allow.regexes.iter().enumerate() {
             match compile_regex(pattern) {
@@ -170,10 +198,10 @@ impl Rule {
                 ))),
             }
         }
-        let Some(regex) = regex.filter(|_| problems.is_empty()) else {
+        let Some(hir) = hir.filter(|_| problems.is_empty()) else {
             return Err(problems);
         };
-        let secret_group = secret_group_of(&regex);
+        let secret_group = secret_group_of(&hir);
         Ok(Rule {
             id: syntax.id,
             name: syntax.name,
@@ -199,9 +227,17 @@ impl Rule {
         })
     }
 
-    /// The compiled pattern.
+    /// The compiled pattern, built on first use for lazily compiled rules.
+    ///
+    /// # Panics
+    ///
+    /// If a lazily compiled pattern does not compile: only built-in rules are compiled lazily,
+    /// and a test compiles every one of them.
     pub fn regex(&self) -> &Regex {
-        &self.regex
+        self.regex.get_or_init(|| {
+            compile_regex(&self.pattern)
+                .unwrap_or_else(|err| panic!("built-in rule `{}` does not compile: {err}", self.id))
+        })
     }
 
     /// Which group of the pattern holds the secret.
@@ -227,16 +263,35 @@ fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-fn secret_group_of(regex: &Regex) -> SecretGroup {
-    if let Some(index) = regex
-        .capture_names()
-        .position(|name| name == Some("secret"))
-    {
-        SecretGroup::Group(index)
-    } else if regex.captures_len() > 1 {
-        SecretGroup::Group(1)
-    } else {
-        SecretGroup::WholeMatch
+/// Parses a pattern as `regex::bytes` does, without compiling it.
+fn parse_pattern(pattern: &str) -> Result<Hir, regex_syntax::Error> {
+    regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+}
+
+/// The group named `secret`, else group 1, else the whole match.
+fn secret_group_of(hir: &Hir) -> SecretGroup {
+    fn walk<'h>(hir: &'h Hir, groups: &mut Vec<(u32, Option<&'h str>)>) {
+        match hir.kind() {
+            HirKind::Capture(capture) => {
+                groups.push((capture.index, capture.name.as_deref()));
+                walk(&capture.sub, groups);
+            }
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+                subs.iter().for_each(|sub| walk(sub, groups));
+            }
+            HirKind::Repetition(repetition) => walk(&repetition.sub, groups),
+            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
+        }
+    }
+    let mut groups = Vec::new();
+    walk(hir, &mut groups);
+    match groups.iter().find(|(_, name)| *name == Some("secret")) {
+        Some(&(index, _)) => SecretGroup::Group(index as usize),
+        None if !groups.is_empty() => SecretGroup::Group(1),
+        None => SecretGroup::WholeMatch,
     }
 }
 
@@ -269,7 +324,7 @@ mod tests {
 
     fn compile_one(yaml: &str) -> Result<Rule, Vec<RuleError>> {
         let mut file: RuleFileSyntax = parse_yaml(yaml).expect("test YAML parses");
-        Rule::compile(file.rules.remove(0), "test.yml")
+        Rule::compile(file.rules.remove(0), "test.yml", Compile::Now)
     }
 
     const BASE: &str = "rules:\n  - id: test.token\n    name: Test token\n    confidence: high\n    examples: ['tok_abc']\n";
@@ -327,6 +382,19 @@ mod tests {
             problems[0].problem.contains("does not compile"),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn a_lazy_rule_checks_syntax_at_load_and_compiles_on_first_use() {
+        let yaml = format!("{BASE}    keywords: [tok_]\n    pattern: '(tok)_(?P<secret>\\w+)'\n");
+        let mut file: RuleFileSyntax = parse_yaml(&yaml).unwrap();
+        let rule = Rule::compile(file.rules.remove(0), "t.yml", Compile::OnFirstUse).unwrap();
+        assert!(rule.regex.get().is_none());
+        assert_eq!(rule.secret_group(), SecretGroup::Group(2));
+        assert!(rule.regex().is_match(b"tok_abc"));
+        let bad = format!("{BASE}    keywords: [tok_]\n    pattern: '(tok'\n");
+        let mut file: RuleFileSyntax = parse_yaml(&bad).unwrap();
+        assert!(Rule::compile(file.rules.remove(0), "t.yml", Compile::OnFirstUse).is_err());
     }
 
     #[test]

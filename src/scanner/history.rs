@@ -11,16 +11,16 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{
-    findings_in, passes_place_stage, suppress_by_place, BlobScanner, Explanation, ScanResult,
+    fingerprints_in, passes_place_stage, suppress_by_place, BlobScanner, Explanation, ScanResult,
 };
 use crate::config::{GitMode, ScanConfig};
 use crate::finding::{Finding, GitOrigin};
 use crate::scan::Matcher;
 use crate::source::git::{self, BlobReader, GitError, Plan, PlannedBlob, Selection};
-use crate::source::{Blob, ReadOutcome, SkipReason, SourceError};
+use crate::source::{ArchiveLimits, Blob, ReadOutcome, SkipReason, SourceError};
 use crate::stats::Stats;
 
 /// Why a git scan could not run at all.
@@ -56,8 +56,8 @@ enum BlobOutcome {
     Scanned {
         bytes: u64,
         findings: Vec<Finding>,
-        stats: Stats,
-        explained: Vec<Explanation>,
+        /// About the archives the blob is or holds.
+        warnings: Vec<SourceError>,
     },
     Skipped(SkipReason),
     Failed(SourceError),
@@ -92,20 +92,21 @@ fn scan_history(
             plan.submodules
         ));
     }
-    let outcomes = scan_blobs(config, repo, &plan);
+    let scanned = scan_blobs(config, repo, &plan);
+    result.stats.merge(&scanned.stats);
+    result.explained.extend(scanned.explained);
+    let outcomes = scanned.outcomes;
     let mut candidates: Vec<(Finding, usize, Option<&str>)> = Vec::new();
     for (planned, outcome) in plan.blobs.iter().zip(outcomes) {
         match outcome {
             BlobOutcome::Scanned {
                 bytes,
                 findings,
-                stats,
-                explained,
+                warnings,
             } => {
                 result.stats.files_scanned += 1;
                 result.stats.bytes_scanned += bytes;
-                result.stats.merge(&stats);
-                result.explained.extend(explained);
+                result.warnings.extend(warnings);
                 candidates.extend(places_of(&plan, planned, findings));
             }
             BlobOutcome::Skipped(reason) => {
@@ -123,7 +124,7 @@ fn scan_history(
     if let Some(base) = plan.base_tree {
         let mut before = BeforeRange::new(repo, base, config);
         candidates.retain(|(finding, _, renamed_from)| {
-            let path = renamed_from.unwrap_or(&finding.path);
+            let path = renamed_from.unwrap_or(finding.outer_path());
             !before.held(path, &finding.fingerprint)
         });
     }
@@ -150,32 +151,82 @@ fn scan_history(
     Ok(result)
 }
 
-/// Reads and scans every planned blob in parallel, one repository handle and matcher per
-/// thread. The outcomes are in plan order.
-fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan) -> Vec<BlobOutcome> {
+/// What the scanning threads produced: each blob's outcome in plan order, and the counts and
+/// explanations of the content stage.
+struct Scanned {
+    outcomes: Vec<BlobOutcome>,
+    stats: Stats,
+    explained: Vec<Explanation>,
+}
+
+/// Blobs a thread claims at a time: enough to keep the shared counter cold, few enough that
+/// threads finish together.
+const CLAIM: usize = 16;
+
+/// Reads and scans every planned blob in parallel. Each thread of the pool opens its own
+/// repository handle and matcher once, then claims blobs in small batches from a shared counter
+/// until none are left; outcomes are put back in plan order.
+fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan) -> Scanned {
     let git_dir = repo.path().to_path_buf();
-    let scan_all = || {
-        plan.blobs
-            .par_iter()
-            .map_init(
-                || (BlobReader::open(&git_dir), BlobScanner::new(config)),
-                |(reader, scanner), planned| match reader {
-                    Ok(reader) => scan_blob(reader, scanner, planned, config.max_file_size),
+    let next = AtomicUsize::new(0);
+    let total = plan.blobs.len();
+    let work = |_: rayon::BroadcastContext<'_>| {
+        let reader = BlobReader::open(&git_dir);
+        let mut scanner = BlobScanner::new(config);
+        let mut stats = Stats::default();
+        let mut explained = Vec::new();
+        let mut outcomes = Vec::new();
+        loop {
+            let start = next.fetch_add(CLAIM, Ordering::Relaxed);
+            if start >= total {
+                break;
+            }
+            for index in start..(start + CLAIM).min(total) {
+                let planned = &plan.blobs[index];
+                let outcome = match &reader {
+                    Ok(reader) => scan_blob(
+                        reader,
+                        &mut scanner,
+                        planned,
+                        config.max_file_size,
+                        &mut stats,
+                        &mut explained,
+                    ),
                     Err(err) => BlobOutcome::Failed(SourceError {
                         path: planned.first.path.clone(),
                         message: err.to_string(),
                     }),
-                },
-            )
-            .collect()
+                };
+                outcomes.push((index, outcome));
+            }
+        }
+        (outcomes, stats, explained)
     };
-    match rayon::ThreadPoolBuilder::new()
+    let parts = match rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
     {
-        Ok(pool) => pool.install(scan_all),
-        Err(_) => scan_all(),
+        Ok(pool) => pool.broadcast(work),
+        Err(_) => rayon::broadcast(work),
+    };
+    let mut slots: Vec<Option<BlobOutcome>> = (0..total).map(|_| None).collect();
+    let mut scanned = Scanned {
+        outcomes: Vec::with_capacity(total),
+        stats: Stats::default(),
+        explained: Vec::new(),
+    };
+    for (outcomes, stats, explained) in parts {
+        for (index, outcome) in outcomes {
+            slots[index] = Some(outcome);
+        }
+        scanned.stats.merge(&stats);
+        scanned.explained.extend(explained);
     }
+    scanned.outcomes = slots
+        .into_iter()
+        .map(|slot| slot.expect("every blob index is claimed exactly once"))
+        .collect();
+    scanned
 }
 
 fn scan_blob(
@@ -183,21 +234,21 @@ fn scan_blob(
     scanner: &mut BlobScanner<'_>,
     planned: &PlannedBlob,
     max_size: u64,
+    stats: &mut Stats,
+    explained: &mut Vec<Explanation>,
 ) -> BlobOutcome {
-    match reader.read(planned.oid, max_size) {
+    match reader.read(planned.oid, max_size, scanner.opens_archives()) {
         Ok((ReadOutcome::Text, Some(blob))) => {
-            let mut stats = Stats::default();
-            let mut explained = Vec::new();
             let content = Blob {
                 path: &planned.first.path,
                 bytes: blob.content(),
             };
-            let findings = scanner.scan(content, &mut stats, &mut explained);
+            let mut warnings = Vec::new();
+            let findings = scanner.scan_input(content, stats, explained, &mut warnings);
             BlobOutcome::Scanned {
                 bytes: blob.size() as u64,
                 findings,
-                stats,
-                explained,
+                warnings,
             }
         }
         Ok((ReadOutcome::Binary, _)) => BlobOutcome::Skipped(SkipReason::Binary),
@@ -212,7 +263,8 @@ fn scan_blob(
 
 /// Each finding of a blob at each place the blob was introduced, with the number of places it
 /// stands for (more than one when later places were only counted, not kept) and the path it was
-/// renamed from there, if any.
+/// renamed from there, if any. A finding inside an archive keeps its place inside it:
+/// `place!inner`.
 fn places_of<'p>(
     plan: &Plan,
     planned: &'p PlannedBlob,
@@ -226,7 +278,13 @@ fn places_of<'p>(
             .enumerate()
         {
             let mut at = finding.clone();
-            at.path.clone_from(&place.path);
+            match finding.inner_path() {
+                Some(inner) => {
+                    at.path = format!("{}!{inner}", place.path);
+                    at.outer_len = Some(place.path.len());
+                }
+                None => at.path.clone_from(&place.path),
+            }
             at.git = Some(GitOrigin {
                 commit: plan.commits[place.commit].clone(),
                 order: place.commit,
@@ -281,6 +339,7 @@ struct BeforeRange<'a> {
     tree: Option<git2::Tree<'a>>,
     matcher: Matcher<'a>,
     max_size: u64,
+    archives: Option<&'a ArchiveLimits>,
     held: HashMap<String, HashSet<String>>,
 }
 
@@ -291,6 +350,7 @@ impl<'a> BeforeRange<'a> {
             tree: repo.find_tree(tree).ok(),
             matcher: Matcher::new(&config.rules),
             max_size: config.max_file_size,
+            archives: config.archives.as_ref(),
             held: HashMap::new(),
         }
     }
@@ -316,15 +376,8 @@ impl<'a> BeforeRange<'a> {
         else {
             return HashSet::new();
         };
-        fingerprints_in(&mut self.matcher, path, blob.content())
+        fingerprints_in(&mut self.matcher, path, blob.content(), self.archives)
     }
-}
-
-fn fingerprints_in(matcher: &mut Matcher<'_>, path: &str, bytes: &[u8]) -> HashSet<String> {
-    findings_in(matcher, Blob { path, bytes })
-        .into_iter()
-        .map(|finding| finding.fingerprint)
-        .collect()
 }
 
 /// The staged index against HEAD: each staged blob's findings, less the secrets the file (at
@@ -342,8 +395,9 @@ fn scan_staged(
     let mut scanner = BlobScanner::new(config);
     let mut matcher = Matcher::new(&config.rules);
     let mut result = ScanResult::default();
+    let archives = config.archives.is_some();
     for change in changes {
-        let staged = match reader.read(change.staged, config.max_file_size) {
+        let staged = match reader.read(change.staged, config.max_file_size, archives) {
             Ok((ReadOutcome::Text, Some(blob))) => blob,
             Ok((reason, _)) => {
                 let reason = if reason == ReadOutcome::Binary {
@@ -371,7 +425,12 @@ fn scan_staged(
             path: &change.path,
             bytes: staged.content(),
         };
-        let mut found = scanner.scan(content, &mut result.stats, &mut result.explained);
+        let mut found = scanner.scan_input(
+            content,
+            &mut result.stats,
+            &mut result.explained,
+            &mut result.warnings,
+        );
         let explained = config.explain.then_some(&mut result.explained);
         suppress_by_place(&mut found, &config.suppressor, &mut result.stats, explained);
         if found.is_empty() {
@@ -379,11 +438,14 @@ fn scan_staged(
         }
         let before = match change
             .before
-            .map(|oid| reader.read(oid, config.max_file_size))
+            .map(|oid| reader.read(oid, config.max_file_size, archives))
         {
-            Some(Ok((ReadOutcome::Text, Some(blob)))) => {
-                fingerprints_in(&mut matcher, &change.path, blob.content())
-            }
+            Some(Ok((ReadOutcome::Text, Some(blob)))) => fingerprints_in(
+                &mut matcher,
+                &change.path,
+                blob.content(),
+                config.archives.as_ref(),
+            ),
             _ => HashSet::new(),
         };
         result.findings.extend(
