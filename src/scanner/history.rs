@@ -72,7 +72,14 @@ fn scan_history(
     list_skipped: bool,
 ) -> Result<ScanResult, GitError> {
     let is_range = matches!(selection, Selection::Range { .. });
-    let keep_places = all_occurrences || is_range || config.write_baseline.is_some();
+    // Later places are kept, not only counted, wherever a place can change the answer: listing
+    // them, a range's before-check, and path-keyed suppression (baselines, rule paths).
+    let suppressor = &config.suppressor;
+    let keep_places = all_occurrences
+        || is_range
+        || config.write_baseline.is_some()
+        || suppressor.baseline.is_some()
+        || !suppressor.rule_scopes.is_empty();
     let mut plan = git::enumerate(repo, selection, keep_places, include)?;
     let mut result = ScanResult {
         errors: std::mem::take(&mut plan.errors),
