@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// files, folders and standard input. Offline: sprawl never sends anything over a network.
 ///
 /// Exit codes: 0 nothing found, 1 secrets found (see --exit-code), 2 error (bad arguments,
-/// an invalid rule or config, a path that does not exist, a file that could not be read).
+/// an invalid rule or config, a path that does not exist, a file that could not be read). A
+/// warning about an archive (corrupt, encrypted, a bomb) does not change the exit code.
 #[derive(Debug, Parser)]
 #[command(name = "sprawl", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
@@ -136,6 +137,17 @@ pub struct CommonArgs {
     /// `max_file_size`, else 25MiB].
     #[arg(long, value_name = "SIZE")]
     pub max_file_size: Option<String>,
+
+    /// Do not open archives, compressed files, Office documents or notebooks: archives are then
+    /// skipped as binary, notebooks scanned as JSON [default: the config's `archives.enabled`].
+    #[arg(long)]
+    pub no_archives: bool,
+
+    /// How many archives deep to open: 1 opens only archives found as files (or blobs), 2 also
+    /// the archives inside them, and so on, up to 16 [default: the config's
+    /// `archives.max_depth`, else 3].
+    #[arg(long, value_name = "N", conflicts_with = "no_archives")]
+    pub archive_depth: Option<u32>,
 
     /// Report only findings not acknowledged in this baseline file [default: the config's
     /// `baseline`].

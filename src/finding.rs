@@ -31,8 +31,13 @@ pub struct Finding {
     pub rule_name: String,
     /// How sure the rule is.
     pub confidence: Confidence,
-    /// Where the secret was found, as shown to the user (`src/config.py`, `<stdin>`).
+    /// Where the secret was found, as shown to the user (`src/config.py`, `<stdin>`; inside an
+    /// archive `app.jar!config/app.properties`).
     pub path: String,
+    /// Inside an archive or document: the length of the outer file's path at the start of
+    /// `path`, which is followed by `!` and the place inside it. The outer file is what exists on
+    /// disk or in git (SARIF locations and `git show` name it).
+    pub outer_len: Option<usize>,
     /// 1-based line of the secret's first byte.
     pub line: usize,
     /// 1-based column (in bytes) of the secret's first byte.
@@ -115,6 +120,7 @@ impl Finding {
             rule_name: rule.name.clone(),
             confidence: rule.confidence,
             path: path.to_string(),
+            outer_len: None,
             line: start.line,
             column: start.column,
             end_line: end.line,
@@ -126,6 +132,17 @@ impl Finding {
             snippet: Snippet::around(blob, start.line_start, found.secret.clone(), secrets),
             git: None,
         }
+    }
+
+    /// The file on disk or in git that holds the finding: `path`, or its archive's path.
+    pub fn outer_path(&self) -> &str {
+        &self.path[..self.outer_len.unwrap_or(self.path.len())]
+    }
+
+    /// Inside an archive: the place inside it (`config/app.properties`, or for nested archives
+    /// `lib/inner.jar!app.env`).
+    pub fn inner_path(&self) -> Option<&str> {
+        self.outer_len.map(|len| &self.path[len + 1..])
     }
 
     /// The secret as text (invalid UTF-8 replaced), whole.
@@ -389,7 +406,12 @@ mod tests {
     fn snippet_cuts_long_lines_around_the_secret_and_drops_cr() {
         let line = format!("{}KEY={}\r\nnext", "x".repeat(200), "y".repeat(300));
         let secret = 204..214;
-        let snippet = Snippet::around(line.as_bytes(), 0, secret.clone(), &[secret]);
+        let snippet = Snippet::around(
+            line.as_bytes(),
+            0,
+            secret.clone(),
+            std::slice::from_ref(&secret),
+        );
         let parts = texts(&snippet);
         assert_eq!(parts.len(), 3);
         assert!(parts[0].0.starts_with('…') && parts[0].0.ends_with("KEY="));
@@ -397,7 +419,13 @@ mod tests {
         assert_eq!(parts[1], ("yyyyyyyyyy", PartKind::Secret));
         assert!(parts[2].0.ends_with('…'));
         let short = "TOKEN=abc\r\n";
-        let snippet = Snippet::around(short.as_bytes(), 0, 6..9, &[6..9]);
+        let secret = 6..9;
+        let snippet = Snippet::around(
+            short.as_bytes(),
+            0,
+            secret.clone(),
+            std::slice::from_ref(&secret),
+        );
         assert_eq!(
             texts(&snippet),
             vec![("TOKEN=", PartKind::Text), ("abc", PartKind::Secret)]

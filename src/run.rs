@@ -136,10 +136,14 @@ fn announce(config: &ScanConfig) {
     );
 }
 
-/// Unreadable inputs (always) and skipped ones (when verbose), on standard error.
+/// Unreadable inputs and archive warnings (always) and skipped inputs (when verbose), on
+/// standard error.
 fn report_problems(config: &ScanConfig, result: &ScanResult) {
     for error in &result.errors {
         eprintln!("sprawl: error: {error}");
+    }
+    for warning in &result.warnings {
+        eprintln!("sprawl: warning: {warning}");
     }
     for note in &result.notes {
         eprintln!("sprawl: note: {note}");
@@ -156,6 +160,7 @@ fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
         findings: &result.findings,
         stats: &result.stats,
         errors: &result.errors,
+        warnings: &result.warnings,
         rules: &config.rules,
     };
     match &config.output {

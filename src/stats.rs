@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::scan::DropCounts;
-use crate::source::SkipReason;
+use crate::source::{ArchiveCounts, SkipReason};
 use crate::suppress::Suppression;
 
 /// What a scan read, skipped and took.
@@ -23,6 +23,9 @@ pub struct Stats {
     suppressed: [u64; Suppression::ALL.len()],
     /// Candidates the matcher dropped, by reason.
     pub dropped: DropCounts,
+    /// Archives and documents opened, and what was inside them. `files_scanned` and
+    /// `bytes_scanned` count an archive once, as the input it is.
+    pub archives: ArchiveCounts,
 }
 
 impl Stats {
@@ -72,6 +75,7 @@ impl Stats {
             *mine += theirs;
         }
         self.dropped.merge(other.dropped);
+        self.archives.merge(other.archives);
     }
 }
 

@@ -41,6 +41,33 @@ pub struct ConfigFile {
     /// Findings below this confidence are not reported (`--min-confidence` wins).
     #[serde(default)]
     pub min_confidence: Option<Confidence>,
+    /// Whether and how archives are opened.
+    #[serde(default)]
+    pub archives: ArchivesConfig,
+}
+
+/// The `archives` section: every field optional, defaults as documented in the README.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchivesConfig {
+    /// `false` is `--no-archives` (the flag wins).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Levels of archives opened (`--archive-depth` wins).
+    #[serde(default)]
+    pub max_depth: Option<u32>,
+    /// Bytes unpacked per input, all levels counted (a size: `256MiB`).
+    #[serde(default)]
+    pub max_total_size: Option<String>,
+    /// Bytes per entry (a size; default: the file size limit).
+    #[serde(default)]
+    pub max_entry_size: Option<String>,
+    /// Decompressed over compressed size, per entry or stream.
+    #[serde(default)]
+    pub max_ratio: Option<u64>,
+    /// Entries per input, all levels counted.
+    #[serde(default)]
+    pub max_entries: Option<u64>,
 }
 
 /// Allow lists: a candidate matching any entry is dropped.
@@ -148,14 +175,23 @@ impl LoadedConfig {
         }
     }
 
-    /// The 1-based line where `value` first appears in the file's text.
+    /// The 1-based line where `value` first appears in the file's text as a whole word (not
+    /// inside a longer id or path).
     fn line_of(&self, value: &str) -> Option<usize> {
         if value.is_empty() {
             return None;
         }
+        let is_word =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '*');
         self.text
             .lines()
-            .position(|line| line.contains(value))
+            .position(|line| {
+                line.match_indices(value).any(|(at, _)| {
+                    let before = line[..at].chars().next_back();
+                    let after = line[at + value.len()..].chars().next();
+                    !before.is_some_and(is_word) && !after.is_some_and(is_word)
+                })
+            })
             .map(|index| index + 1)
     }
 }
@@ -199,12 +235,15 @@ mod tests {
             "baseline: .sprawl-baseline.json\n",
             "max_file_size: 10MB\n",
             "min_confidence: medium\n",
+            "archives:\n  enabled: true\n  max_depth: 2\n  max_total_size: 1GiB\n  max_entry_size: 5MB\n  max_ratio: 50\n  max_entries: 10\n",
         ))
         .unwrap();
         let file = &config.file;
         assert_eq!(file.rules.overrides["a.c"].min_entropy, Some(3.5));
         assert_eq!(file.min_confidence, Some(Confidence::Medium));
         assert_eq!(file.allow.lines, vec!["noqa".to_string()]);
+        assert_eq!(file.archives.max_depth, Some(2));
+        assert_eq!(file.archives.max_total_size.as_deref(), Some("1GiB"));
     }
 
     #[test]
@@ -233,6 +272,17 @@ mod tests {
             err.ends_with(".sprawl.yml:3: field `rules.disable`: unknown rule"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_line_of_a_value_is_where_it_stands_whole() {
+        let config = loaded(
+            "rules:\n  overrides:\n    a.token:\n      confidence: low\n  disable: [a.tok]\n",
+        )
+        .unwrap();
+        assert_eq!(config.line_of("a.tok"), Some(5));
+        assert_eq!(config.line_of("a.token"), Some(3));
+        assert_eq!(config.line_of("nowhere"), None);
     }
 
     #[test]

@@ -18,14 +18,18 @@ use crate::cli::{
 use crate::report::{ColorChoice, Format, ReportOptions};
 use crate::rules::{self, Confidence, Rule, RuleSet};
 use crate::source::git::Selection;
-use crate::source::{PathFilter, PathGlobs, WalkOptions};
+use crate::source::{ArchiveLimits, PathFilter, PathGlobs, WalkOptions};
 use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
 pub use file::{
-    discover, AllowConfig, ConfigFile, LoadedConfig, RuleOverride, RulesConfig, CONFIG_FILE_NAME,
+    discover, AllowConfig, ArchivesConfig, ConfigFile, LoadedConfig, RuleOverride, RulesConfig,
+    CONFIG_FILE_NAME,
 };
 
 /// The file size limit when neither the command line nor the config sets one.
 pub const DEFAULT_MAX_FILE_SIZE: &str = "25MiB";
+
+/// The deepest `--archive-depth` allowed.
+pub const MAX_ARCHIVE_DEPTH: u32 = 16;
 
 /// What a scan reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +58,8 @@ pub struct ScanConfig {
     pub target: Target,
     /// Files and blobs larger than this many bytes are skipped.
     pub max_file_size: u64,
+    /// How archives are opened; `None` with `--no-archives`.
+    pub archives: Option<ArchiveLimits>,
     /// Scanning threads.
     pub threads: usize,
     /// Paths the config file leaves out, or limits the scan to.
@@ -119,13 +125,14 @@ impl ScanConfig {
     pub fn from_scan_args(args: &ScanArgs) -> Result<ScanConfig> {
         let inputs = inputs_of(&args.paths)?;
         let root = scan_root(&inputs);
-        ScanConfig::build(&args.options, &root, |max_file_size, threads| {
+        ScanConfig::build(&args.options, &root, |max_file_size, threads, archives| {
             Target::Files {
                 inputs,
                 walk: WalkOptions {
                     respect_ignore_files: !args.no_ignore,
                     follow_symlinks: args.follow_symlinks,
                     max_file_size,
+                    archives,
                     threads,
                 },
             }
@@ -159,18 +166,19 @@ impl ScanConfig {
                 all_occurrences: args.all_occurrences,
             }
         };
-        ScanConfig::build(&args.options, &args.repo, |_, _| Target::Git {
+        ScanConfig::build(&args.options, &args.repo, |_, _, _| Target::Git {
             repo: args.repo.clone(),
             mode,
         })
     }
 
     /// The parts every scan shares: limits, config file, path filter, rules, suppression,
-    /// report options.
+    /// report options. `target` gets the file size limit, the thread count and whether archives
+    /// are opened.
     fn build(
         options: &CommonArgs,
         root: &Path,
-        target: impl FnOnce(u64, usize) -> Target,
+        target: impl FnOnce(u64, usize, bool) -> Target,
     ) -> Result<ScanConfig> {
         let config = match (options.no_config, &options.config) {
             (true, _) => None,
@@ -184,6 +192,10 @@ impl ScanConfig {
             .map(|config| &config.file)
             .cloned()
             .unwrap_or_default();
+        // The config's size is checked even when the flag overrides it: a typo must not pass.
+        if let (Some(size), Some(config)) = (&file.max_file_size, &config) {
+            parse_size(size).map_err(|err| config.error("max_file_size", size, err))?;
+        }
         let max_file_size = match (&options.max_file_size, &file.max_file_size, &config) {
             (Some(size), _, _) => {
                 parse_size(size).with_context(|| format!("invalid --max-file-size `{size}`"))?
@@ -198,8 +210,9 @@ impl ScanConfig {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
+        let archives = archives_of(options, config.as_ref(), max_file_size)?;
         let rules = rules_of(options, config.as_ref())?;
-        let target = target(max_file_size, threads);
+        let target = target(max_file_size, threads, archives.is_some());
         let mut suppressor = suppressor_of(options, config.as_ref(), &rules)?;
         suppressor.repo_relative_paths = matches!(target, Target::Git { .. });
         let write_baseline = match &options.write_baseline {
@@ -210,6 +223,7 @@ impl ScanConfig {
         Ok(ScanConfig {
             target,
             max_file_size,
+            archives,
             threads,
             paths: PathFilter {
                 exclude: globs_of(config.as_ref(), "exclude_paths", &file.exclude_paths)?,
@@ -235,6 +249,83 @@ impl ScanConfig {
                 Verbosity::Normal
             },
         })
+    }
+}
+
+/// The archive limits from `--no-archives`, `--archive-depth` and the config's `archives`
+/// section (flags win), or `None` when archives are not opened. Entries are held to the file
+/// size limit unless the config says otherwise.
+fn archives_of(
+    options: &CommonArgs,
+    config: Option<&LoadedConfig>,
+    max_file_size: u64,
+) -> Result<Option<ArchiveLimits>> {
+    let mut limits = ArchiveLimits::with_entry_size(max_file_size);
+    let mut enabled = true;
+    // The config is checked whole even where a flag wins: a typo must not hide behind a flag.
+    if let Some(config) = config {
+        let section = &config.file.archives;
+        enabled = section.enabled != Some(false);
+        apply_archives_config(&mut limits, section, config)?;
+    }
+    if let Some(depth) = options.archive_depth {
+        limits.max_depth = checked_depth(depth).context("invalid --archive-depth")?;
+    }
+    Ok((enabled && !options.no_archives).then_some(limits))
+}
+
+/// The limits the config's `archives` section sets, each checked.
+fn apply_archives_config(
+    limits: &mut ArchiveLimits,
+    section: &ArchivesConfig,
+    config: &LoadedConfig,
+) -> Result<()> {
+    let error = |field: &str, value: &str, problem: &dyn std::fmt::Display| {
+        config.error(&format!("archives.{field}"), value, problem)
+    };
+    let size = |field: &str, value: &Option<String>| -> Result<Option<u64>> {
+        let Some(text) = value else {
+            return Ok(None);
+        };
+        match parse_size(text) {
+            Ok(0) => Err(error(field, text, &"must be at least 1 byte")),
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(err) => Err(error(field, text, &err)),
+        }
+    };
+    let count = |field: &str, value: Option<u64>| -> Result<Option<u64>> {
+        match value {
+            Some(0) => Err(error(field, field, &"must be at least 1")),
+            other => Ok(other),
+        }
+    };
+    if let Some(depth) = section.max_depth {
+        limits.max_depth =
+            checked_depth(depth).map_err(|err| error("max_depth", "max_depth", &err))?;
+    }
+    if let Some(total) = size("max_total_size", &section.max_total_size)? {
+        limits.max_total_size = total;
+    }
+    if let Some(entry) = size("max_entry_size", &section.max_entry_size)? {
+        limits.max_entry_size = entry;
+    }
+    if let Some(ratio) = count("max_ratio", section.max_ratio)? {
+        limits.max_ratio = ratio;
+    }
+    if let Some(entries) = count("max_entries", section.max_entries)? {
+        limits.max_entries = entries;
+    }
+    Ok(())
+}
+
+/// An archive depth between 1 and [`MAX_ARCHIVE_DEPTH`].
+fn checked_depth(depth: u32) -> Result<u32> {
+    match depth {
+        0 => bail!("the depth must be at least 1 (use --no-archives not to open archives)"),
+        depth if depth > MAX_ARCHIVE_DEPTH => {
+            bail!("the depth is {depth}, but at most {MAX_ARCHIVE_DEPTH} levels are opened")
+        }
+        depth => Ok(depth),
     }
 }
 
@@ -525,6 +616,17 @@ mod tests {
         assert_eq!(parse_range("v1.0..").unwrap(), range("v1.0", "HEAD"));
         assert!(parse_range("..x").is_err());
         assert!(parse_range("main").is_err());
+    }
+
+    #[test]
+    fn archive_depths_are_between_one_and_the_maximum() {
+        assert_eq!(checked_depth(1).unwrap(), 1);
+        assert_eq!(checked_depth(MAX_ARCHIVE_DEPTH).unwrap(), MAX_ARCHIVE_DEPTH);
+        assert!(checked_depth(0)
+            .unwrap_err()
+            .to_string()
+            .contains("--no-archives"));
+        assert!(checked_depth(MAX_ARCHIVE_DEPTH + 1).is_err());
     }
 
     #[test]

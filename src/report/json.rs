@@ -27,6 +27,10 @@ pub struct JsonReport {
     pub stats: StatsRecord,
     /// Inputs that could not be read.
     pub errors: Vec<ErrorRecord>,
+    /// Archives that are hostile or broken (a bomb, a truncated stream, an encrypted entry),
+    /// each naming the archive; present only when there are some.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ErrorRecord>,
 }
 
 /// One finding, in `json` and `jsonl`.
@@ -37,8 +41,11 @@ pub struct FindingRecord {
     pub rule_id: String,
     /// The rule's human name.
     pub rule_name: String,
-    /// The path as shown to the user.
+    /// The path as shown to the user; inside an archive `outer.zip!inner/file.env`.
     pub path: String,
+    /// Inside an archive: the outer file (on disk or in git) that `path` starts with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
     /// 1-based line of the secret's start.
     pub line: usize,
     /// 1-based byte column of the secret's start.
@@ -100,6 +107,23 @@ pub struct StatsRecord {
     /// History scans: commits walked (and `files_scanned` counts blobs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commits: Option<u64>,
+    /// Archives and documents opened, and what was inside them.
+    #[serde(default)]
+    pub archives: ArchivesRecord,
+}
+
+/// Archives, in `json` stats. An archive is also one of `files_scanned`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchivesRecord {
+    /// Archives, compressed streams, documents and notebooks opened, nested ones included.
+    pub opened: u64,
+    /// Text files found inside them and scanned.
+    pub entries_scanned: u64,
+    /// Entries left out: binary, too large, encrypted, too deep, or cut off by a limit.
+    pub entries_skipped: u64,
+    /// Warnings given (see the report's `warnings`).
+    pub warnings: u64,
 }
 
 /// Skipped inputs by reason.
@@ -164,6 +188,7 @@ impl FindingRecord {
             rule_id: finding.rule_id.clone(),
             rule_name: finding.rule_name.clone(),
             path: finding.path.clone(),
+            archive: finding.outer_len.map(|_| finding.outer_path().to_string()),
             line: finding.line,
             column: finding.column,
             end_line: finding.end_line,
@@ -212,6 +237,12 @@ impl StatsRecord {
                 overlap: stats.dropped.overlap,
             },
             commits: stats.commits,
+            archives: ArchivesRecord {
+                opened: stats.archives.opened,
+                entries_scanned: stats.archives.entries_scanned,
+                entries_skipped: stats.archives.entries_skipped,
+                warnings: stats.archives.warnings,
+            },
         }
     }
 }
@@ -236,6 +267,7 @@ pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Resu
             .collect(),
         stats: StatsRecord::new(report),
         errors: report.errors.iter().map(ErrorRecord::from).collect(),
+        warnings: report.warnings.iter().map(ErrorRecord::from).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     out.write_all(b"\n")

@@ -9,8 +9,8 @@ mod text;
 use std::io::{self, Write};
 
 pub use json::{
-    DroppedRecord, ErrorRecord, FindingRecord, JsonReport, SkippedRecord, StatsRecord,
-    SuppressedRecord, JSON_VERSION,
+    ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, SkippedRecord,
+    StatsRecord, SuppressedRecord, JSON_VERSION,
 };
 pub use text::summary;
 
@@ -63,6 +63,8 @@ pub struct Report<'a> {
     pub stats: &'a Stats,
     /// Inputs that could not be read.
     pub errors: &'a [SourceError],
+    /// Archives that are hostile or broken.
+    pub warnings: &'a [SourceError],
     /// The rules the scan ran (SARIF describes the ones that fired).
     pub rules: &'a RuleSet,
 }

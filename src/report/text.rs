@@ -121,7 +121,7 @@ fn write_finding(
                     shell_quoted(&format!(
                         "{}:{}",
                         &git.commit.id[..12.min(git.commit.id.len())],
-                        finding.path
+                        finding.outer_path()
                     ))
                 )
             ),
@@ -214,8 +214,22 @@ pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
             reasons.join(", ")
         ));
     }
+    if stats.archives.opened > 0 {
+        let skipped = match stats.archives.entries_skipped {
+            0 => String::new(),
+            n => format!(", {n} skipped"),
+        };
+        parts.push(format!(
+            "opened {} ({} inside{skipped})",
+            plural(stats.archives.opened as usize, "archive"),
+            plural(stats.archives.entries_scanned as usize, "file")
+        ));
+    }
     if errors > 0 {
         parts.push(plural(errors, "error"));
+    }
+    if stats.archives.warnings > 0 {
+        parts.push(plural(stats.archives.warnings as usize, "warning"));
     }
     format!("sprawl: {}", parts.join("; "))
 }
@@ -285,6 +299,13 @@ mod tests {
             summary(&[], &stats, 1),
             "sprawl: no secrets found; scanned 3 files (2.0 KiB) in 1.50 s; skipped 3 (1 binary, 2 too large); 1 error"
         );
+        stats.archives.opened = 2;
+        stats.archives.entries_scanned = 5;
+        stats.archives.entries_skipped = 4;
+        stats.archives.warnings = 1;
+        assert!(summary(&[], &stats, 0).ends_with(
+            "skipped 3 (1 binary, 2 too large); opened 2 archives (5 files inside, 4 skipped); 1 warning"
+        ));
     }
 
     #[test]

@@ -263,12 +263,14 @@ fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-/// Parses a pattern as `regex::bytes` does, without compiling it.
-fn parse_pattern(pattern: &str) -> Result<Hir, regex_syntax::Error> {
+/// Parses a pattern as `regex::bytes` does, without compiling it. The error is the parser's
+/// message, which points at the offending part of the pattern.
+fn parse_pattern(pattern: &str) -> Result<Hir, String> {
     regex_syntax::ParserBuilder::new()
         .utf8(false)
         .build()
         .parse(pattern)
+        .map_err(|err| err.to_string())
 }
 
 /// The group named `secret`, else group 1, else the whole match.

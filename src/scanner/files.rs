@@ -19,7 +19,7 @@ pub(super) fn scan(
     let make_worker = || Worker::new(config, &shared, list_skipped);
     if inputs.contains(&Input::Stdin) {
         let mut worker = make_worker();
-        source::read_stdin(config.max_file_size, &mut worker);
+        source::read_stdin(config.max_file_size, config.archives.is_some(), &mut worker);
     }
     let paths: Vec<PathBuf> = inputs
         .iter()
@@ -68,9 +68,12 @@ impl Sink for Worker<'_> {
         self.local.stats.files_scanned += 1;
         self.local.stats.bytes_scanned += blob.bytes.len() as u64;
         let local = &mut self.local;
-        let mut found = self
-            .scanner
-            .scan(blob, &mut local.stats, &mut local.explained);
+        let mut found = self.scanner.scan_input(
+            blob,
+            &mut local.stats,
+            &mut local.explained,
+            &mut local.warnings,
+        );
         let explained = self.explain.then_some(&mut local.explained);
         suppress_by_place(&mut found, self.suppressor, &mut local.stats, explained);
         local.findings.append(&mut found);
@@ -97,6 +100,7 @@ impl Drop for Worker<'_> {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         shared.findings.extend(local.findings);
         shared.errors.extend(local.errors);
+        shared.warnings.extend(local.warnings);
         shared.skipped.extend(local.skipped);
         shared.explained.extend(local.explained);
         shared.stats.merge(&local.stats);

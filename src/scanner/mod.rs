@@ -5,6 +5,10 @@
 //! thread is done. git history ([`history`]) is planned once and its blobs scanned in parallel,
 //! one repository handle per thread. Either way findings come out sorted, so the output is the
 //! same at every thread count.
+//!
+//! Every input goes through `BlobScanner::scan_input`, which opens archives and documents
+//! (unless `--no-archives`) and scans each text blob inside, so a file, standard input and a git
+//! blob are expanded the same way.
 
 mod files;
 mod history;
@@ -13,7 +17,7 @@ use crate::config::{ScanConfig, Target};
 use crate::finding::{Finding, Lines};
 use crate::rules::RuleSet;
 use crate::scan::{DropReason, Matcher};
-use crate::source::{Blob, SkipReason, SourceError};
+use crate::source::{self, ArchiveLimits, Blob, SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
 
@@ -28,6 +32,9 @@ pub struct ScanResult {
     pub stats: Stats,
     /// Inputs that could not be read, sorted by path.
     pub errors: Vec<SourceError>,
+    /// Archives that were read but are hostile or broken (a bomb, a truncated stream, an
+    /// encrypted entry), sorted by path. Unlike errors, they do not change the exit code.
+    pub warnings: Vec<SourceError>,
     /// Skipped inputs with their reasons, sorted by path (only collected when asked for).
     pub skipped: Vec<(String, SkipReason)>,
     /// Things the user should know that are not errors (a shallow clone's cut history).
@@ -74,6 +81,7 @@ pub(crate) struct BlobScanner<'a> {
     matcher: Matcher<'a>,
     suppressor: &'a Suppressor,
     explain: bool,
+    archives: Option<&'a ArchiveLimits>,
 }
 
 impl<'a> BlobScanner<'a> {
@@ -84,7 +92,42 @@ impl<'a> BlobScanner<'a> {
             matcher,
             suppressor: &config.suppressor,
             explain: config.explain,
+            archives: config.archives.as_ref(),
         }
+    }
+
+    /// Whether archives are opened (sources then read them rather than skip them as binary).
+    pub(crate) fn opens_archives(&self) -> bool {
+        self.archives.is_some()
+    }
+
+    /// [`BlobScanner::scan`] for an input: when it is an archive or a document, every text blob
+    /// inside it is scanned instead, its findings placed at `outer!inner` (with
+    /// [`Finding::outer_len`] set). What was opened is counted in `stats`; warnings about
+    /// hostile or broken archives go to `warnings`.
+    pub(crate) fn scan_input(
+        &mut self,
+        blob: Blob<'_>,
+        stats: &mut Stats,
+        explained: &mut Vec<Explanation>,
+        warnings: &mut Vec<SourceError>,
+    ) -> Vec<Finding> {
+        let Some(limits) = self.archives else {
+            return self.scan(blob, stats, explained);
+        };
+        let mut findings = Vec::new();
+        let expansion = source::expand(blob, limits, &mut |inner| {
+            let mut found = self.scan(inner, stats, explained);
+            if inner.path.len() > blob.path.len() {
+                for finding in &mut found {
+                    finding.outer_len = Some(blob.path.len());
+                }
+            }
+            findings.append(&mut found);
+        });
+        stats.archives.merge(expansion.counts);
+        warnings.extend(expansion.warnings);
+        findings
     }
 
     /// The findings of `blob` that no allow list or inline comment suppresses; what was dropped
@@ -189,12 +232,39 @@ pub fn scan(config: &ScanConfig, list_skipped: bool) -> Result<ScanResult, Histo
         Target::Git { repo, mode } => history::scan(config, repo, mode, list_skipped)?,
     };
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    result.warnings.sort_by(|a, b| a.path.cmp(&b.path));
     result.explained.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });
     result.skipped.sort();
     result.stats.elapsed = started.elapsed();
     Ok(result)
+}
+
+/// The fingerprints of the secrets in `bytes` (shown as `path`), inside its archives too when
+/// `archives` are opened: what a file held before a change, to report only what the change adds.
+fn fingerprints_in(
+    matcher: &mut Matcher<'_>,
+    path: &str,
+    bytes: &[u8],
+    archives: Option<&ArchiveLimits>,
+) -> std::collections::HashSet<String> {
+    let mut fingerprints = std::collections::HashSet::new();
+    let mut collect = |blob: Blob<'_>| {
+        fingerprints.extend(
+            findings_in(matcher, blob)
+                .into_iter()
+                .map(|finding| finding.fingerprint),
+        );
+    };
+    let blob = Blob { path, bytes };
+    match archives {
+        Some(limits) => {
+            source::expand(blob, limits, &mut collect);
+        }
+        None => collect(blob),
+    }
+    fingerprints
 }
 
 /// The findings in one blob.

@@ -23,6 +23,8 @@ pub struct WalkOptions {
     pub follow_symlinks: bool,
     /// Files larger than this many bytes are skipped.
     pub max_file_size: u64,
+    /// Read archives whole rather than skip them as binary (they are opened by the sink).
+    pub archives: bool,
     /// Walker threads.
     pub threads: usize,
 }
@@ -131,13 +133,16 @@ where
             .as_ref()
             .is_some_and(|ex| ex.matches(entry.path(), is_dir))
     });
-    let max_file_size = options.max_file_size;
+    let limits = ReadLimits {
+        max_file_size: options.max_file_size,
+        archives: options.archives,
+    };
     builder.build_parallel().run(|| {
         let mut sink = make_sink();
         let mut buf = Vec::new();
         Box::new(move |entry| {
             match entry {
-                Ok(entry) => visit(&entry, filter, max_file_size, &mut buf, &mut sink),
+                Ok(entry) => visit(&entry, filter, limits, &mut buf, &mut sink),
                 Err(err) => sink.error(walk_error(&err)),
             }
             WalkState::Continue
@@ -145,10 +150,17 @@ where
     });
 }
 
+/// What reading a file is held to.
+#[derive(Debug, Clone, Copy)]
+struct ReadLimits {
+    max_file_size: u64,
+    archives: bool,
+}
+
 fn visit(
     entry: &DirEntry,
     filter: &PathFilter,
-    max_file_size: u64,
+    limits: ReadLimits,
     buf: &mut Vec<u8>,
     sink: &mut dyn Sink,
 ) {
@@ -185,13 +197,13 @@ fn visit(
     if excluded || !included {
         return;
     }
-    read_file(entry.path(), &path, max_file_size, buf, sink);
+    read_file(entry.path(), &path, limits, buf, sink);
 }
 
 fn read_file(
     fs_path: &Path,
     path: &str,
-    max_file_size: u64,
+    limits: ReadLimits,
     buf: &mut Vec<u8>,
     sink: &mut dyn Sink,
 ) {
@@ -204,11 +216,13 @@ fn read_file(
         Err(err) => return sink.error(error(err)),
     };
     match file.metadata() {
-        Ok(meta) if meta.len() > max_file_size => return sink.skipped(path, SkipReason::TooLarge),
+        Ok(meta) if meta.len() > limits.max_file_size => {
+            return sink.skipped(path, SkipReason::TooLarge)
+        }
         Ok(_) => {}
         Err(err) => return sink.error(error(err)),
     }
-    match read_blob(file, max_file_size, buf) {
+    match read_blob(file, limits.max_file_size, limits.archives, buf) {
         Ok(ReadOutcome::Text) => sink.blob(Blob { path, bytes: buf }),
         Ok(ReadOutcome::Binary) => sink.skipped(path, SkipReason::Binary),
         Ok(ReadOutcome::TooLarge) => sink.skipped(path, SkipReason::TooLarge),

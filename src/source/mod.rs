@@ -1,7 +1,12 @@
 //! Sources: where blobs come from. Each source reads its inputs, applies the limits every input
 //! is held to (size, binary content), and hands each blob, each skip and each error to a
 //! [`Sink`]. Sources never match; sinks never read.
+//!
+//! An archive is binary, but it is not skipped when archives are opened: sources look for an
+//! archive's first bytes before the binary check and hand the whole archive on as a blob, and
+//! [`archive::expand`] turns it into the text blobs it holds.
 
+pub mod archive;
 mod fs;
 pub mod git;
 mod read;
@@ -9,6 +14,7 @@ mod stdin;
 
 use std::fmt;
 
+pub use archive::{expand, is_archive, ArchiveCounts, ArchiveLimits, Expansion};
 pub use fs::{walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{read_blob, ReadOutcome, BINARY_PROBE_LEN};
 pub use stdin::{read_stdin, STDIN_PATH};
@@ -70,7 +76,8 @@ impl SkipReason {
     }
 }
 
-/// An input that could not be read; the scan goes on without it.
+/// An input that could not be read; the scan goes on without it. Warnings about archives (a
+/// bomb, a corrupt stream) have the same shape, naming the archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceError {
     /// The path that failed, as shown to the user.

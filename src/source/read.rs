@@ -1,4 +1,5 @@
-//! Reading one input into a reused buffer under the size limit, with the binary check.
+//! Reading one input into a reused buffer under the size limit, with the binary check (which an
+//! archive passes when archives are opened).
 
 use std::io::{self, Read};
 
@@ -8,24 +9,31 @@ pub const BINARY_PROBE_LEN: usize = 8 * 1024;
 /// What reading an input gave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadOutcome {
-    /// The buffer holds the whole input.
+    /// The buffer holds the whole input: text, or an archive to open.
     Text,
-    /// A NUL byte in the first [`BINARY_PROBE_LEN`] bytes; the rest was not read.
+    /// A NUL byte in the first [`BINARY_PROBE_LEN`] bytes, and not an archive to open; the rest
+    /// was not read.
     Binary,
     /// The input holds more than the limit; the rest was not read.
     TooLarge,
 }
 
 /// Reads `reader` into `buf` (cleared first), stopping early for binary or oversized input.
+/// With `archives`, an input that starts like an archive is read whole, binary or not.
 ///
 /// Only the first [`BINARY_PROBE_LEN`] bytes are read before deciding that an input is binary,
 /// and never more than `max_size + 1` bytes in all, so a file that grows during the scan or an
 /// endless stream cannot exhaust memory.
-pub fn read_blob(reader: impl Read, max_size: u64, buf: &mut Vec<u8>) -> io::Result<ReadOutcome> {
+pub fn read_blob(
+    reader: impl Read,
+    max_size: u64,
+    archives: bool,
+    buf: &mut Vec<u8>,
+) -> io::Result<ReadOutcome> {
     buf.clear();
     let mut limited = reader.take(max_size.saturating_add(1));
     let probe_len = (limited.by_ref().take(BINARY_PROBE_LEN as u64)).read_to_end(buf)?;
-    if memchr::memchr(0, &buf[..probe_len]).is_some() {
+    if is_binary(&buf[..probe_len], archives) {
         return Ok(ReadOutcome::Binary);
     }
     limited.read_to_end(buf)?;
@@ -35,14 +43,40 @@ pub fn read_blob(reader: impl Read, max_size: u64, buf: &mut Vec<u8>) -> io::Res
     Ok(ReadOutcome::Text)
 }
 
+/// Whether an input whose first bytes are `probe` is skipped as binary: a NUL in them, unless
+/// they start an archive and archives are opened.
+pub fn is_binary(probe: &[u8], archives: bool) -> bool {
+    let probe = &probe[..probe.len().min(BINARY_PROBE_LEN)];
+    memchr::memchr(0, probe).is_some() && !(archives && super::is_archive(probe))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn read(input: &[u8], max: u64) -> (ReadOutcome, usize) {
+        read_with(input, max, false)
+    }
+
+    fn read_with(input: &[u8], max: u64, archives: bool) -> (ReadOutcome, usize) {
         let mut buf = vec![1, 2, 3];
-        let outcome = read_blob(input, max, &mut buf).unwrap();
+        let outcome = read_blob(input, max, archives, &mut buf).unwrap();
         (outcome, buf.len())
+    }
+
+    #[test]
+    fn an_archive_is_read_whole_only_when_archives_are_opened() {
+        let mut zip = b"PK\x03\x04".to_vec();
+        zip.resize(BINARY_PROBE_LEN * 2, 0);
+        assert_eq!(
+            read_with(&zip, 1 << 20, true),
+            (ReadOutcome::Text, zip.len())
+        );
+        assert_eq!(read_with(&zip, 1 << 20, false).0, ReadOutcome::Binary);
+        assert_eq!(read_with(&zip, 100, true).0, ReadOutcome::TooLarge);
+        let mut other = b"MZ".to_vec();
+        other.resize(100, 0);
+        assert_eq!(read_with(&other, 1 << 20, true).0, ReadOutcome::Binary);
     }
 
     #[test]

@@ -8,10 +8,11 @@ use super::{Blob, Sink, SkipReason, SourceError};
 /// The path standard input is shown under.
 pub const STDIN_PATH: &str = "<stdin>";
 
-/// Reads standard input, held to the same limits as files, and hands it to `sink`.
-pub fn read_stdin(max_size: u64, sink: &mut dyn Sink) {
+/// Reads standard input, held to the same limits as files (an archive is read whole when
+/// `archives`), and hands it to `sink`.
+pub fn read_stdin(max_size: u64, archives: bool, sink: &mut dyn Sink) {
     let mut buf = Vec::new();
-    match read_blob(io::stdin().lock(), max_size, &mut buf) {
+    match read_blob(io::stdin().lock(), max_size, archives, &mut buf) {
         Ok(ReadOutcome::Text) => sink.blob(Blob {
             path: STDIN_PATH,
             bytes: &buf,

@@ -160,12 +160,17 @@ impl Suppressor {
     /// The place stage: rule path scopes, confidence, baseline.
     pub fn by_place(&self, finding: &Finding) -> Option<Suppression> {
         if let Some(scope) = self.rule_scopes.get(&finding.rule_id) {
-            let matches = |globs: &PathGlobs| {
+            let matches_path = |globs: &PathGlobs, path: &str| {
                 if self.repo_relative_paths {
-                    globs.matches_relative(&finding.path)
+                    globs.matches_relative(path)
                 } else {
-                    globs.matches(std::path::Path::new(&finding.path), false)
+                    globs.matches(std::path::Path::new(path), false)
                 }
+            };
+            // Inside an archive, a glob may name the archive (`*.jar`) or the whole place.
+            let matches = |globs: &PathGlobs| {
+                matches_path(globs, &finding.path)
+                    || (finding.outer_len.is_some() && matches_path(globs, finding.outer_path()))
             };
             if scope.only.as_ref().is_some_and(|only| !matches(only))
                 || scope.except.as_ref().is_some_and(matches)

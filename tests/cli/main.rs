@@ -2,11 +2,13 @@
 //! area, each test building its fixture in a fresh temp folder with [`util::TestEnv`] and running
 //! the real `sprawl` binary. Secrets are generated at run time; see [`util::Fake`].
 
+mod archive;
 mod config;
 mod findings;
 mod formats;
 mod git;
 mod rules;
 mod scan;
+mod suppress;
 mod util;
 mod walk;

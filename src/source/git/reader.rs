@@ -5,7 +5,8 @@ use std::path::Path;
 use git2::{Blob, ObjectType, Oid, Repository};
 
 use super::GitError;
-use crate::source::{ReadOutcome, BINARY_PROBE_LEN};
+use crate::source::read::is_binary;
+use crate::source::ReadOutcome;
 
 /// A thread's handle on the repository's objects.
 pub struct BlobReader {
@@ -29,11 +30,13 @@ impl BlobReader {
     }
 
     /// Reads a blob under the same limits as a file: its size is checked from the object header
-    /// before it is inflated, and a NUL in its first 8 KiB makes it binary.
+    /// before it is inflated, and a NUL in its first 8 KiB makes it binary, unless it is an
+    /// archive and `archives` are opened.
     pub fn read(
         &self,
         oid: Oid,
         max_size: u64,
+        archives: bool,
     ) -> Result<(ReadOutcome, Option<Blob<'_>>), git2::Error> {
         let (size, kind) = self.repo.odb()?.read_header(oid)?;
         if kind != ObjectType::Blob {
@@ -45,9 +48,7 @@ impl BlobReader {
             return Ok((ReadOutcome::TooLarge, None));
         }
         let blob = self.repo.find_blob(oid)?;
-        let content = blob.content();
-        let probe = &content[..content.len().min(BINARY_PROBE_LEN)];
-        if memchr::memchr(0, probe).is_some() {
+        if is_binary(blob.content(), archives) {
             return Ok((ReadOutcome::Binary, None));
         }
         Ok((ReadOutcome::Text, Some(blob)))
