@@ -162,6 +162,7 @@ fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
         errors: &result.errors,
         warnings: &result.warnings,
         rules: &config.rules,
+        root: result.root.as_deref(),
     };
     match &config.output {
         Some(path) => {

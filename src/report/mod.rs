@@ -67,6 +67,8 @@ pub struct Report<'a> {
     pub warnings: &'a [SourceError],
     /// The rules the scan ran (SARIF describes the ones that fired).
     pub rules: &'a RuleSet,
+    /// The folder relative paths start from, if not the current one (SARIF's `%SRCROOT%`).
+    pub root: Option<&'a std::path::Path>,
 }
 
 /// Writes `report` to `out`. `color` says whether text output may use colour (decided by the

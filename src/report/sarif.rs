@@ -34,7 +34,11 @@ const ROTATE: &str =
 
 /// Writes the SARIF log, pretty-printed, with a final newline.
 pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
-    let base = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let base = match report.root {
+        Some(root) => cwd.join(root),
+        None => cwd,
+    };
     let log = sarif_log(report.findings, report.rules, redact, &normalize(&base));
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
@@ -179,11 +183,15 @@ fn result(finding: &Finding, rule_index: Option<usize>, redact: bool, base: &Pat
     if let Some(index) = rule_index {
         result["ruleIndex"] = json!(index);
     }
-    // History findings: the commit that introduced the secret (author details stay in `json`,
-    // out of the code scanning UI).
+    // History findings: the commit that introduced the secret, as in `json`.
     if let Some(git) = &finding.git {
+        let commit = &git.commit;
         result["properties"] = json!({
-            "commit": git.commit.id,
+            "commit": commit.id,
+            "author": commit.author,
+            "email": commit.email,
+            "date": commit.date,
+            "message": commit.summary,
             "occurrences": git.occurrences,
         });
     }
@@ -615,7 +623,14 @@ rules:
         let result = result(&found, Some(0), true, Path::new("/r"));
         assert_eq!(
             result["properties"],
-            json!({ "commit": "0123abcd", "occurrences": 2 })
+            json!({
+                "commit": "0123abcd",
+                "author": "A",
+                "email": "a@example.com",
+                "date": "2024-01-01T00:00:00+00:00",
+                "message": "add config",
+                "occurrences": 2
+            })
         );
     }
 

@@ -34,8 +34,10 @@ pub(super) fn scan(
     list_skipped: bool,
 ) -> Result<ScanResult, GitError> {
     let repo = git::open(repo)?;
+    // Paths in history are relative to the work tree's root (a bare repository's folder).
+    let root = repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf();
     let include = |path: &str| config.paths.admits_relative(path);
-    match mode {
+    let mut result = match mode {
         GitMode::History {
             selection,
             all_occurrences,
@@ -48,7 +50,9 @@ pub(super) fn scan(
             list_skipped,
         ),
         GitMode::Staged { paths } => scan_staged(config, repo, paths, &include, list_skipped),
-    }
+    }?;
+    result.root = Some(root);
+    Ok(result)
 }
 
 /// What became of one planned blob.

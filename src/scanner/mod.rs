@@ -39,6 +39,9 @@ pub struct ScanResult {
     pub skipped: Vec<(String, SkipReason)>,
     /// Things the user should know that are not errors (a shallow clone's cut history).
     pub notes: Vec<String>,
+    /// The folder finding paths are relative to, when it is not the current one (the work tree
+    /// of a history scan).
+    pub root: Option<std::path::PathBuf>,
     /// With `--explain`: every dropped candidate and suppressed finding, sorted by place.
     pub explained: Vec<Explanation>,
     /// For `--write-baseline` of a history scan: every place of every reported secret, so that
