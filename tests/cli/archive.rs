@@ -9,7 +9,7 @@
 use std::io::{Cursor, Write};
 use std::path::Path;
 
-use git2::{Index, IndexEntry, IndexTime, Repository, Signature, Time};
+use git2::{Index, Repository, Signature, Time};
 use serde_json::Value;
 use sprawl::report::JsonReport;
 
@@ -680,20 +680,7 @@ fn commit(repo: &Repository, message: &str, files: &[(&str, &[u8])]) -> git2::Oi
     for (path, data) in files {
         let id = repo.blob(data).unwrap();
         index
-            .add(&IndexEntry {
-                ctime: IndexTime::new(0, 0),
-                mtime: IndexTime::new(0, 0),
-                dev: 0,
-                ino: 0,
-                mode: 0o100_644,
-                uid: 0,
-                gid: 0,
-                file_size: data.len() as u32,
-                id,
-                flags: 0,
-                flags_extended: 0,
-                path: path.as_bytes().to_vec(),
-            })
+            .add(&crate::util::index_entry(path, id, data.len()))
             .unwrap();
     }
     let tree = repo.find_tree(index.write_tree_to(repo).unwrap()).unwrap();

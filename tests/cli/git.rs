@@ -12,12 +12,11 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use git2::build::CheckoutBuilder;
-use git2::{
-    Commit, Index, IndexEntry, IndexTime, Oid, Repository, RepositoryInitOptions, Signature, Time,
-};
+use git2::{Commit, Index, Oid, Repository, RepositoryInitOptions, Signature, Time};
 use sprawl::report::{FindingRecord, JsonReport};
 use tempfile::TempDir;
 
+use crate::util::index_entry;
 use crate::util::{github_pat, run, Run};
 
 /// 2024-03-01T11:00:00Z, the author time of every fixture's first commit; each later commit is
@@ -177,23 +176,6 @@ impl Fixture {
             .join("objects")
             .join(&hex[..2])
             .join(&hex[2..])
-    }
-}
-
-fn index_entry(path: &str, id: Oid, len: usize) -> IndexEntry {
-    IndexEntry {
-        ctime: IndexTime::new(0, 0),
-        mtime: IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: 0o100_644,
-        uid: 0,
-        gid: 0,
-        file_size: len as u32,
-        id,
-        flags: 0,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
     }
 }
 

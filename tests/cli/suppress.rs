@@ -10,11 +10,12 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use git2::{Commit, Index, IndexEntry, IndexTime, Oid, Repository, Signature, Time};
+use git2::{Commit, Index, Oid, Repository, Signature, Time};
 use serde_json::Value;
 use sprawl::finding::fingerprint;
 use sprawl::report::JsonReport;
 
+use crate::util::index_entry;
 use crate::util::{blob, github_pat, hushword, places, run, token, Fake, Run, TestEnv, BLOB_END};
 
 // Helpers
@@ -1053,23 +1054,6 @@ impl History {
             .reference("refs/heads/main", id, true, message)
             .unwrap();
         id
-    }
-}
-
-fn index_entry(path: &str, id: Oid, len: usize) -> IndexEntry {
-    IndexEntry {
-        ctime: IndexTime::new(0, 0),
-        mtime: IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: 0o100_644,
-        uid: 0,
-        gid: 0,
-        file_size: len as u32,
-        id,
-        flags: 0,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
     }
 }
 

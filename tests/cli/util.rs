@@ -295,3 +295,22 @@ pub fn test_rules_yaml() -> String {
         blob_example = q(blob(9_003)),
     )
 }
+
+/// An index entry for a regular file at `path` holding blob `id` of `len` bytes, with fixed
+/// times, for git fixtures built in memory.
+pub fn index_entry(path: &str, id: git2::Oid, len: usize) -> git2::IndexEntry {
+    git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0o100_644,
+        uid: 0,
+        gid: 0,
+        file_size: len as u32,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
+}
