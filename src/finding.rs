@@ -46,6 +46,9 @@ pub struct Finding {
     pub end_line: usize,
     /// 1-based column (in bytes) just past the secret's last byte, as in SARIF regions.
     pub end_column: usize,
+    /// `column` and `end_column` counted in Unicode code points rather than bytes (an invalid
+    /// UTF-8 byte counts as one), as SARIF readers count them.
+    pub char_columns: (usize, usize),
     /// Byte offset of the secret's start in the blob it was found in.
     pub offset: usize,
     /// The secret's bytes, never printed in clear unless the user asks.
@@ -115,6 +118,11 @@ impl Finding {
         let secret = &blob[found.secret.clone()];
         let start = lines.locate(found.secret.start);
         let end = end_of(start, secret);
+        let start_chars = 1 + count_chars(&blob[start.line_start..found.secret.start]);
+        let end_chars = match memchr::memrchr(b'\n', secret) {
+            None => start_chars + count_chars(secret),
+            Some(last) => 1 + count_chars(&secret[last + 1..]),
+        };
         Finding {
             rule_id: rule.id.clone(),
             rule_name: rule.name.clone(),
@@ -125,6 +133,7 @@ impl Finding {
             column: start.column,
             end_line: end.line,
             end_column: end.column,
+            char_columns: (start_chars, end_chars),
             offset: found.secret.start,
             secret: secret.to_vec(),
             fingerprint: fingerprint(&rule.id, secret),
@@ -209,6 +218,11 @@ impl<'a> Lines<'a> {
             line_start: self.line_start,
         }
     }
+}
+
+/// The number of code points in `bytes`: every byte that does not continue a UTF-8 sequence.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| (byte as i8) >= -0x40).count()
 }
 
 /// The position just past the end of a secret starting at `start`.
@@ -373,6 +387,14 @@ mod tests {
     fn multibyte_text_counts_bytes_not_chars() {
         let blob = "é=x";
         assert_eq!(positions(blob, &[3]), vec![(1, 4)]);
+    }
+
+    #[test]
+    fn code_point_columns_count_characters_not_bytes() {
+        assert_eq!(count_chars("é=x".as_bytes()), 3);
+        assert_eq!(count_chars(b"abc"), 3);
+        assert_eq!(count_chars(b"\xff\xfe"), 2);
+        assert_eq!(count_chars("日本".as_bytes()), 2);
     }
 
     #[test]

@@ -69,6 +69,7 @@ fn sarif_log(findings: &[Finding], rules: &RuleSet, redact: bool, base: &Path) -
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
+            "columnKind": "unicodeCodePoints",
             "tool": {
                 "driver": {
                     "name": "sprawl",
@@ -172,9 +173,9 @@ fn result(finding: &Finding, rule_index: Option<usize>, redact: bool, base: &Pat
                 "artifactLocation": artifact,
                 "region": {
                     "startLine": finding.line,
-                    "startColumn": finding.column,
+                    "startColumn": finding.char_columns.0,
                     "endLine": finding.end_line,
-                    "endColumn": finding.end_column,
+                    "endColumn": finding.char_columns.1,
                 }
             }
         }],
@@ -600,6 +601,20 @@ rules:
         assert_eq!(
             key["locations"][0]["physicalLocation"]["region"],
             json!({ "startLine": 1, "startColumn": 1, "endLine": 3, "endColumn": 4 })
+        );
+    }
+
+    #[test]
+    fn regions_count_code_points_not_bytes() {
+        let rules = rules();
+        let found = finding(&rules, "test.token", "naïve 日本 = tok_abcd1234", "u.txt");
+        assert_eq!((found.column, found.end_column), (17, 29));
+        let log = log(&rules, &[found], "/r");
+        let run = &log["runs"][0];
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        assert_eq!(
+            run["results"][0]["locations"][0]["physicalLocation"]["region"],
+            json!({ "startLine": 1, "startColumn": 12, "endLine": 1, "endColumn": 24 })
         );
     }
 
