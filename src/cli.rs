@@ -40,12 +40,27 @@ pub enum Command {
     ///   sprawl git /srv/repos/app.git         a bare repository
     #[command(verbatim_doc_comment)]
     Git(GitArgs),
-    /// List the rules, or check that every rule finds its own examples.
+    /// List the rules, show one, or check that every rule finds its own examples.
     Rules {
         /// What to do with the rules.
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Print a shell completion script to standard output.
+    ///
+    /// Examples:
+    ///   sprawl completions bash > ~/.local/share/bash-completion/completions/sprawl
+    ///   sprawl completions zsh > ~/.zfunc/_sprawl
+    ///   sprawl completions fish > ~/.config/fish/completions/sprawl.fish
+    ///   sprawl completions powershell >> $PROFILE
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output: `sprawl man > sprawl.1`.
+    Man,
 }
 
 /// Options of `sprawl scan`.
@@ -112,7 +127,8 @@ pub struct GitArgs {
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// Output format: `text` for people, `json` one document, `jsonl` one finding per line,
-    /// `sarif` SARIF 2.1.0 for code scanning.
+    /// `sarif` SARIF 2.1.0 for code scanning, `csv` one row per finding, `junit` JUnit XML for CI
+    /// test reports.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 
@@ -196,6 +212,11 @@ pub struct CommonArgs {
     /// Also say which config was used and list every skipped file with the reason.
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Draw no progress line on standard error. It is drawn only on a terminal, and never when
+    /// the CI environment variable is set or with --quiet.
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 /// Extra rule files, shared by `scan` and `rules`.
@@ -209,8 +230,24 @@ pub struct RuleSourceArgs {
 /// `sprawl rules ...`
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// List every rule: id, name, confidence and keywords.
+    /// List the rules: id, name, confidence and keywords. `--id` and `--tag` pick some.
     List {
+        /// Where rules come from.
+        #[command(flatten)]
+        rules: RuleSourceArgs,
+        /// Only rules whose id contains PATTERN, or matches it as a glob (`github.*`).
+        #[arg(long = "id", value_name = "PATTERN")]
+        id: Option<String>,
+        /// Only rules carrying TAG. Repeatable: rules carrying any of the tags.
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+    },
+    /// Show everything about one rule: fields, pattern, examples and where it was defined.
+    /// Exits 2 if no rule has the id.
+    Show {
+        /// The rule's id (`github.pat`).
+        #[arg(value_name = "ID")]
+        id: String,
         /// Where rules come from.
         #[command(flatten)]
         rules: RuleSourceArgs,
@@ -235,6 +272,10 @@ pub enum FormatArg {
     Jsonl,
     /// SARIF 2.1.0.
     Sarif,
+    /// One CSV row per finding (the JSON finding fields), after a header row.
+    Csv,
+    /// JUnit XML for CI test reports: one failing test case per finding.
+    Junit,
 }
 
 /// `--min-confidence` values.

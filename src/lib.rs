@@ -14,7 +14,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod docs;
 pub mod finding;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod run;

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use crate::cli::{Cli, Command, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
 use crate::finding::redacted;
+use crate::progress::Progress;
 use crate::report::{self, Report};
 use crate::rules::{self, RuleSet};
 use crate::scanner::{self, ScanResult};
@@ -39,21 +40,46 @@ impl Outcome {
 /// Runs a parsed command line.
 pub fn run(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
-        Command::Scan(args) => scan(&ScanConfig::from_scan_args(args)?),
-        Command::Git(args) => scan(&ScanConfig::from_git_args(args)?),
+        Command::Scan(args) => scan(
+            &ScanConfig::from_scan_args(args)?,
+            args.options.no_progress,
+            "files",
+        ),
+        Command::Git(args) => scan(
+            &ScanConfig::from_git_args(args)?,
+            args.options.no_progress,
+            "blobs",
+        ),
+        Command::Completions { shell } => completions(*shell),
+        Command::Man => man(),
         Command::Rules {
-            command: RulesCommand::List { rules },
-        } => list_rules(&load_rules(rules)?),
+            command: RulesCommand::List { rules, id, tags },
+        } => list_rules(
+            &load_rules(rules)?,
+            &rules::show::RuleFilter {
+                id: id.clone(),
+                tags: tags.clone(),
+            },
+        ),
+        Command::Rules {
+            command: RulesCommand::Show { id, rules },
+        } => show_rule(&load_rules(rules)?, id),
         Command::Rules {
             command: RulesCommand::Check { rules },
         } => check_rules(&load_rules(rules)?),
     }
 }
 
-/// `sprawl scan` and `sprawl git`.
-fn scan(config: &ScanConfig) -> Result<Outcome> {
+/// `sprawl scan` and `sprawl git`; progress (counting `noun`) is drawn while scanning unless
+/// `no_progress` or [`crate::progress::progress_enabled`] says otherwise.
+fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Outcome> {
     announce(config);
-    let result = scanner::scan(config, config.verbosity == Verbosity::Verbose)?;
+    let quiet = config.verbosity == Verbosity::Quiet;
+    let progress = Progress::for_stderr(quiet, no_progress, noun);
+    let result =
+        scanner::scan_with_progress(config, config.verbosity == Verbosity::Verbose, &progress);
+    progress.finish();
+    let result = result?;
     report_problems(config, &result);
     explain(config, &result);
     write_report(config, &result)?;
@@ -217,17 +243,19 @@ fn ignore_broken_pipe(result: io::Result<()>) -> io::Result<()> {
     }
 }
 
-/// `sprawl rules list`: one rule per line, aligned.
-fn list_rules(rules: &RuleSet) -> Result<Outcome> {
-    let id_width = rules
+/// `sprawl rules list`: one rule per line, aligned; only the rules `filter` picks.
+fn list_rules(rules: &RuleSet, filter: &rules::show::RuleFilter) -> Result<Outcome> {
+    let picked: Vec<&rules::Rule> = rules
         .rules()
         .iter()
-        .map(|r| r.id.len())
-        .max()
-        .unwrap_or(2)
-        .max(2);
-    let name_width = rules
-        .rules()
+        .filter(|rule| filter.matches(rule))
+        .collect();
+    if picked.is_empty() {
+        eprintln!("sprawl: no rule matches the given --id and --tag");
+        return Ok(Outcome::Clean);
+    }
+    let id_width = picked.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    let name_width = picked
         .iter()
         .map(|r| r.name.len())
         .max()
@@ -238,7 +266,7 @@ fn list_rules(rules: &RuleSet) -> Result<Outcome> {
         "{:id_width$}  {:name_width$}  {:10}  KEYWORDS",
         "ID", "NAME", "CONFIDENCE"
     )];
-    for rule in rules.rules() {
+    for rule in &picked {
         lines.push(format!(
             "{:id_width$}  {:name_width$}  {:10}  {}",
             rule.id,
@@ -250,6 +278,20 @@ fn list_rules(rules: &RuleSet) -> Result<Outcome> {
     let written = lines
         .iter()
         .try_for_each(|line| writeln!(out, "{}", line.trim_end()))
+        .and_then(|()| out.flush());
+    ignore_broken_pipe(written).context("cannot write to standard output")?;
+    Ok(Outcome::Clean)
+}
+
+/// `sprawl rules show ID`: every field of one rule; an unknown id is an error that suggests
+/// the ids of its family.
+fn show_rule(rules: &RuleSet, id: &str) -> Result<Outcome> {
+    let rule = rules
+        .find(id)
+        .ok_or_else(|| rules::show::UnknownRule::new(rules, id))?;
+    let mut out = io::stdout().lock();
+    let written = out
+        .write_all(rules::show::describe(rule).as_bytes())
         .and_then(|()| out.flush());
     ignore_broken_pipe(written).context("cannot write to standard output")?;
     Ok(Outcome::Clean)
@@ -278,4 +320,20 @@ fn check_rules(rules: &RuleSet) -> Result<Outcome> {
     } else {
         Outcome::Found(1)
     })
+}
+
+/// `sprawl completions SHELL`: the script on standard output.
+fn completions(shell: clap_complete::Shell) -> Result<Outcome> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let written = crate::docs::write_completions(shell, &mut out).and_then(|()| out.flush());
+    ignore_broken_pipe(written).context("cannot write to standard output")?;
+    Ok(Outcome::Clean)
+}
+
+/// `sprawl man`: the man page, in roff, on standard output.
+fn man() -> Result<Outcome> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let written = crate::docs::write_man(&mut out).and_then(|()| out.flush());
+    ignore_broken_pipe(written).context("cannot write to standard output")?;
+    Ok(Outcome::Clean)
 }

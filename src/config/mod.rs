@@ -576,6 +576,8 @@ fn format_of(arg: FormatArg) -> Format {
         FormatArg::Json => Format::Json,
         FormatArg::Jsonl => Format::Jsonl,
         FormatArg::Sarif => Format::Sarif,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Junit => Format::Junit,
     }
 }
 

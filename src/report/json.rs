@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Report;
@@ -15,8 +16,19 @@ use crate::suppress::Suppression;
 /// The version of the JSON document's shape; raised when a field changes meaning or goes away.
 pub const JSON_VERSION: u32 = 1;
 
+/// The JSON Schema (draft 2020-12) of the `json` document, generated from [`JsonReport`]; its
+/// `$defs` hold `FindingRecord`, the shape of each `jsonl` line. The repository keeps a copy in
+/// `schema/sprawl-report.v{JSON_VERSION}.json`, which a test keeps in step with these types.
+pub fn schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(JsonReport).to_value();
+    schema["$id"] = serde_json::Value::String(format!(
+        "https://github.com/sprawl-scanner/sprawl/schema/sprawl-report.v{JSON_VERSION}.json"
+    ));
+    schema
+}
+
 /// The `json` document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JsonReport {
     /// [`JSON_VERSION`].
@@ -34,7 +46,7 @@ pub struct JsonReport {
 }
 
 /// One finding, in `json` and `jsonl`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindingRecord {
     /// The rule's id.
@@ -83,7 +95,7 @@ pub struct FindingRecord {
 }
 
 /// Counts, in `json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatsRecord {
     /// Inputs scanned.
@@ -113,7 +125,7 @@ pub struct StatsRecord {
 }
 
 /// Archives, in `json` stats. An archive is also one of `files_scanned`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArchivesRecord {
     /// Archives, compressed streams, documents and notebooks opened, nested ones included.
@@ -127,7 +139,7 @@ pub struct ArchivesRecord {
 }
 
 /// Skipped inputs by reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SkippedRecord {
     /// A NUL byte in the first 8 KiB.
@@ -143,7 +155,7 @@ pub struct SkippedRecord {
 }
 
 /// Findings suppressed, by reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SuppressedRecord {
     /// By an allow list of the config.
@@ -159,7 +171,7 @@ pub struct SuppressedRecord {
 }
 
 /// Candidates the matcher dropped, by reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DroppedRecord {
     /// Below the rule's `min_entropy`.
@@ -171,7 +183,7 @@ pub struct DroppedRecord {
 }
 
 /// An input that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorRecord {
     /// The path.

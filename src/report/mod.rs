@@ -2,12 +2,16 @@
 //! format, each with one `write` entry point; secrets are redacted here, at the last moment,
 //! unless the user turned redaction off.
 
+mod csv;
 mod json;
+mod junit;
 mod sarif;
 mod text;
 
 use std::io::{self, Write};
 
+/// The JSON Schema of the `json` report.
+pub use json::schema as json_schema;
 pub use json::{
     ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, SkippedRecord,
     StatsRecord, SuppressedRecord, JSON_VERSION,
@@ -30,6 +34,10 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0.
     Sarif,
+    /// One CSV row per finding, after a header row.
+    Csv,
+    /// JUnit XML: one failing test case per finding.
+    Junit,
 }
 
 /// When to colour text output.
@@ -84,6 +92,8 @@ pub fn write(
         Format::Json => json::write(report, options.redact, out),
         Format::Jsonl => json::write_lines(report, options.redact, out),
         Format::Sarif => sarif::write(report, options.redact, out),
+        Format::Csv => csv::write(report, options.redact, out),
+        Format::Junit => junit::write(report, options.redact, out),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod check;
 mod load;
 mod rule;
 mod set;
+pub mod show;
 pub mod syntax;
 
 pub use load::{load_path, parse_rule_file, LoadError};

@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use super::{sort_by_place, suppress_by_place, BlobScanner, ScanResult};
 use crate::config::{Input, ScanConfig};
+use crate::progress::Progress;
 use crate::source::{self, Blob, Sink, SkipReason, SourceError, WalkOptions};
 use crate::suppress::Suppressor;
 
@@ -14,9 +15,10 @@ pub(super) fn scan(
     inputs: &[Input],
     walk: &WalkOptions,
     list_skipped: bool,
+    progress: &Progress,
 ) -> ScanResult {
     let shared = Mutex::new(ScanResult::default());
-    let make_worker = || Worker::new(config, &shared, list_skipped);
+    let make_worker = || Worker::new(config, &shared, list_skipped, progress);
     if inputs.contains(&Input::Stdin) {
         let mut worker = make_worker();
         source::read_stdin(config.max_file_size, config.archives.is_some(), &mut worker);
@@ -44,6 +46,7 @@ struct Worker<'a> {
     local: ScanResult,
     shared: &'a Mutex<ScanResult>,
     list_skipped: bool,
+    progress: &'a Progress,
 }
 
 impl<'a> Worker<'a> {
@@ -51,6 +54,7 @@ impl<'a> Worker<'a> {
         config: &'a ScanConfig,
         shared: &'a Mutex<ScanResult>,
         list_skipped: bool,
+        progress: &'a Progress,
     ) -> Worker<'a> {
         Worker {
             scanner: BlobScanner::new(config),
@@ -59,6 +63,7 @@ impl<'a> Worker<'a> {
             local: ScanResult::default(),
             shared,
             list_skipped,
+            progress,
         }
     }
 }
@@ -76,6 +81,7 @@ impl Sink for Worker<'_> {
         );
         let explained = self.explain.then_some(&mut local.explained);
         suppress_by_place(&mut found, self.suppressor, &mut local.stats, explained);
+        self.progress.record(blob.bytes.len() as u64, found.len());
         local.findings.append(&mut found);
     }
 

@@ -18,6 +18,7 @@ use super::{
 };
 use crate::config::{GitMode, ScanConfig};
 use crate::finding::{Finding, GitOrigin};
+use crate::progress::Progress;
 use crate::scan::Matcher;
 use crate::source::git::{self, BlobReader, GitError, Plan, PlannedBlob, Selection};
 use crate::source::{ArchiveLimits, Blob, ReadOutcome, SkipReason, SourceError};
@@ -32,6 +33,7 @@ pub(super) fn scan(
     repo: &Path,
     mode: &GitMode,
     list_skipped: bool,
+    progress: &Progress,
 ) -> Result<ScanResult, GitError> {
     let repo = git::open(repo)?;
     // Paths in history are relative to the work tree's root (a bare repository's folder).
@@ -48,8 +50,11 @@ pub(super) fn scan(
             *all_occurrences,
             &include,
             list_skipped,
+            progress,
         ),
-        GitMode::Staged { paths } => scan_staged(config, repo, paths, &include, list_skipped),
+        GitMode::Staged { paths } => {
+            scan_staged(config, repo, paths, &include, list_skipped, progress)
+        }
     }?;
     result.root = Some(root);
     Ok(result)
@@ -74,6 +79,7 @@ fn scan_history(
     all_occurrences: bool,
     include: &dyn Fn(&str) -> bool,
     list_skipped: bool,
+    progress: &Progress,
 ) -> Result<ScanResult, GitError> {
     let is_range = matches!(selection, Selection::Range { .. });
     // Later places are kept, not only counted, wherever a place can change the answer: listing
@@ -103,7 +109,8 @@ fn scan_history(
             plan.submodules
         ));
     }
-    let scanned = scan_blobs(config, repo, &plan);
+    progress.set_total(plan.blobs.len() as u64);
+    let scanned = scan_blobs(config, repo, &plan, progress);
     result.stats.merge(&scanned.stats);
     result.explained.extend(scanned.explained);
     let outcomes = scanned.outcomes;
@@ -177,7 +184,7 @@ const CLAIM: usize = 16;
 /// Reads and scans every planned blob in parallel. Each thread of the pool opens its own
 /// repository handle and matcher once, then claims blobs in small batches from a shared counter
 /// until none are left; outcomes are put back in plan order.
-fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan) -> Scanned {
+fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan, progress: &Progress) -> Scanned {
     let git_dir = repo.path().to_path_buf();
     let next = AtomicUsize::new(0);
     let total = plan.blobs.len();
@@ -208,6 +215,12 @@ fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan) -> Scanned {
                         message: err.to_string(),
                     }),
                 };
+                match &outcome {
+                    BlobOutcome::Scanned {
+                        bytes, findings, ..
+                    } => progress.record(*bytes, findings.len()),
+                    BlobOutcome::Skipped(_) | BlobOutcome::Failed(_) => progress.record(0, 0),
+                }
                 outcomes.push((index, outcome));
             }
         }
@@ -399,9 +412,11 @@ fn scan_staged(
     paths: &[PathBuf],
     include: &dyn Fn(&str) -> bool,
     list_skipped: bool,
+    progress: &Progress,
 ) -> Result<ScanResult, GitError> {
     let relative = repo_relative(&repo, paths)?;
     let changes = git::staged_changes(&repo, &relative, include)?;
+    progress.set_total(changes.len() as u64);
     let reader = BlobReader::from_repository(repo);
     let mut scanner = BlobScanner::new(config);
     let mut matcher = Matcher::new(&config.rules);
@@ -420,6 +435,7 @@ fn scan_staged(
                 if list_skipped {
                     result.skipped.push((change.path.clone(), reason));
                 }
+                progress.record(0, 0);
                 continue;
             }
             Err(err) => {
@@ -427,6 +443,7 @@ fn scan_staged(
                     path: change.path.clone(),
                     message: format!("cannot read the staged blob: {}", err.message()),
                 });
+                progress.record(0, 0);
                 continue;
             }
         };
@@ -444,6 +461,7 @@ fn scan_staged(
         );
         let explained = config.explain.then_some(&mut result.explained);
         suppress_by_place(&mut found, &config.suppressor, &mut result.stats, explained);
+        progress.record(staged.size() as u64, found.len());
         if found.is_empty() {
             continue;
         }

@@ -15,6 +15,7 @@ mod history;
 
 use crate::config::{ScanConfig, Target};
 use crate::finding::{Finding, Lines};
+use crate::progress::Progress;
 use crate::rules::RuleSet;
 use crate::scan::{DropReason, Matcher};
 use crate::source::{self, ArchiveLimits, Blob, SkipReason, SourceError};
@@ -229,10 +230,19 @@ fn explain_dropped(
 /// Scans the target of `config`. Unreadable inputs are collected as errors and the scan goes
 /// on; only a target that cannot be opened at all (not a repository) fails the whole scan.
 pub fn scan(config: &ScanConfig, list_skipped: bool) -> Result<ScanResult, HistoryError> {
+    scan_with_progress(config, list_skipped, &Progress::hidden())
+}
+
+/// [`scan`], recording each input done in `progress`.
+pub fn scan_with_progress(
+    config: &ScanConfig,
+    list_skipped: bool,
+    progress: &Progress,
+) -> Result<ScanResult, HistoryError> {
     let started = std::time::Instant::now();
     let mut result = match &config.target {
-        Target::Files { inputs, walk } => files::scan(config, inputs, walk, list_skipped),
-        Target::Git { repo, mode } => history::scan(config, repo, mode, list_skipped)?,
+        Target::Files { inputs, walk } => files::scan(config, inputs, walk, list_skipped, progress),
+        Target::Git { repo, mode } => history::scan(config, repo, mode, list_skipped, progress)?,
     };
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
     result.warnings.sort_by(|a, b| a.path.cmp(&b.path));

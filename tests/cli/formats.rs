@@ -143,7 +143,7 @@ fn no_color_turns_auto_colour_off_on_a_terminal() {
     let env = TestEnv::new();
     plant_two_files(&env);
     let command = format!(
-        "'{SPRAWL}' scan --no-config --rules '{}' a.txt",
+        "'{SPRAWL}' scan --no-config --no-progress --rules '{}' a.txt",
         env.rules_file().display()
     );
     assert!(

@@ -4,11 +4,15 @@
 
 mod archive;
 mod config;
+mod docs;
 mod findings;
 mod formats;
+mod formats_more;
 mod git;
+mod progress;
 mod rules;
 mod scan;
+mod schema;
 mod suppress;
 mod util;
 mod walk;

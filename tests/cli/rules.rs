@@ -173,3 +173,175 @@ fn scan_help_mentions_every_flag() {
         }
     }
 }
+
+#[test]
+fn rules_list_filters_by_id_glob_keeping_the_columns_aligned() {
+    let env = TestEnv::new();
+    let run = run(env.sprawl().args(["rules", "list", "--id", "github.*"]));
+    run.code(0);
+    assert_eq!(
+        run.stdout,
+        "\
+ID                             NAME                                       CONFIDENCE  KEYWORDS
+github.pat                     GitHub personal access token (classic)     high        ghp_
+github.fine-grained-pat        GitHub fine-grained personal access token  high        github_pat_
+github.oauth-token             GitHub OAuth access token                  high        gho_
+github.user-to-server-token    GitHub App user access token               high        ghu_
+github.server-to-server-token  GitHub App installation access token       high        ghs_
+github.refresh-token           GitHub App refresh token                   high        ghr_
+"
+    );
+}
+
+#[test]
+fn rules_list_filters_by_id_substring_and_by_any_of_the_tags() {
+    let env = TestEnv::new();
+    let by_id = run(env
+        .sprawl()
+        .args(["rules", "list", "--id", "hush", "--rules"])
+        .arg(env.rules_file()));
+    by_id.code(0);
+    assert_eq!(
+        by_id.stdout,
+        "\
+ID             NAME           CONFIDENCE  KEYWORDS
+test.hushword  Test hushword  medium      hushword
+"
+    );
+    let by_tag = run(env
+        .sprawl()
+        .args(["rules", "list", "--tag", "test", "--tag", "aws", "--rules"])
+        .arg(env.rules_file()));
+    by_tag.code(0);
+    assert_eq!(
+        by_tag.stdout,
+        "\
+ID                     NAME                   CONFIDENCE  KEYWORDS
+aws.access-key-id      AWS access key ID      high        akia, asia, abia, acca
+aws.secret-access-key  AWS secret access key  high        secret, akia, asia, abia, acca
+test.token             Test token             high        sprawltest_
+"
+    );
+}
+
+#[test]
+fn rules_list_with_no_match_prints_nothing_and_exits_0() {
+    let env = TestEnv::new();
+    let run = run(env
+        .sprawl()
+        .args(["rules", "list", "--id", "github.*", "--tag", "aws"]));
+    run.code(0);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "sprawl: no rule matches the given --id and --tag\n"
+    );
+}
+
+#[test]
+fn rules_show_prints_every_field_of_a_built_in_rule() {
+    let env = TestEnv::new();
+    let run = run(env.sprawl().args(["rules", "show", "github.pat"]));
+    run.code(0);
+    // The rule's own example, read from the embedded rules rather than written here, so that
+    // this file holds no live-looking token for the self-scan to find.
+    let rules = sprawl::rules::builtin::load().expect("built-in rules load");
+    let rule = rules
+        .iter()
+        .find(|rule| rule.id == "github.pat")
+        .expect("github.pat exists");
+    let example = format!("  - {}", rule.examples[0]);
+    let mut expected = vec![example.as_str()];
+    for line in [
+        "id:                 github.pat",
+        "name:               GitHub personal access token (classic)",
+        "confidence:         high",
+        "tags:               vcs, github",
+        "keywords:           ghp_",
+        "min_entropy:        3.0",
+        "origin:             built-in rules/github.yml",
+        r"pattern:            \b(?P<secret>ghp_[A-Za-z0-9]{36})\b",
+        "description:",
+        "  A classic personal access token: `ghp_` then 36 base62 characters, the last 6 of which are a CRC32 checksum. It acts as the user who made it, with the scopes it was given.",
+        "references:",
+        "  - https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+        "examples:",
+        "negative_examples:",
+        "  - GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    ] {
+        expected.push(line);
+    }
+    for line in expected {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "missing {line:?} in\n{}",
+            run.stdout
+        );
+    }
+    assert!(run.stdout.starts_with("id:  "), "{run:?}");
+}
+
+#[test]
+fn rules_show_prints_a_user_rule_with_its_file_as_origin() {
+    let env = TestEnv::new();
+    let run = run(env
+        .sprawl()
+        .args(["rules", "show", "test.token", "--rules"])
+        .arg(env.rules_file()));
+    run.code(0);
+    for line in [
+        "id:                 test.token".to_string(),
+        "name:               Test token".to_string(),
+        "confidence:         high".to_string(),
+        "tags:               test".to_string(),
+        "keywords:           sprawltest_".to_string(),
+        "min_entropy:        3.0".to_string(),
+        format!("origin:             {}", env.rules_file().display()),
+        "  A made-up token that sprawl's integration tests plant".to_string(),
+        "  - https://example.com/sprawl/test-token".to_string(),
+        format!("  - x = {}", crate::util::token(9_001)),
+        format!("  - sprawltest_{}", "a".repeat(24)),
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "missing {line:?} in\n{}",
+            run.stdout
+        );
+    }
+    // A rule with no description, tags or negative examples says so.
+    let bare = crate::util::run(
+        env.sprawl()
+            .args(["rules", "show", "test.unused", "--rules"])
+            .arg(env.rules_file()),
+    );
+    bare.code(0);
+    for line in [
+        "tags:               none",
+        "min_entropy:        none",
+        "description:        none",
+        "negative_examples:  none",
+    ] {
+        assert!(bare.stdout.lines().any(|l| l == line), "{bare:?}");
+    }
+}
+
+#[test]
+fn rules_show_of_an_unknown_id_exits_2_suggesting_its_family() {
+    let env = TestEnv::new();
+    let run = run(env
+        .sprawl()
+        .args(["rules", "show", "test.tokn", "--rules"])
+        .arg(env.rules_file()));
+    run.code(2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "sprawl: error: no rule has the id `test.tokn`; did you mean test.token, test.hushword, test.blob, test.unused?\n"
+    );
+    let unrelated = crate::util::run(env.sprawl().args(["rules", "show", "nosuch"]));
+    unrelated.code(2);
+    assert_eq!(
+        unrelated.stderr,
+        "sprawl: error: no rule has the id `nosuch` (`sprawl rules list` shows every id)\n"
+    );
+}

@@ -1,0 +1,72 @@
+//! `csv`: one header row, then one row per finding, for spreadsheets and `csvkit`.
+//!
+//! The columns are the fields of the `json` finding record ([`FindingRecord`]), in its order,
+//! built from that record so the two formats cannot drift apart. Every column is always present
+//! (a spreadsheet needs a fixed shape): the archive and git fields are empty when they do not
+//! apply. Quoting is RFC 4180, by the `csv` crate; the header is written even with no findings.
+
+use std::io::{self, Write};
+
+use super::{FindingRecord, Report};
+
+/// The header row, in the order of [`FindingRecord`]'s fields.
+const HEADER: [&str; 18] = [
+    "rule_id",
+    "rule_name",
+    "path",
+    "archive",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "secret",
+    "fingerprint",
+    "entropy",
+    "confidence",
+    "commit",
+    "author",
+    "email",
+    "date",
+    "message",
+    "occurrences",
+];
+
+/// Writes the header and one row per finding, lines ending in `\n`.
+pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    writer.write_record(HEADER)?;
+    for finding in report.findings {
+        writer.write_record(row(&FindingRecord::new(finding, redact)))?;
+    }
+    writer.flush()
+}
+
+/// The cells of one finding, in [`HEADER`] order.
+fn row(record: &FindingRecord) -> [String; 18] {
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    [
+        record.rule_id.clone(),
+        record.rule_name.clone(),
+        record.path.clone(),
+        text(&record.archive),
+        record.line.to_string(),
+        record.column.to_string(),
+        record.end_line.to_string(),
+        record.end_column.to_string(),
+        record.secret.clone(),
+        record.fingerprint.clone(),
+        record.entropy.to_string(),
+        record.confidence.as_str().to_string(),
+        text(&record.commit),
+        text(&record.author),
+        text(&record.email),
+        text(&record.date),
+        text(&record.message),
+        record
+            .occurrences
+            .map(|count| count.to_string())
+            .unwrap_or_default(),
+    ]
+}
