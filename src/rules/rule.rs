@@ -101,6 +101,8 @@ pub struct Rule {
     /// load time for the user's (so a pattern too large to compile is reported at once).
     regex: OnceLock<Regex>,
     secret_group: SecretGroup,
+    /// The longest match the pattern can make, in bytes (`None`: unbounded).
+    max_len: Option<usize>,
     allow_regexes: Vec<Regex>,
     /// Lowercased stopwords.
     allow_stopwords: Vec<String>,
@@ -213,6 +215,7 @@ impl Rule {
             return Err(problems);
         };
         let secret_group = secret_group_of(&hir);
+        let max_len = hir.properties().maximum_len();
         Ok(Rule {
             id: syntax.id,
             name: syntax.name,
@@ -228,6 +231,7 @@ impl Rule {
             origin: origin.to_string(),
             regex,
             secret_group,
+            max_len,
             allow_regexes,
             allow_stopwords: syntax
                 .allow
@@ -249,6 +253,12 @@ impl Rule {
             compile_regex(&self.pattern)
                 .unwrap_or_else(|err| panic!("built-in rule `{}` does not compile: {err}", self.id))
         })
+    }
+
+    /// The longest match the pattern can make, in bytes, or `None` if it has no bound. Every
+    /// match holds a keyword, so with a bound the matcher searches only near keywords.
+    pub fn max_len(&self) -> Option<usize> {
+        self.max_len
     }
 
     /// Which group of the pattern holds the secret.

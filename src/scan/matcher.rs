@@ -109,6 +109,7 @@ impl DropCounts {
 pub struct Matcher<'r> {
     rules: &'r RuleSet,
     candidates: Candidates,
+    windows: Vec<Range<usize>>,
     drops: Drops,
 }
 
@@ -139,6 +140,7 @@ impl<'r> Matcher<'r> {
         Matcher {
             rules,
             candidates: Candidates::default(),
+            windows: Vec::new(),
             drops: Drops::default(),
         }
     }
@@ -171,9 +173,21 @@ impl<'r> Matcher<'r> {
             .prefilter()
             .candidates(haystack, &mut self.candidates);
         let mut found = Vec::new();
-        for &index in self.candidates.rules() {
+        for picked in 0..self.candidates.rules().len() {
+            let index = self.candidates.rules()[picked];
             let rule = self.rules.rule(index);
-            for secret in secrets_of(rule, haystack) {
+            self.candidates.windows(
+                self.rules.prefilter(),
+                index,
+                rule.max_len(),
+                haystack.len(),
+                &mut self.windows,
+            );
+            for secret in self
+                .windows
+                .iter()
+                .flat_map(|w| secrets_of(rule, haystack, w.clone()))
+            {
                 match gate(rule, &haystack[secret.clone()]) {
                     Gate::Pass(entropy) => found.push(Match {
                         rule: index,
@@ -194,15 +208,40 @@ impl<'r> Matcher<'r> {
     }
 }
 
-/// The byte range of the secret in each match of `rule`'s pattern.
-fn secrets_of<'h>(rule: &'h Rule, haystack: &'h [u8]) -> impl Iterator<Item = Range<usize>> + 'h {
+/// The byte range of the secret in each match of `rule`'s pattern that starts in `window`.
+///
+/// The search sees the blob up to the window's end, and the bytes before its start as context,
+/// so look-around assertions at the window's edges judge the same bytes as over the whole blob
+/// (the prefilter keeps a few bytes past the last possible match end for that).
+fn secrets_of<'h>(
+    rule: &'h Rule,
+    haystack: &'h [u8],
+    window: Range<usize>,
+) -> impl Iterator<Item = Range<usize>> + 'h {
     let group = rule.secret_group();
-    rule.regex()
-        .captures_iter(haystack)
-        .filter_map(move |caps| match group {
-            SecretGroup::Group(index) => caps.get(index).map(|m| m.range()),
-            SecretGroup::WholeMatch => caps.get(0).map(|m| m.range()),
-        })
+    let regex = rule.regex();
+    let visible = &haystack[..window.end];
+    let mut at = window.start;
+    std::iter::from_fn(move || {
+        while at <= visible.len() {
+            let caps = regex.captures_at(visible, at)?;
+            let whole = caps.get(0)?.range();
+            // An empty match moves on by one byte, as `captures_iter` does.
+            at = if whole.is_empty() {
+                whole.end + 1
+            } else {
+                whole.end
+            };
+            let secret = match group {
+                SecretGroup::Group(index) => caps.get(index).map(|m| m.range()),
+                SecretGroup::WholeMatch => Some(whole),
+            };
+            if secret.is_some() {
+                return secret;
+            }
+        }
+        None
+    })
 }
 
 /// What a rule's gates say of a candidate.
@@ -359,6 +398,79 @@ mod tests {
         matcher.find(text);
         assert!(matcher.take_dropped().is_empty());
         assert_eq!(matcher.counts().entropy, 2);
+    }
+
+    /// The raw secrets of `rule` over the whole blob, as the regex crate iterates them.
+    fn whole_blob_secrets(rule: &Rule, text: &[u8]) -> Vec<Range<usize>> {
+        rule.regex()
+            .captures_iter(text)
+            .filter_map(|caps| caps.name("secret").or(caps.get(0)).map(|m| m.range()))
+            .collect()
+    }
+
+    #[test]
+    fn searching_near_keywords_finds_what_a_whole_blob_search_finds() {
+        let rules = rule_set(concat!(
+            "  - id: t.bounded\n    name: B\n    keywords: [tok_]\n",
+            "    pattern: '\\btok_(?P<secret>[a-z0-9]{4,12})\\b'\n    confidence: high\n    examples: [x]\n",
+            "  - id: t.assign\n    name: A\n    keywords: [token, passwd]\n",
+            "    pattern: '(?i)(?:token|passwd)\\s{0,2}=\\s{0,2}(?P<secret>\\w{1,10})$'\n",
+            "    confidence: low\n    examples: [x]\n",
+        ));
+        let pieces: [&[u8]; 12] = [
+            b"tok_",
+            b"TOKEN",
+            b" = ",
+            b"passwd=",
+            b"a1b2",
+            b"c3d4e5f6",
+            b"\n",
+            b" ",
+            b"x",
+            "\u{e9}".as_bytes(),
+            b"_",
+            b"0123456789abcdef",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut checked = 0;
+        for _ in 0..400 {
+            let mut text = Vec::new();
+            while text.len() < 600 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.extend_from_slice(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let mut matcher = Matcher::new(&rules);
+            rules.prefilter().candidates(&text, &mut matcher.candidates);
+            for &index in matcher.candidates.rules().to_vec().iter() {
+                let rule = rules.rule(index);
+                assert!(rule.max_len().is_some());
+                matcher.candidates.windows(
+                    rules.prefilter(),
+                    index,
+                    rule.max_len(),
+                    text.len(),
+                    &mut matcher.windows,
+                );
+                let windowed: Vec<Range<usize>> = matcher
+                    .windows
+                    .iter()
+                    .flat_map(|w| secrets_of(rule, &text, w.clone()))
+                    .collect();
+                assert_eq!(
+                    windowed,
+                    whole_blob_secrets(rule, &text),
+                    "rule {} on {:?}",
+                    rule.id,
+                    String::from_utf8_lossy(&text)
+                );
+                checked +=
+                    usize::from(matcher.windows.len() > 1 || matcher.windows[0].len() < text.len());
+            }
+        }
+        // The windows were really narrower than the blob in most cases.
+        assert!(checked > 100, "only {checked} windowed searches");
     }
 
     #[test]
