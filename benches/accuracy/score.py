@@ -212,13 +212,15 @@ def print_score(tool: str, res: dict, out=sys.stdout) -> None:
 
 
 def table(results: list[dict], out=sys.stdout) -> None:
-    """Markdown tables for README.md from several results (each with tool, version, seconds)."""
+    """Markdown tables for README.md from several results (each with tool, version and timed.py times)."""
     p = lambda *a: print(*a, file=out)  # noqa: E731
-    p("| tool | version | recall | precision | F1 | findings | wall time |")
-    p("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    p("| tool | version | recall | precision | F1 | findings | wall time | CPU time |")
+    p("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
-        o = r["overall"]
-        p(f"| {r['tool']} | {r.get('version', '')} | {fmt(o['recall'])} | {fmt(o['precision'])} | {fmt(o['f1'])} | {r['findings']} | {r.get('seconds', 0):.1f} s |")
+        o, t = r["overall"], r.get("time") or {}
+        wall = f"{t['wall']:.1f} s" if "wall" in t else "–"
+        cpu = f"{t['cpu']:.1f} s" if "cpu" in t else "–"
+        p(f"| {r['tool']} | {r.get('version', '')} | {fmt(o['recall'])} | {fmt(o['precision'])} | {fmt(o['f1'])} | {r['findings']} | {wall} | {cpu} |")
     p("")
     tools = [r["tool"] for r in results]
     fams = sorted({f for r in results for f, m in r["families"].items() if m["positives"]})
@@ -259,7 +261,7 @@ def main(argv=None) -> int:
     s.add_argument("--tool", required=True, choices=sorted(READERS))
     s.add_argument("--root", default="", help="strip this prefix from finding paths")
     s.add_argument("--version", default="")
-    s.add_argument("--seconds", type=float, default=0.0)
+    s.add_argument("--times", help="timed.py's JSON (wall and CPU seconds) for this run")
     s.add_argument("--name", help="name to show (default: the tool)")
     s.add_argument("--json", help="also write the result as JSON here")
     s.add_argument("--quiet", action="store_true", help="print only the overall line")
@@ -280,7 +282,10 @@ def main(argv=None) -> int:
     if args.root:
         strip_prefix(findings, args.root)
     res = score(load_labels(args.labels), findings)
-    res.update(tool=args.name or args.tool, version=args.version, seconds=args.seconds)
+    res.update(tool=args.name or args.tool, version=args.version)
+    if args.times:
+        with open(args.times, encoding="utf-8") as f:
+            res["time"] = json.load(f)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(res, f, indent=1, sort_keys=True)

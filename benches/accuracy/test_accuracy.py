@@ -94,6 +94,19 @@ class GeneratorTest(unittest.TestCase):
         self.assertEqual(tokens.base62(62, 2), "10")
         self.assertEqual(tokens.base62(0xFFFFFFFF, 6), "4gfFC3")
 
+    def test_bech32_matches_bip173(self):
+        def words_to_bytes(words: str) -> bytes:
+            n = 0
+            for c in words:
+                n = n << 5 | tokens.BECH32.index(c)
+            return n.to_bytes(len(words) * 5 // 8, "big")
+
+        # Test vectors from BIP-173 (their data parts are whole bytes).
+        self.assertEqual(tokens.bech32("a", b""), "a12uel5l")
+        self.assertEqual(tokens.bech32("abcdef", words_to_bytes("qpzry9x8gf2tvdw0s3jn54khce6mua7l")), "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw")
+        data = "checkupstagehandshakeupstreamerranterredcaperred"
+        self.assertEqual(tokens.bech32("split", words_to_bytes(data)), f"split1{data}2y9e3w")
+
 
 def lab(path, line, family, kind, secret="s", end=None, variant="v"):
     return {"path": path, "line": line, "end_line": end or line, "family": family, "kind": kind, "variant": variant, "secret": secret}
@@ -151,6 +164,19 @@ class ScoreTest(unittest.TestCase):
         for tool, data in cases.items():
             with self.subTest(tool=tool):
                 self.assertEqual(score.READERS[tool](data), [score.Finding("a/.env", 1, 1, "ghp_one")])
+
+    def test_table(self):
+        import io
+
+        res = score.score(self.labels, [score.Finding("a/.env", 1, 1), score.Finding("b.py", 3, 3)])
+        res.update(tool="toolA", version="1.2", time={"wall": 2.25, "cpu": 1.5})
+        buf = io.StringIO()
+        score.table([res], out=buf)
+        text = buf.getvalue()
+        self.assertIn("| toolA | 1.2 | 0.200 | 0.500 | 0.286 | 2 | 2.2 s | 1.5 s |", text)
+        self.assertIn("| github | 1 | 1.000 (1.000) |", text)
+        self.assertIn("| aws | 1 | 0.000 (0.000) 1 FP |", text)
+        self.assertIn("| example | 1 | 1 |", text)
 
     def test_jsonl_and_absolute_paths(self):
         with tempfile.TemporaryDirectory() as d:

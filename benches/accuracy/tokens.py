@@ -100,6 +100,42 @@ def checksummed(prefix: str, g: Rand, valid: bool = True) -> str:
     return prefix + body + check
 
 
+def _bech32_polymod(values: list[int]) -> int:
+    gen = [0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3]
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= gen[i] if (top >> i) & 1 else 0
+    return chk
+
+
+def bech32(hrp: str, data: bytes) -> str:
+    """BIP-173 bech32 (the encoding age uses for its keys), checksum included."""
+    acc, bits, words = 0, 0, []
+    for b in data:
+        acc = (acc << 8) | b
+        bits += 8
+        while bits >= 5:
+            bits -= 5
+            words.append((acc >> bits) & 31)
+    if bits:
+        words.append((acc << (5 - bits)) & 31)
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    pm = _bech32_polymod(expanded + words + [0] * 6) ^ 1
+    checksum = [(pm >> 5 * (5 - i)) & 31 for i in range(6)]
+    return hrp + "1" + "".join(BECH32[w] for w in words + checksum)
+
+
+def age_secret_key(g: "Rand") -> str:
+    return bech32("age-secret-key-", g.bytes(32)).upper()
+
+
+def age_recipient(g: "Rand") -> str:
+    return bech32("age", g.bytes(32))
+
+
 # ---------------------------------------------------------------- key material
 
 
@@ -384,6 +420,10 @@ POSITIVES: dict[str, list] = {
         ("glrt", lambda g: ("glrt-" + g.s(20, B64URL), ("RUNNER_TOKEN", "CI_SERVER_TOKEN"))),
         ("glptt", lambda g: ("glptt-" + g.hex(40), ("TRIGGER_TOKEN",))),
         ("gloas", lambda g: ("gloas-" + g.hex(64), ("GITLAB_OAUTH_SECRET",))),
+        ("glft", lambda g: ("glft-" + g.s(20, B64URL), ("GITLAB_FEED_TOKEN",))),
+        ("glimt", lambda g: ("glimt-" + g.s(25, LOWER_ALNUM), ("GITLAB_INCOMING_EMAIL_TOKEN",))),
+        ("glagent", lambda g: ("glagent-" + g.s(50, B64URL), ("GITLAB_AGENT_TOKEN", "AGENT_TOKEN"))),
+        ("glsoat", lambda g: ("glsoat-" + g.s(20, B64URL), ("GITLAB_SCIM_TOKEN",))),
     ],
     "bitbucket": [
         ("app_password", lambda g: ("ATBB" + g.s(28) + g.hex(8).upper(), ("BITBUCKET_APP_PASSWORD", "BB_PASSWORD"))),
@@ -558,7 +598,7 @@ POSITIVES: dict[str, list] = {
         ("client_secret", lambda g: (g.s(30, LOWER_ALNUM), ("TWITCH_CLIENT_SECRET",))),
         ("oauth", lambda g: ("oauth:" + g.s(30, LOWER_ALNUM), ("TWITCH_OAUTH_TOKEN", "TWITCH_TOKEN"))),
     ],
-    "age": [("secret_key", lambda g: ("AGE-SECRET-KEY-1" + g.s(58, BECH32).upper(), ("AGE_SECRET_KEY", "SOPS_AGE_KEY")))],
+    "age": [("secret_key", lambda g: (age_secret_key(g), ("AGE_SECRET_KEY", "SOPS_AGE_KEY")))],
     "jwt": [("token", lambda g: (jwt(g), ("JWT", "ACCESS_TOKEN", "AUTH_TOKEN", "SUPABASE_SERVICE_ROLE_KEY")))],
     "connection_string": [("url", _conn_string)],
     "password": [
