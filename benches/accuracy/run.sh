@@ -56,9 +56,9 @@ run() {
         echo "$name produced no report (exit $rc); see $out/reports/$name.log" >&2
         exit 1
     fi
-    "$py" "$here/score.py" score --quiet --labels "$out/labels.jsonl" --tool "$format" --name "$name" \
+    "$py" "$here/score.py" score --labels "$out/labels.jsonl" --tool "$format" --name "$name" \
         --version "$version" --times "$out/reports/$name.time.json" \
-        --json "$out/reports/$name.score.json" "$report" >"$out/reports/$name.score.txt"
+        --json "$out/reports/$name.score.json" --detail "$out/reports/$name.score.txt" "$report" >&2
 }
 
 run sprawl "$("$sprawl" --version | awk '{print $2}')" "$out/reports/sprawl.json" sprawl \
@@ -70,5 +70,5 @@ run betterleaks "$("$betterleaks" version)" "$out/reports/betterleaks.json" bett
 run kingfisher "$("$kingfisher" --version | awk '{print $2}')" "$out/reports/kingfisher.json" kingfisher \
     "$kingfisher" scan . --no-validate --no-update-check --no-dedup --format json -o "$out/reports/kingfisher.json"
 
-log "corpus: $(find "$out/corpus" -type f | wc -l) files, $(grep -c '"kind": "positive"' "$out/labels.jsonl") labelled secrets, $(grep -c '"kind": "negative"' "$out/labels.jsonl") labelled hard negatives; reports in $out/reports"
+log "corpus: $(find "$out/corpus" -type f | wc -l) files, $(grep -c '"kind": "positive"' "$out/labels.jsonl") labelled secrets, $(grep -c '"kind": "negative"' "$out/labels.jsonl") labelled hard negatives; reports, and per tool the secrets it missed (*.score.txt), in $out/reports"
 "$py" "$here/score.py" table "$out"/reports/{sprawl,gitleaks,betterleaks,kingfisher}.score.json

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score a secret scanner's findings against the corpus labels.
 
-    score.py score --labels LABELS.jsonl --tool TOOL REPORT [--json OUT]
+    score.py score --labels LABELS.jsonl --tool TOOL REPORT [--json OUT] [--detail OUT.txt]
     score.py table RESULT.json...
 
 `score` reads TOOL's report (sprawl json/jsonl, gitleaks json, betterleaks json, kingfisher
@@ -264,7 +264,7 @@ def main(argv=None) -> int:
     s.add_argument("--times", help="timed.py's JSON (wall and CPU seconds) for this run")
     s.add_argument("--name", help="name to show (default: the tool)")
     s.add_argument("--json", help="also write the result as JSON here")
-    s.add_argument("--quiet", action="store_true", help="print only the overall line")
+    s.add_argument("--detail", help="write the per-family breakdown and the missed secrets here, print only the overall line")
     s.add_argument("report")
     t = sub.add_parser("table", help="Markdown tables from several --json results")
     t.add_argument("results", nargs="+")
@@ -289,9 +289,14 @@ def main(argv=None) -> int:
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(res, f, indent=1, sort_keys=True)
-    if args.quiet:
+    if args.detail:
+        with open(args.detail, "w", encoding="utf-8") as f:
+            print_score(res["tool"], res, out=f)
+            print("\nmissed:", file=f)
+            for m in res["missed"]:
+                print(f"  {m['family']:<20} {m['variant']:<28} {m['path']}:{m['line']}", file=f)
         o = res["overall"]
-        print(f"{res['tool']}: recall {fmt(o['recall'])} precision {fmt(o['precision'])} F1 {fmt(o['f1'])}", file=sys.stderr)
+        print(f"{res['tool']}: recall {fmt(o['recall'])} precision {fmt(o['precision'])} F1 {fmt(o['f1'])}")
     else:
         print_score(res["tool"], res)
     return 0
