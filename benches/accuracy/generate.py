@@ -223,6 +223,20 @@ def negatives(g: Rand, lang_keys: list[str]) -> list[Item]:
         fam = fams[(i * 7) % len(fams)]
         names = T.POSITIVES[fam][0][1](g)[1]
         items.append(Item(fam, "", "negative", "env_read", (g.pick(names),), raw=True))
+    # References into a secret manager: where the secret lives, not the secret.
+    refs = [
+        lambda g, n: "{{resolve:secretsmanager:prod/" + C.style(n, "kebab") + ":SecretString:value}}",
+        lambda g, n: "vault:secret/data/" + g.pick(C.SERVICES) + "#" + C.style(n, "snake"),
+        lambda g, n: f"arn:aws:ssm:us-east-1:{g.digits(12)}:parameter/prod/{C.style(n, 'kebab')}",
+        lambda g, n: f"projects/{g.pick(C.SERVICES)}-prod/secrets/{C.style(n, 'kebab')}/versions/latest",
+        lambda g, n: f"@Microsoft.KeyVault(SecretUri=https://{g.pick(C.SERVICES)}-kv.vault.azure.net/secrets/{C.style(n, 'kebab')}/)",
+        lambda g, n: f"op://Engineering/{g.pick(C.SERVICES).capitalize()}/{C.style(n, 'snake')}",
+        lambda g, n: f"ref+vault://secret/{g.pick(C.SERVICES)}#/{C.style(n, 'snake')}",
+    ]
+    for i in range(42):
+        fam = fams[(i * 11) % len(fams)]
+        n = g.pick(T.POSITIVES[fam][0][1](g)[1])
+        items.append(Item(fam, refs[i % len(refs)](g, n), "negative", "secret_ref", (n,)))
     for _ in range(4):
         for value, names in aws_examples():
             items.append(Item("aws", value, "negative", "example", names))
