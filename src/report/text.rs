@@ -186,9 +186,10 @@ pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
         None => plural(stats.files_scanned as usize, "file"),
     };
     parts.push(format!(
-        "scanned {scanned} ({}) in {:.2} s",
+        "scanned {scanned} ({}) in {:.2} s{}",
         human_bytes(stats.bytes_scanned),
-        stats.elapsed.as_secs_f64()
+        stats.elapsed.as_secs_f64(),
+        throughput(stats)
     ));
     if stats.skipped_total() > 0 {
         let reasons: Vec<String> = SkipReason::ALL
@@ -232,6 +233,18 @@ pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
         parts.push(plural(stats.archives.warnings as usize, "warning"));
     }
     format!("sprawl: {}", parts.join("; "))
+}
+
+/// `, 120.5 MiB/s`, or nothing when the scan was too short for a rate to mean anything.
+fn throughput(stats: &Stats) -> String {
+    let seconds = stats.elapsed.as_secs_f64();
+    if seconds < 0.01 || stats.bytes_scanned == 0 {
+        return String::new();
+    }
+    format!(
+        ", {}/s",
+        human_bytes((stats.bytes_scanned as f64 / seconds) as u64)
+    )
 }
 
 fn plural(n: usize, noun: &str) -> String {
@@ -297,7 +310,7 @@ mod tests {
         stats.add_skip(SkipReason::TooLarge);
         assert_eq!(
             summary(&[], &stats, 1),
-            "sprawl: no secrets found; scanned 3 files (2.0 KiB) in 1.50 s; skipped 3 (1 binary, 2 too large); 1 error"
+            "sprawl: no secrets found; scanned 3 files (2.0 KiB) in 1.50 s, 1.3 KiB/s; skipped 3 (1 binary, 2 too large); 1 error"
         );
         stats.archives.opened = 2;
         stats.archives.entries_scanned = 5;
@@ -306,6 +319,9 @@ mod tests {
         assert!(summary(&[], &stats, 0).ends_with(
             "skipped 3 (1 binary, 2 too large); opened 2 archives (5 files inside, 4 skipped); 1 warning"
         ));
+        // No rate for an instant scan.
+        stats.elapsed = Duration::from_millis(2);
+        assert!(summary(&[], &stats, 0).contains("(2.0 KiB) in 0.00 s;"));
     }
 
     #[test]

@@ -65,7 +65,7 @@ fn text_summary_counts_files_skips_and_findings() {
         "skipped 2 (1 binary, 1 too large)"
     };
     let pattern = format!(
-        r"^sprawl: 3 findings \(2 high, 1 medium\) in 2 files; scanned 2 files \({bytes} B\) in \d+\.\d\d s; {}\n$",
+        r"^sprawl: 3 findings \(2 high, 1 medium\) in 2 files; scanned 2 files \({bytes} B\) in \d+\.\d\d s(?:, \d+(?:\.\d)? (?:B|KiB|MiB|GiB)/s)?; {}\n$",
         regex::escape(skipped)
     );
     assert!(
