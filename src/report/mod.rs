@@ -20,6 +20,7 @@ pub use text::summary;
 
 use crate::finding::Finding;
 use crate::rules::RuleSet;
+use crate::scan::Encoding;
 use crate::source::SourceError;
 use crate::stats::Stats;
 
@@ -123,4 +124,10 @@ mod tests {
         assert!(ColorChoice::Always.enabled(false, Some(OsStr::new("1"))));
         assert!(!ColorChoice::Never.enabled(true, None));
     }
+}
+
+/// A chain of encodings as one word, outermost first: `base64>hex`; empty for none.
+pub(crate) fn encoding_chain(encoding: &[Encoding]) -> String {
+    let names: Vec<&str> = encoding.iter().map(|encoding| encoding.as_str()).collect();
+    names.join(">")
 }
