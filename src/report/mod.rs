@@ -110,6 +110,12 @@ impl ColorChoice {
     }
 }
 
+/// A chain of encodings as one word, outermost first: `base64>hex`; empty for none.
+pub(crate) fn encoding_chain(encoding: &[Encoding]) -> String {
+    let names: Vec<&str> = encoding.iter().map(|encoding| encoding.as_str()).collect();
+    names.join(">")
+}
+
 #[cfg(test)]
 mod tests {
     use super::ColorChoice;
@@ -124,10 +130,4 @@ mod tests {
         assert!(ColorChoice::Always.enabled(false, Some(OsStr::new("1"))));
         assert!(!ColorChoice::Never.enabled(true, None));
     }
-}
-
-/// A chain of encodings as one word, outermost first: `base64>hex`; empty for none.
-pub(crate) fn encoding_chain(encoding: &[Encoding]) -> String {
-    let names: Vec<&str> = encoding.iter().map(|encoding| encoding.as_str()).collect();
-    names.join(">")
 }
