@@ -165,6 +165,17 @@ pub struct CommonArgs {
     #[arg(long, value_name = "N", conflicts_with = "no_archives")]
     pub archive_depth: Option<u32>,
 
+    /// Do not decode base64, hex or percent-encoded text to scan it again [default: the
+    /// config's `decode.enabled`].
+    #[arg(long)]
+    pub no_decode: bool,
+
+    /// How many levels of encoding to undo: 1 decodes what the input holds, 2 also what that
+    /// decoded text holds (base64 of base64), up to 4; 0 is --no-decode [default: the config's
+    /// `decode.max_depth`, else 2].
+    #[arg(long, value_name = "N", conflicts_with = "no_decode")]
+    pub decode_depth: Option<u32>,
+
     /// Report only findings not acknowledged in this baseline file [default: the config's
     /// `baseline`].
     #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]

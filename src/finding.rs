@@ -16,7 +16,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::rules::{Confidence, Rule};
-use crate::scan::Match;
+use crate::scan::{Encoding, Match};
 use crate::source::git::CommitInfo;
 
 /// The longest stretch of a line kept around a secret for display.
@@ -61,6 +61,10 @@ pub struct Finding {
     pub snippet: Snippet,
     /// Where in git history the secret was introduced, for history scans.
     pub git: Option<GitOrigin>,
+    /// For a secret found in decoded text, the encodings undone to reach it, outermost first;
+    /// the position is then that of its encoded text, the secret and fingerprint the decoded
+    /// secret's. Empty for a secret found as written.
+    pub encoding: Vec<Encoding>,
 }
 
 /// The commit that introduced a finding, and how often the secret occurs elsewhere.
@@ -115,13 +119,18 @@ impl Finding {
         path: &str,
         secrets: &[Range<usize>],
     ) -> Finding {
-        let secret = &blob[found.secret.clone()];
+        // A decoded secret is placed on its encoded text.
+        let written = &blob[found.secret.clone()];
+        let secret = found
+            .decoded
+            .as_ref()
+            .map_or(written, |decoded| &decoded.secret);
         let start = lines.locate(found.secret.start);
-        let end = end_of(start, secret);
+        let end = end_of(start, written);
         let start_chars = 1 + count_chars(&blob[start.line_start..found.secret.start]);
-        let end_chars = match memchr::memrchr(b'\n', secret) {
-            None => start_chars + count_chars(secret),
-            Some(last) => 1 + count_chars(&secret[last + 1..]),
+        let end_chars = match memchr::memrchr(b'\n', written) {
+            None => start_chars + count_chars(written),
+            Some(last) => 1 + count_chars(&written[last + 1..]),
         };
         Finding {
             rule_id: rule.id.clone(),
@@ -140,6 +149,11 @@ impl Finding {
             entropy: found.entropy,
             snippet: Snippet::around(blob, start.line_start, found.secret.clone(), secrets),
             git: None,
+            encoding: found
+                .decoded
+                .as_ref()
+                .map(|decoded| decoded.encoding.clone())
+                .unwrap_or_default(),
         }
     }
 

@@ -44,6 +44,24 @@ pub struct ConfigFile {
     /// Whether and how archives are opened.
     #[serde(default)]
     pub archives: ArchivesConfig,
+    /// Whether and how encoded text is decoded and scanned again.
+    #[serde(default)]
+    pub decode: DecodeConfig,
+}
+
+/// The `decode` section: every field optional, defaults as documented in the README.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecodeConfig {
+    /// `false` is `--no-decode` (the flag wins).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Levels of encoding undone (`--decode-depth` wins); 0 decodes nothing.
+    #[serde(default)]
+    pub max_depth: Option<u32>,
+    /// Decoded bytes per file or blob, all levels counted (a size: `1MiB`).
+    #[serde(default)]
+    pub max_size: Option<String>,
 }
 
 /// The `archives` section: every field optional, defaults as documented in the README.
@@ -236,6 +254,7 @@ mod tests {
             "max_file_size: 10MB\n",
             "min_confidence: medium\n",
             "archives:\n  enabled: true\n  max_depth: 2\n  max_total_size: 1GiB\n  max_entry_size: 5MB\n  max_ratio: 50\n  max_entries: 10\n",
+            "decode:\n  enabled: true\n  max_depth: 1\n  max_size: 64KiB\n",
         ))
         .unwrap();
         let file = &config.file;
@@ -244,6 +263,8 @@ mod tests {
         assert_eq!(file.allow.lines, vec!["noqa".to_string()]);
         assert_eq!(file.archives.max_depth, Some(2));
         assert_eq!(file.archives.max_total_size.as_deref(), Some("1GiB"));
+        assert_eq!(file.decode.max_depth, Some(1));
+        assert_eq!(file.decode.max_size.as_deref(), Some("64KiB"));
     }
 
     #[test]

@@ -17,12 +17,13 @@ use crate::cli::{
 };
 use crate::report::{ColorChoice, Format, ReportOptions};
 use crate::rules::{self, Confidence, Rule, RuleSet};
+use crate::scan::DecodeLimits;
 use crate::source::git::Selection;
 use crate::source::{ArchiveLimits, PathFilter, PathGlobs, WalkOptions};
 use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
 pub use file::{
-    discover, AllowConfig, ArchivesConfig, ConfigFile, LoadedConfig, RuleOverride, RulesConfig,
-    CONFIG_FILE_NAME,
+    discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, LoadedConfig, RuleOverride,
+    RulesConfig, CONFIG_FILE_NAME,
 };
 
 /// The file size limit when neither the command line nor the config sets one.
@@ -30,6 +31,9 @@ pub const DEFAULT_MAX_FILE_SIZE: &str = "25MiB";
 
 /// The deepest `--archive-depth` allowed.
 pub const MAX_ARCHIVE_DEPTH: u32 = 16;
+
+/// The deepest `--decode-depth` allowed.
+pub const MAX_DECODE_DEPTH: u32 = 4;
 
 /// What a scan reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +64,8 @@ pub struct ScanConfig {
     pub max_file_size: u64,
     /// How archives are opened; `None` with `--no-archives`.
     pub archives: Option<ArchiveLimits>,
+    /// How encoded text is decoded (depth 0 with `--no-decode`).
+    pub decode: DecodeLimits,
     /// Scanning threads.
     pub threads: usize,
     /// Paths the config file leaves out, or limits the scan to.
@@ -211,6 +217,7 @@ impl ScanConfig {
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
         let archives = archives_of(options, config.as_ref(), max_file_size)?;
+        let decode = decode_of(options, config.as_ref())?;
         let rules = rules_of(options, config.as_ref())?;
         let target = target(max_file_size, threads, archives.is_some());
         let mut suppressor = suppressor_of(options, config.as_ref(), &rules)?;
@@ -224,6 +231,7 @@ impl ScanConfig {
             target,
             max_file_size,
             archives,
+            decode,
             threads,
             paths: PathFilter {
                 exclude: globs_of(config.as_ref(), "exclude_paths", &file.exclude_paths)?,
@@ -327,6 +335,43 @@ fn checked_depth(depth: u32) -> Result<u32> {
         }
         depth => Ok(depth),
     }
+}
+
+/// The decoding limits from `--no-decode`, `--decode-depth` and the config's `decode` section
+/// (flags win); depth 0 decodes nothing.
+fn decode_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> Result<DecodeLimits> {
+    let mut limits = DecodeLimits::default();
+    // The config is checked whole even where a flag wins: a typo must not hide behind a flag.
+    if let Some(config) = config {
+        let section = &config.file.decode;
+        if let Some(depth) = section.max_depth {
+            limits.max_depth = checked_decode_depth(depth)
+                .map_err(|err| config.error("decode.max_depth", "max_depth", err))?;
+        }
+        if let Some(text) = &section.max_size {
+            let bytes =
+                parse_size(text).map_err(|err| config.error("decode.max_size", text, err))?;
+            limits.max_size = usize::try_from(bytes).unwrap_or(usize::MAX);
+        }
+        if section.enabled == Some(false) {
+            limits.max_depth = 0;
+        }
+    }
+    if let Some(depth) = options.decode_depth {
+        limits.max_depth = checked_decode_depth(depth).context("invalid --decode-depth")?;
+    }
+    if options.no_decode {
+        limits.max_depth = 0;
+    }
+    Ok(limits)
+}
+
+/// A decoding depth of at most [`MAX_DECODE_DEPTH`].
+fn checked_decode_depth(depth: u32) -> Result<u32> {
+    if depth > MAX_DECODE_DEPTH {
+        bail!("the depth is {depth}, but at most {MAX_DECODE_DEPTH} levels are decoded");
+    }
+    Ok(depth)
 }
 
 /// Gitignore-style globs of a config field, relative to the config file's folder.

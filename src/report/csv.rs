@@ -2,15 +2,15 @@
 //!
 //! The columns are the fields of the `json` finding record ([`FindingRecord`]), in its order,
 //! built from that record so the two formats cannot drift apart. Every column is always present
-//! (a spreadsheet needs a fixed shape): the archive and git fields are empty when they do not
+//! (a spreadsheet needs a fixed shape): the archive, git and encoding fields are empty when they do not
 //! apply. Quoting is RFC 4180, by the `csv` crate; the header is written even with no findings.
 
 use std::io::{self, Write};
 
-use super::{FindingRecord, Report};
+use super::{encoding_chain, FindingRecord, Report};
 
 /// The header row, in the order of [`FindingRecord`]'s fields.
-const HEADER: [&str; 18] = [
+const HEADER: [&str; 19] = [
     "rule_id",
     "rule_name",
     "path",
@@ -29,6 +29,7 @@ const HEADER: [&str; 18] = [
     "date",
     "message",
     "occurrences",
+    "encoding",
 ];
 
 /// Writes the header and one row per finding, lines ending in `\n`.
@@ -44,7 +45,7 @@ pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Resu
 }
 
 /// The cells of one finding, in [`HEADER`] order.
-fn row(record: &FindingRecord) -> [String; 18] {
+fn row(record: &FindingRecord) -> [String; 19] {
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     [
         record.rule_id.clone(),
@@ -68,5 +69,6 @@ fn row(record: &FindingRecord) -> [String; 18] {
             .occurrences
             .map(|count| count.to_string())
             .unwrap_or_default(),
+        encoding_chain(&record.encoding),
     ]
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Report;
 use crate::finding::Finding;
 use crate::rules::Confidence;
+use crate::scan::Encoding;
 use crate::source::{SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::Suppression;
@@ -92,6 +93,11 @@ pub struct FindingRecord {
     /// History scans: how many other places (commit and path, or line) hold the same secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurrences: Option<usize>,
+    /// A secret found in decoded text: the encodings undone to reach it, outermost first
+    /// (`["base64", "hex"]`: hex text that was base64-encoded). Its position is that of the
+    /// encoded text; `secret` and `fingerprint` are the decoded secret's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub encoding: Vec<Encoding>,
 }
 
 /// Counts, in `json`.
@@ -215,6 +221,7 @@ impl FindingRecord {
             date: git.map(|git| git.commit.date.clone()),
             message: git.map(|git| git.commit.summary.clone()),
             occurrences: git.map(|git| git.occurrences),
+            encoding: finding.encoding.clone(),
         }
     }
 }

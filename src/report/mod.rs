@@ -20,6 +20,7 @@ pub use text::summary;
 
 use crate::finding::Finding;
 use crate::rules::RuleSet;
+use crate::scan::Encoding;
 use crate::source::SourceError;
 use crate::stats::Stats;
 
@@ -107,6 +108,12 @@ impl ColorChoice {
             ColorChoice::Auto => is_terminal && no_color.is_none_or(|value| value.is_empty()),
         }
     }
+}
+
+/// A chain of encodings as one word, outermost first: `base64>hex`; empty for none.
+pub(crate) fn encoding_chain(encoding: &[Encoding]) -> String {
+    let names: Vec<&str> = encoding.iter().map(|encoding| encoding.as_str()).collect();
+    names.join(">")
 }
 
 #[cfg(test)]

@@ -196,6 +196,13 @@ fn result(finding: &Finding, rule_index: Option<usize>, redact: bool, base: &Pat
             "occurrences": git.occurrences,
         });
     }
+    // A decoded secret: the region is its encoded text; say how it was encoded.
+    if !finding.encoding.is_empty() {
+        let chain = super::encoding_chain(&finding.encoding);
+        let text = result["message"]["text"].as_str().unwrap_or_default();
+        result["message"]["text"] = json!(format!("{text} Found in decoded {chain} text."));
+        result["properties"]["encoding"] = json!(finding.encoding);
+    }
     // Inside an archive the location is the archive, the file the repository holds; the place
     // inside it, whose line and columns the region gives, is named in the message and properties.
     if let Some(inner) = finding.inner_path() {

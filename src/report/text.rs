@@ -84,10 +84,7 @@ fn write_finding(
         finding.column,
         paint.style(RULE, &finding.rule_id),
         paint.style(SECRET, &shown),
-        paint.style(
-            DIM,
-            &format!("({}, {} confidence)", finding.rule_name, finding.confidence)
-        ),
+        paint.style(DIM, &described(finding)),
     )?;
     let mut line = String::from("      ");
     for (index, part) in finding.snippet.parts.iter().enumerate() {
@@ -129,6 +126,19 @@ fn write_finding(
         )?;
     }
     Ok(())
+}
+
+/// `(name, confidence)`, and how the secret was encoded if it was.
+fn described(finding: &Finding) -> String {
+    let encoded = if finding.encoding.is_empty() {
+        String::new()
+    } else {
+        format!(", encoded: {}", super::encoding_chain(&finding.encoding))
+    };
+    format!(
+        "({}, {} confidence{encoded})",
+        finding.rule_name, finding.confidence
+    )
 }
 
 /// Replaces control characters (an escape sequence in a scanned file must not drive the

@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use super::decode::{self, DecodeLimits, Decoded};
 use super::entropy::shannon;
 use super::prefilter::Candidates;
 use crate::rules::{Rule, RuleSet, SecretGroup};
@@ -24,6 +25,9 @@ pub struct Match {
     pub secret: Range<usize>,
     /// Shannon entropy of the secret, bits per byte.
     pub entropy: f64,
+    /// For a secret found in decoded text: the secret, and how it was encoded (`secret` is then
+    /// the range of its encoded text).
+    pub decoded: Option<Box<Decoded>>,
 }
 
 /// Why the matcher dropped a candidate (see `--explain`).
@@ -111,6 +115,7 @@ pub struct Matcher<'r> {
     candidates: Candidates,
     windows: Vec<Range<usize>>,
     drops: Drops,
+    decode: DecodeLimits,
 }
 
 /// What the matcher dropped: always counted, kept one by one only when explaining.
@@ -142,7 +147,19 @@ impl<'r> Matcher<'r> {
             candidates: Candidates::default(),
             windows: Vec::new(),
             drops: Drops::default(),
+            decode: DecodeLimits::default(),
         }
+    }
+
+    /// Decodes encoded text in the next [`Matcher::find`] calls within `limits` (on by default,
+    /// with [`DecodeLimits::default`]).
+    pub fn decode(&mut self, limits: DecodeLimits) {
+        self.decode = limits;
+    }
+
+    /// How encoded text is decoded.
+    pub fn decode_limits(&self) -> DecodeLimits {
+        self.decode
     }
 
     /// Keeps every dropped candidate of the next [`Matcher::find`] calls, for
@@ -166,9 +183,27 @@ impl<'r> Matcher<'r> {
         std::mem::take(&mut self.drops.kept)
     }
 
-    /// Every secret in `haystack`, ordered by position, then by rule.
+    /// Every secret in `haystack`, ordered by position, then by rule; those in its encoded text
+    /// too (see [`decode`]).
     pub fn find(&mut self, haystack: &[u8]) -> Vec<Match> {
         self.drops.kept.clear();
+        let plain = self.find_plain(haystack);
+        decode::search(self, haystack, plain)
+    }
+
+    /// [`Matcher::find_plain`] for decoded text: what it drops is neither counted nor kept,
+    /// since its ranges are not the blob's.
+    pub(super) fn find_quiet(&mut self, haystack: &[u8]) -> Vec<Match> {
+        let (explain, counts) = (self.drops.explain, self.drops.counts);
+        self.drops.explain = false;
+        let found = self.find_plain(haystack);
+        self.drops.explain = explain;
+        self.drops.counts = counts;
+        found
+    }
+
+    /// The secrets in `haystack` itself, ordered by position, then by rule.
+    fn find_plain(&mut self, haystack: &[u8]) -> Vec<Match> {
         self.rules
             .prefilter()
             .candidates(haystack, &mut self.candidates);
@@ -193,6 +228,7 @@ impl<'r> Matcher<'r> {
                         rule: index,
                         secret,
                         entropy,
+                        decoded: None,
                     }),
                     Gate::Drop(reason) => self.drops.record(index, secret, reason),
                     Gate::Empty => {}

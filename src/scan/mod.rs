@@ -1,9 +1,12 @@
-//! The hot path: prefilter, regex confirmation, secret extraction and gates. No I/O here: these
+//! The hot path: prefilter, regex confirmation, secret extraction and gates, then the same over
+//! decoded text ([`decode`]). No I/O here: these
 //! functions take bytes and return matches, so tests and benches can drive them directly.
 
+pub mod decode;
 pub mod entropy;
 mod matcher;
 mod prefilter;
 
+pub use decode::{DecodeLimits, Decoded, Encoding};
 pub use matcher::{DropCounts, DropReason, Dropped, Match, Matcher};
 pub use prefilter::{Candidates, Prefilter};

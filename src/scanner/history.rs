@@ -369,10 +369,12 @@ struct BeforeRange<'a> {
 
 impl<'a> BeforeRange<'a> {
     fn new(repo: &'a Repository, tree: Oid, config: &'a ScanConfig) -> BeforeRange<'a> {
+        let mut matcher = Matcher::new(&config.rules);
+        matcher.decode(config.decode);
         BeforeRange {
             repo,
             tree: repo.find_tree(tree).ok(),
-            matcher: Matcher::new(&config.rules),
+            matcher,
             max_size: config.max_file_size,
             archives: config.archives.as_ref(),
             held: HashMap::new(),
@@ -420,6 +422,7 @@ fn scan_staged(
     let reader = BlobReader::from_repository(repo);
     let mut scanner = BlobScanner::new(config);
     let mut matcher = Matcher::new(&config.rules);
+    matcher.decode(config.decode);
     let mut result = ScanResult::default();
     let archives = config.archives.is_some();
     for change in changes {

@@ -92,6 +92,7 @@ impl<'a> BlobScanner<'a> {
     pub(crate) fn new(config: &'a ScanConfig) -> BlobScanner<'a> {
         let mut matcher = Matcher::new(&config.rules);
         matcher.explain(config.explain);
+        matcher.decode(config.decode);
         BlobScanner {
             matcher,
             suppressor: &config.suppressor,

@@ -7,7 +7,7 @@ use quick_xml::Reader;
 use crate::util::{hushword, run, token, TestEnv};
 
 /// The CSV header, the `json` finding record's fields in order.
-const CSV_HEADER: [&str; 18] = [
+const CSV_HEADER: [&str; 19] = [
     "rule_id",
     "rule_name",
     "path",
@@ -26,6 +26,7 @@ const CSV_HEADER: [&str; 18] = [
     "date",
     "message",
     "occurrences",
+    "encoding",
 ];
 
 /// Two files with findings, one of them named with a comma and a quote (CSV and XML both have to
@@ -55,12 +56,17 @@ fn scan(env: &TestEnv, format: &str, args: &[&str], code: i32) -> String {
 }
 
 /// The cell a CSV column must hold for a finding: the JSON field of the same name, as text,
-/// empty when the field is absent. Read from the JSON by name, not rebuilt from the record
+/// empty when the field is absent, a list joined by `>` (the chain of encodings). Read from the JSON by name, not rebuilt from the record
 /// type, so a column wired to the wrong field fails here.
 fn expected_cell(finding: &serde_json::Value, column: &str) -> String {
     match &finding[column] {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|item| item.as_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(">"),
         other => other.to_string(),
     }
 }

@@ -4,6 +4,7 @@
 
 mod archive;
 mod config;
+mod decode;
 mod docs;
 mod findings;
 mod formats;

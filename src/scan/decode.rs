@@ -1,0 +1,989 @@
+//! Encoded secrets: base64, base64url, hex and percent-encoded text is decoded and scanned again,
+//! and what is found there is placed on the encoded text in the original blob.
+//!
+//! The work for one blob, after the plain matcher has run:
+//!
+//! 1. **Candidates**, in one cheap pass. Runs of the base64 alphabets (`A-Za-z0-9+/` or
+//!    `A-Za-z0-9-_`, with up to two `=` of padding) of [`MIN_BASE64`] characters or more, which
+//!    also cover hex runs (even length, at least [`MIN_HEX`] digits, optionally after `0x`), are
+//!    found by probing every 14th byte: a byte outside the alphabet rules out every run through
+//!    it, so ordinary text costs about one table lookup per 14 bytes. Percent
+//!    escapes (`%40`) are found with memchr; each gives the whole token around it (a URL, up to
+//!    whitespace or a quote), so a password's decoded bytes keep their neighbours.
+//! 2. **Decoding**, stopped at the first byte that is not text (control bytes other than tab and
+//!    newlines, invalid UTF-8): hashes, keys and images are dropped after a few bytes. A single
+//!    trailing newline (`echo secret | base64`) is dropped.
+//! 3. **A view**: each decoded text is written between the text that surrounds its encoded span
+//!    on its line (up to [`CONTEXT`] bytes each side), one segment per line, so rules that need a
+//!    name before the value (`password: <base64>` in a Kubernetes Secret, `Authorization: Basic
+//!    <base64>`) see `password: <decoded>`. All segments of a blob make one view and one matcher
+//!    run.
+//! 4. **Depth**: the decoded parts of the view are searched again, down to
+//!    [`DecodeLimits::max_depth`] levels (base64 of base64, hex inside base64), all levels
+//!    sharing the blob's budget of [`DecodeLimits::max_size`] decoded bytes.
+//! 5. **Mapping back**: a secret found in a decoded part is placed on the encoded characters that
+//!    carry it in the original blob (the chain of encodings kept, outermost first); one found in
+//!    the surrounding text is dropped, since the plain pass reports it.
+//! 6. **Merging** with the plain matches: a plain match of the encoded text itself (a generic rule
+//!    that took the base64 of a Kubernetes password for a password) gives way to a decoded match
+//!    of at least its confidence over the same bytes; any other plain match that overlaps a
+//!    decoded one wins (a JWT or a key body matched whole is not reported again from inside).
+//!
+//! What the matcher drops inside views is neither counted nor explained: the plain pass counts
+//! each candidate once, where the user can see it.
+
+use std::ops::Range;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::matcher::{Match, Matcher};
+use crate::rules::RuleSet;
+
+/// The fewest characters (padding included) of a base64 run that is decoded.
+pub const MIN_BASE64: usize = 16;
+/// The fewest characters of a run before its padding: two `=` can make up the rest.
+const MIN_RUN: usize = MIN_BASE64 - 2;
+/// The fewest hex digits of a hex run that is decoded.
+pub const MIN_HEX: usize = 32;
+/// The most bytes of surrounding text kept on each side of a decoded span in a view.
+pub const CONTEXT: usize = 160;
+/// The longest token around a percent escape that is decoded.
+const MAX_PERCENT_TOKEN: usize = 4096;
+
+/// The levels decoded by default.
+pub const DEFAULT_DECODE_DEPTH: u32 = 2;
+/// The decoded bytes per blob by default (1 MiB).
+pub const DEFAULT_DECODE_SIZE: usize = 1 << 20;
+
+/// How a secret was encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    /// RFC 4648 base64 (`+`, `/`), padded or not.
+    Base64,
+    /// RFC 4648 base64url (`-`, `_`), padded or not.
+    Base64url,
+    /// Hex digits, two per byte.
+    Hex,
+    /// Percent-encoding as in URLs (`%40` for `@`).
+    Percent,
+}
+
+impl Encoding {
+    /// The name shown in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Base64 => "base64",
+            Encoding::Base64url => "base64url",
+            Encoding::Hex => "hex",
+            Encoding::Percent => "percent",
+        }
+    }
+}
+
+impl std::fmt::Display for Encoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How deep and how much a blob's encoded text is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeLimits {
+    /// Levels of encoding decoded: 0 decodes nothing, 1 decodes what the blob holds, 2 also what
+    /// that decoded text holds, and so on.
+    pub max_depth: u32,
+    /// Decoded bytes per blob, all levels counted; a span that would go past it is not decoded.
+    pub max_size: usize,
+}
+
+impl Default for DecodeLimits {
+    fn default() -> DecodeLimits {
+        DecodeLimits {
+            max_depth: DEFAULT_DECODE_DEPTH,
+            max_size: DEFAULT_DECODE_SIZE,
+        }
+    }
+}
+
+impl DecodeLimits {
+    /// No decoding.
+    pub fn off() -> DecodeLimits {
+        DecodeLimits {
+            max_depth: 0,
+            ..DecodeLimits::default()
+        }
+    }
+}
+
+/// What a match found in decoded text carries: the secret itself, and how it was encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The decoded secret (the match's range is its encoded text).
+    pub secret: Vec<u8>,
+    /// The encodings undone to reach it, outermost first (`[base64, hex]`: hex text that was
+    /// base64-encoded).
+    pub encoding: Vec<Encoding>,
+}
+
+/// [`Matcher::find`]'s second half: `plain`, the matches in `haystack` itself, merged with those
+/// found in its encoded text, in position order.
+pub(super) fn search(matcher: &mut Matcher<'_>, haystack: &[u8], plain: Vec<Match>) -> Vec<Match> {
+    let limits = matcher.decode_limits();
+    if limits.max_depth == 0 {
+        return plain;
+    }
+    let mut budget = limits.max_size;
+    let whole = 0..haystack.len();
+    search_level(
+        matcher,
+        haystack,
+        std::slice::from_ref(&whole),
+        plain,
+        limits.max_depth,
+        &mut budget,
+    )
+}
+
+/// One level: the encoded spans inside `regions` of `haystack` decoded into a view, the view
+/// searched (and its own decoded parts, `depth - 1` more levels), its matches mapped back and
+/// merged with `plain`.
+fn search_level(
+    matcher: &mut Matcher<'_>,
+    haystack: &[u8],
+    regions: &[Range<usize>],
+    plain: Vec<Match>,
+    depth: u32,
+    budget: &mut usize,
+) -> Vec<Match> {
+    if depth == 0 || *budget == 0 {
+        return plain;
+    }
+    let view = View::build(haystack, regions, budget);
+    if view.segments.is_empty() {
+        return plain;
+    }
+    let in_view = matcher.find_quiet(&view.bytes);
+    let decoded_parts: Vec<Range<usize>> = view.segments.iter().map(|s| s.view.clone()).collect();
+    let in_view = search_level(
+        matcher,
+        &view.bytes,
+        &decoded_parts,
+        in_view,
+        depth - 1,
+        budget,
+    );
+    let decoded = in_view
+        .into_iter()
+        .filter_map(|found| view.map_back(haystack, found))
+        .collect();
+    merge(plain, decoded, matcher.rules())
+}
+
+/// Decoded texts with their surroundings, one segment per line, and where each came from.
+#[derive(Debug, Default)]
+struct View {
+    bytes: Vec<u8>,
+    segments: Vec<Segment>,
+}
+
+/// One decoded span in a [`View`].
+#[derive(Debug, Clone)]
+struct Segment {
+    /// The decoded bytes' range in the view.
+    view: Range<usize>,
+    /// The encoded text's range in the haystack.
+    span: Range<usize>,
+    encoding: Encoding,
+}
+
+impl View {
+    fn build(haystack: &[u8], regions: &[Range<usize>], budget: &mut usize) -> View {
+        let mut view = View::default();
+        let mut candidates = Vec::new();
+        for region in regions {
+            candidates.clear();
+            find_candidates(haystack, region.clone(), &mut candidates);
+            let mut decoded = Vec::new();
+            for candidate in &candidates {
+                if *budget == 0 {
+                    return view;
+                }
+                if let Some(encoding) = candidate.decode(haystack, *budget, &mut decoded) {
+                    *budget = budget.saturating_sub(decoded.len());
+                    view.push(haystack, region, candidate.span.clone(), encoding, &decoded);
+                }
+            }
+        }
+        view
+    }
+
+    /// Appends `decoded` between the text around `span` on its line (within `region`).
+    fn push(
+        &mut self,
+        haystack: &[u8],
+        region: &Range<usize>,
+        span: Range<usize>,
+        encoding: Encoding,
+        decoded: &[u8],
+    ) {
+        let floor = region.start.max(span.start.saturating_sub(CONTEXT));
+        let before =
+            memchr::memrchr(b'\n', &haystack[floor..span.start]).map_or(floor, |at| floor + at + 1);
+        let ceiling = region.end.min(span.end.saturating_add(CONTEXT));
+        let after =
+            memchr::memchr(b'\n', &haystack[span.end..ceiling]).map_or(ceiling, |at| span.end + at);
+        self.bytes.extend_from_slice(&haystack[before..span.start]);
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(decoded);
+        let view = start..self.bytes.len();
+        self.bytes.extend_from_slice(&haystack[span.end..after]);
+        self.bytes.push(b'\n');
+        self.segments.push(Segment {
+            view,
+            span,
+            encoding,
+        });
+    }
+
+    /// `found`, a match in the view, placed on the encoded text in `haystack` that holds it, or
+    /// `None` when it is not wholly inside a decoded part.
+    fn map_back(&self, haystack: &[u8], found: Match) -> Option<(Match, Range<usize>)> {
+        let at = self
+            .segments
+            .partition_point(|segment| segment.view.end <= found.secret.start);
+        let segment = self.segments.get(at)?;
+        if found.secret.start < segment.view.start || found.secret.end > segment.view.end {
+            return None;
+        }
+        let relative =
+            found.secret.start - segment.view.start..found.secret.end - segment.view.start;
+        let encoded = &haystack[segment.span.clone()];
+        let local = encoded_range(segment.encoding, encoded, relative);
+        let decoded = match found.decoded {
+            Some(mut inner) => {
+                inner.encoding.insert(0, segment.encoding);
+                inner
+            }
+            None => Box::new(Decoded {
+                secret: self.bytes[found.secret.clone()].to_vec(),
+                encoding: vec![segment.encoding],
+            }),
+        };
+        let placed = Match {
+            secret: segment.span.start + local.start..segment.span.start + local.end,
+            decoded: Some(decoded),
+            ..found
+        };
+        Some((placed, segment.span.clone()))
+    }
+}
+
+/// The plain matches and the decoded ones (each with its whole encoded span) as one list in
+/// position order; see the module header for which wins where they overlap.
+fn merge(plain: Vec<Match>, decoded: Vec<(Match, Range<usize>)>, rules: &RuleSet) -> Vec<Match> {
+    if decoded.is_empty() {
+        return plain;
+    }
+    let confidence = |found: &Match| rules.rule(found.rule).confidence;
+    let overlap = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    let mut kept: Vec<Match> = plain
+        .into_iter()
+        .filter(|plain| {
+            !decoded.iter().any(|(found, span)| {
+                overlap(&plain.secret, &found.secret)
+                    && span.start <= plain.secret.start
+                    && plain.secret.end <= span.end
+                    && confidence(found) >= confidence(plain)
+            })
+        })
+        .collect();
+    let plain_count = kept.len();
+    for (found, _) in decoded {
+        if !kept[..plain_count]
+            .iter()
+            .any(|plain| overlap(&plain.secret, &found.secret))
+        {
+            kept.push(found);
+        }
+    }
+    kept.sort_by_key(|found| (found.secret.start, found.rule));
+    kept
+}
+
+// Candidates
+
+/// A span that may be encoded.
+#[derive(Debug, Clone, PartialEq)]
+struct Candidate {
+    span: Range<usize>,
+    kind: CandidateKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CandidateKind {
+    /// A run of one base64 alphabet, which may also be hex.
+    Run {
+        /// The alphabet the run fits (base64 or base64url).
+        alphabet: Encoding,
+        /// Characters before the padding.
+        data: usize,
+        /// Every data character is a hex digit (after a `0x` prefix, if any).
+        hex: bool,
+    },
+    /// A token holding at least one percent escape.
+    Percent,
+}
+
+const STD: u8 = 1;
+const URL: u8 = 2;
+const HEX: u8 = 4;
+
+/// The classes of each byte: in the base64 alphabet, the base64url alphabet, a hex digit.
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let c = byte as u8;
+        let mut class = 0;
+        if c.is_ascii_alphanumeric() {
+            class |= STD | URL;
+        }
+        if c == b'+' || c == b'/' {
+            class |= STD;
+        }
+        if c == b'-' || c == b'_' {
+            class |= URL;
+        }
+        if c.is_ascii_hexdigit() {
+            class |= HEX;
+        }
+        table[byte] = class;
+        byte += 1;
+    }
+    table
+};
+
+fn in_alphabet(byte: u8) -> bool {
+    CLASS[byte as usize] & (STD | URL) != 0
+}
+
+/// Every candidate span inside `region` of `haystack`, in position order, none overlapping.
+fn find_candidates(haystack: &[u8], region: Range<usize>, out: &mut Vec<Candidate>) {
+    let bytes = &haystack[..region.end];
+    let percent = percent_tokens(bytes, region.clone());
+    let mut next_percent = 0;
+    let mut at = region.start;
+    while at + MIN_RUN <= bytes.len() {
+        // Every run of MIN_RUN or more bytes that starts at or after `at` holds this byte.
+        let probe = at + MIN_RUN - 1;
+        if !in_alphabet(bytes[probe]) {
+            at = probe + 1;
+            continue;
+        }
+        let mut start = probe;
+        while start > at && in_alphabet(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = probe + 1;
+        while end < bytes.len() && in_alphabet(bytes[end]) {
+            end += 1;
+        }
+        at = end + 1;
+        let padded = end
+            + bytes[end..]
+                .iter()
+                .take(2)
+                .take_while(|&&b| b == b'=')
+                .count();
+        if padded - start < MIN_BASE64 {
+            continue;
+        }
+        let Some(kind) = run_kind(&bytes[start..end], padded - end) else {
+            continue;
+        };
+        // A run inside a percent token is decoded with the token.
+        while next_percent < percent.len() && percent[next_percent].end <= start {
+            out.push(Candidate {
+                span: percent[next_percent].clone(),
+                kind: CandidateKind::Percent,
+            });
+            next_percent += 1;
+        }
+        if percent
+            .get(next_percent)
+            .is_some_and(|token| token.start < padded)
+        {
+            continue;
+        }
+        out.push(Candidate {
+            span: start..padded,
+            kind,
+        });
+    }
+    out.extend(percent[next_percent..].iter().map(|span| Candidate {
+        span: span.clone(),
+        kind: CandidateKind::Percent,
+    }));
+}
+
+/// What a run of `data` alphabet characters followed by `padding` `=` may be, if anything.
+fn run_kind(data: &[u8], padding: usize) -> Option<CandidateKind> {
+    let class = data
+        .iter()
+        .fold(STD | URL | HEX, |class, &b| class & CLASS[b as usize]);
+    let digits = match data {
+        [b'0', b'x' | b'X', rest @ ..] => rest,
+        _ => data,
+    };
+    let hex = padding == 0
+        && digits.len() >= MIN_HEX
+        && digits.len() % 2 == 0
+        && digits.iter().all(|&b| CLASS[b as usize] & HEX != 0);
+    let alphabet = if class & STD != 0 {
+        Encoding::Base64
+    } else if class & URL != 0 {
+        Encoding::Base64url
+    } else {
+        // Both `+/` and `-_`: no one alphabet.
+        return None;
+    };
+    let plausible = match padding {
+        0 => data.len() % 4 != 1,
+        _ => (data.len() + padding) % 4 == 0,
+    };
+    (plausible || hex).then_some(CandidateKind::Run {
+        alphabet,
+        data: data.len(),
+        hex,
+    })
+}
+
+/// The tokens of `bytes` inside `region` that hold a percent escape: each runs from the escape
+/// out to whitespace, a quote or a bracket, at most [`MAX_PERCENT_TOKEN`] bytes.
+fn percent_tokens(bytes: &[u8], region: Range<usize>) -> Vec<Range<usize>> {
+    let is_edge = |b: u8| {
+        b.is_ascii_whitespace()
+            || matches!(
+                b,
+                b'"' | b'\''
+                    | b'`'
+                    | b'<'
+                    | b'>'
+                    | b'('
+                    | b')'
+                    | b'['
+                    | b']'
+                    | b'{'
+                    | b'}'
+                    | b'\\'
+                    | b','
+            )
+    };
+    let mut tokens: Vec<Range<usize>> = Vec::new();
+    let mut from = region.start;
+    while let Some(found) = memchr::memchr(b'%', &bytes[from..region.end]) {
+        let at = from + found;
+        from = at + 1;
+        let escape = bytes.get(at + 1..at + 3);
+        if !escape.is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit)) {
+            continue;
+        }
+        let floor = region.start.max(at.saturating_sub(MAX_PERCENT_TOKEN / 2));
+        let start = bytes[floor..at]
+            .iter()
+            .rposition(|&b| is_edge(b))
+            .map_or(floor, |edge| floor + edge + 1);
+        let ceiling = region.end.min(start + MAX_PERCENT_TOKEN);
+        let end = bytes[at..ceiling]
+            .iter()
+            .position(|&b| is_edge(b))
+            .map_or(ceiling, |edge| at + edge);
+        from = end;
+        tokens.push(start..end);
+    }
+    tokens
+}
+
+// Decoding
+
+impl Candidate {
+    /// Decodes the candidate into `out` if it is text of at most `budget` bytes; returns the
+    /// encoding that worked. A hex run is tried as hex first, then as base64.
+    fn decode(&self, haystack: &[u8], budget: usize, out: &mut Vec<u8>) -> Option<Encoding> {
+        let encoded = &haystack[self.span.clone()];
+        out.clear();
+        match self.kind {
+            CandidateKind::Percent => (encoded.len() <= budget && decode_percent(encoded, out))
+                .then_some(Encoding::Percent),
+            CandidateKind::Run {
+                alphabet,
+                data,
+                hex,
+            } => {
+                let digits = if encoded.starts_with(b"0x") || encoded.starts_with(b"0X") {
+                    &encoded[2..]
+                } else {
+                    encoded
+                };
+                if hex && digits.len() / 2 <= budget && decode_hex(digits, out) {
+                    return Some(Encoding::Hex);
+                }
+                out.clear();
+                let fits = data * 3 / 4 <= budget;
+                (fits && decode_base64(&encoded[..data], out)).then_some(alphabet)
+            }
+        }
+    }
+}
+
+/// Decodes hex `digits` (an even number) into `out`; false once a byte is not text.
+fn decode_hex(digits: &[u8], out: &mut Vec<u8>) -> bool {
+    let value = |digit: u8| match digit {
+        b'0'..=b'9' => digit - b'0',
+        b'a'..=b'f' => digit - b'a' + 10,
+        _ => digit.wrapping_sub(b'A').wrapping_add(10),
+    };
+    for pair in digits.chunks_exact(2) {
+        let byte = value(pair[0]) << 4 | value(pair[1]);
+        if !is_text_byte(byte) {
+            return false;
+        }
+        out.push(byte);
+    }
+    finish_text(out)
+}
+
+/// Decodes unpadded base64 or base64url characters into `out`; false once a byte is not text.
+fn decode_base64(data: &[u8], out: &mut Vec<u8>) -> bool {
+    let value = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' | b'-' => 62,
+            _ => 63,
+        }
+    };
+    for group in data.chunks(4) {
+        let bits =
+            group.iter().fold(0u32, |bits, &c| bits << 6 | value(c)) << (6 * (4 - group.len()));
+        let bytes = [(bits >> 16) as u8, (bits >> 8) as u8, bits as u8];
+        for &byte in &bytes[..group.len().saturating_sub(1)] {
+            if !is_text_byte(byte) {
+                return false;
+            }
+            out.push(byte);
+        }
+    }
+    finish_text(out)
+}
+
+/// Decodes the percent escapes of `token` into `out` (other bytes kept as they are); false if
+/// a decoded byte is not text.
+fn decode_percent(token: &[u8], out: &mut Vec<u8>) -> bool {
+    let mut at = 0;
+    while at < token.len() {
+        let byte = token[at];
+        match percent_escape(token, at) {
+            Some(decoded) => {
+                if !is_text_byte(decoded) {
+                    return false;
+                }
+                out.push(decoded);
+                at += 3;
+            }
+            None => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    finish_text(out)
+}
+
+/// The byte that the escape at `at` of `token` stands for, if one starts there.
+fn percent_escape(token: &[u8], at: usize) -> Option<u8> {
+    if token[at] != b'%' {
+        return None;
+    }
+    let pair = token.get(at + 1..at + 3)?;
+    let text = std::str::from_utf8(pair).ok()?;
+    u8::from_str_radix(text, 16).ok()
+}
+
+/// Whether `byte` may appear in text: not a control byte, except tab, line feed and carriage
+/// return.
+fn is_text_byte(byte: u8) -> bool {
+    !(byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r') || byte == 0x7f)
+}
+
+/// Drops one trailing newline; true if what is left is non-empty UTF-8.
+fn finish_text(out: &mut Vec<u8>) -> bool {
+    if out.last() == Some(&b'\n') {
+        out.pop();
+        if out.last() == Some(&b'\r') {
+            out.pop();
+        }
+    }
+    !out.is_empty() && std::str::from_utf8(out).is_ok()
+}
+
+/// The range of `encoded` that carries the decoded bytes `decoded` (offsets in the decoded text).
+fn encoded_range(encoding: Encoding, encoded: &[u8], decoded: Range<usize>) -> Range<usize> {
+    let range = match encoding {
+        Encoding::Base64 | Encoding::Base64url => {
+            // Byte `i` starts in character `i / 3 * 4 + i % 3` and ends in the next one.
+            let first = |i: usize| i / 3 * 4 + i % 3;
+            let end = if decoded.end == 0 {
+                0
+            } else {
+                first(decoded.end - 1) + 2
+            };
+            first(decoded.start)..end
+        }
+        Encoding::Hex => {
+            let prefix = if encoded.starts_with(b"0x") || encoded.starts_with(b"0X") {
+                2
+            } else {
+                0
+            };
+            prefix + decoded.start * 2..prefix + decoded.end * 2
+        }
+        Encoding::Percent => {
+            percent_offset(encoded, decoded.start)..percent_offset(encoded, decoded.end)
+        }
+    };
+    range.start.min(encoded.len())..range.end.min(encoded.len())
+}
+
+/// The offset in `token` of decoded byte `target`.
+fn percent_offset(token: &[u8], target: usize) -> usize {
+    let mut at = 0;
+    for _ in 0..target {
+        if at >= token.len() {
+            break;
+        }
+        at += if percent_escape(token, at).is_some() {
+            3
+        } else {
+            1
+        };
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    use base64::Engine;
+
+    use super::*;
+    use crate::rules::parse_rule_file;
+
+    /// `t.token`: `tok_` and 16 or more alphanumerics; `t.pass`: the value of `pass: ...`.
+    fn rules() -> RuleSet {
+        let yaml = concat!(
+            "rules:\n",
+            "  - id: t.token\n    name: T\n    keywords: [tok_]\n",
+            "    pattern: '\\btok_[A-Za-z0-9]{16,}'\n    confidence: high\n    examples: [x]\n",
+            "  - id: t.pass\n    name: P\n    keywords: ['pass:']\n",
+            "    pattern: 'pass: (\\S{8,})'\n    confidence: low\n    examples: [x]\n",
+        );
+        RuleSet::new(parse_rule_file(yaml, "test.yml").unwrap()).unwrap()
+    }
+
+    const TOKEN: &str = "tok_Q7x2Lm9Pz4Kw8Rt3Vb";
+
+    /// `(rule id, secret, range of the match, encoding chain)` of every match in `text`.
+    fn found(
+        limits: DecodeLimits,
+        text: &str,
+    ) -> Vec<(String, String, Range<usize>, Vec<Encoding>)> {
+        let rules = rules();
+        let mut matcher = Matcher::new(&rules);
+        matcher.decode(limits);
+        matcher
+            .find(text.as_bytes())
+            .into_iter()
+            .map(|m| {
+                let (secret, encoding) = match &m.decoded {
+                    Some(decoded) => (decoded.secret.clone(), decoded.encoding.clone()),
+                    None => (text.as_bytes()[m.secret.clone()].to_vec(), Vec::new()),
+                };
+                let secret = String::from_utf8(secret).unwrap();
+                (rules.rule(m.rule).id.clone(), secret, m.secret, encoding)
+            })
+            .collect()
+    }
+
+    fn hex(text: &str) -> String {
+        text.bytes().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn each_encoding_is_decoded_and_placed_on_its_encoded_text() {
+        let cases = [
+            (STANDARD.encode(TOKEN), Encoding::Base64),
+            (
+                URL_SAFE_NO_PAD.encode(format!("{TOKEN}??>")),
+                Encoding::Base64url,
+            ),
+            (hex(TOKEN), Encoding::Hex),
+            (format!("0x{}", hex(TOKEN)), Encoding::Hex),
+        ];
+        for (encoded, encoding) in cases {
+            let text = format!("value = \"{encoded}\"\n");
+            let start = text.find(&encoded).unwrap();
+            let all = found(DecodeLimits::default(), &text);
+            assert_eq!(all.len(), 1, "{encoding}: {all:?}");
+            let (id, secret, range, chain) = &all[0];
+            assert_eq!((id.as_str(), secret.as_str()), ("t.token", TOKEN));
+            assert_eq!(chain, &vec![encoding]);
+            // The token is the first 22 decoded bytes: the encoded characters that carry them.
+            let carried = match encoding {
+                Encoding::Hex if encoded.starts_with("0x") => 2..2 + 44,
+                Encoding::Hex => 0..44,
+                _ => 0..30,
+            };
+            assert_eq!(
+                range,
+                &(start + carried.start..start + carried.end),
+                "{encoding}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_percent_encoded_value_keeps_the_text_around_it() {
+        let text =
+            "url: https://svc:p%40ss%2Fw0rd!x@host/ other\npass: https://a:p%40ss%2Fw0rd@h\n";
+        let all = found(DecodeLimits::default(), text);
+        let decoded: Vec<_> = all.iter().filter(|m| !m.3.is_empty()).collect();
+        assert_eq!(decoded.len(), 1, "{all:?}");
+        let (id, secret, range, chain) = decoded[0];
+        assert_eq!(id, "t.pass");
+        assert_eq!(secret, "https://a:p@ss/w0rd@h");
+        assert_eq!(chain, &vec![Encoding::Percent]);
+        assert_eq!(&text[range.clone()], "https://a:p%40ss%2Fw0rd@h");
+    }
+
+    #[test]
+    fn the_mapped_range_is_the_part_of_the_encoding_that_holds_the_secret() {
+        let inner = format!("header line\npass: Zq8vLm2Tr9xK\n{TOKEN}\n");
+        let encoded = STANDARD.encode(&inner);
+        let text = format!("ENV_FILE={encoded}\n");
+        let all = found(DecodeLimits::default(), &text);
+        let ids: Vec<&str> = all.iter().map(|m| m.0.as_str()).collect();
+        assert_eq!(ids, ["t.pass", "t.token"], "{all:?}");
+        let base = text.find(&encoded).unwrap();
+        for (_, secret, range, _) in &all {
+            // Decoding the carrying characters, aligned to whole groups, gives back the secret.
+            let from = (range.start - base) / 4 * 4;
+            let to = ((range.end - base).div_ceil(4) * 4).min(encoded.len());
+            let chunk = STANDARD.decode(&encoded[from..to]).unwrap();
+            let chunk = String::from_utf8_lossy(&chunk);
+            assert!(chunk.contains(secret.as_str()), "{chunk:?} lacks {secret}");
+            assert!(range.len() < secret.len() * 4 / 3 + 4, "{range:?}");
+        }
+    }
+
+    #[test]
+    fn nested_encodings_are_decoded_down_to_the_depth_limit() {
+        let twice = STANDARD.encode(STANDARD.encode(TOKEN));
+        let text = format!("blob: {twice}\n");
+        let all = found(DecodeLimits::default(), &text);
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].1, TOKEN);
+        assert_eq!(all[0].3, vec![Encoding::Base64, Encoding::Base64]);
+        let shallow = DecodeLimits {
+            max_depth: 1,
+            ..DecodeLimits::default()
+        };
+        assert!(found(shallow, &text).is_empty());
+        let hex_inside = STANDARD.encode(hex(TOKEN));
+        let all = found(DecodeLimits::default(), &format!("x {hex_inside}"));
+        assert_eq!(all[0].3, vec![Encoding::Base64, Encoding::Hex]);
+    }
+
+    #[test]
+    fn decoding_stops_at_the_size_budget_and_is_off_at_depth_zero() {
+        let text = format!("a {}", STANDARD.encode(TOKEN));
+        assert_eq!(found(DecodeLimits::default(), &text).len(), 1);
+        let small = DecodeLimits {
+            max_size: TOKEN.len() - 1,
+            ..DecodeLimits::default()
+        };
+        assert!(found(small, &text).is_empty());
+        let exact = DecodeLimits {
+            max_size: TOKEN.len(),
+            ..DecodeLimits::default()
+        };
+        assert_eq!(found(exact, &text).len(), 1);
+        assert!(found(DecodeLimits::off(), &text).is_empty());
+    }
+
+    #[test]
+    fn binary_output_is_not_text_and_not_scanned() {
+        let binary: Vec<u8> = (0u8..=255).cycle().skip(7).take(48).collect();
+        let mut out = Vec::new();
+        assert!(!decode_base64(
+            STANDARD.encode(&binary).trim_end_matches('=').as_bytes(),
+            &mut out
+        ));
+        assert!(!decode_hex(b"00ff00ff00ff00ff00ff00ff00ff00ff", &mut out));
+        out.clear();
+        assert!(!decode_base64(b"wygA", &mut out), "invalid UTF-8");
+        out.clear();
+        assert!(decode_base64(b"aGVsbG8gd29ybGQK", &mut out));
+        assert_eq!(out, b"hello world", "one trailing newline is dropped");
+        // A git object id and a SHA-256 are hex of binary: no candidate survives decoding.
+        let text = "commit 4b825dc642cb6eb9a060e54bf8d69288fbee4904 sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let mut view_budget = DEFAULT_DECODE_SIZE;
+        let view = View::build(
+            text.as_bytes(),
+            std::slice::from_ref(&(0..text.len())),
+            &mut view_budget,
+        );
+        assert!(view.segments.is_empty(), "{:?}", view.segments);
+    }
+
+    #[test]
+    fn a_plain_match_of_the_encoded_text_gives_way_to_the_decoded_secret() {
+        let encoded = STANDARD.encode("Zq8vLm2Tr9xKw4");
+        // The plain rule takes the base64 itself for the password; the decoded one is reported.
+        let all = found(DecodeLimits::default(), &format!("pass: {encoded}\n"));
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].1, "Zq8vLm2Tr9xKw4");
+        assert_eq!(all[0].3, vec![Encoding::Base64]);
+    }
+
+    #[test]
+    fn a_plain_match_wider_than_the_encoded_span_or_more_confident_wins() {
+        let rules = rules();
+        let (token, pass) = (0, 1);
+        let at = |rule: usize, secret: Range<usize>, decoded: bool| Match {
+            rule,
+            secret,
+            entropy: 4.0,
+            decoded: decoded.then(|| {
+                Box::new(Decoded {
+                    secret: b"x".to_vec(),
+                    encoding: vec![Encoding::Base64],
+                })
+            }),
+        };
+        // A JWT or key body matched whole: the secret found inside its base64 is not reported.
+        let kept = merge(
+            vec![at(pass, 0..40, false)],
+            vec![(at(pass, 10..20, true), 8..30)],
+            &rules,
+        );
+        assert_eq!(kept, vec![at(pass, 0..40, false)]);
+        // The encoded text matched by a more confident rule than the decoded secret's.
+        let kept = merge(
+            vec![at(token, 8..30, false)],
+            vec![(at(pass, 10..20, true), 8..30)],
+            &rules,
+        );
+        assert_eq!(kept, vec![at(token, 8..30, false)]);
+        // Matches elsewhere are all kept, in position order.
+        let kept = merge(
+            vec![at(token, 50..60, false), at(pass, 8..30, false)],
+            vec![(at(token, 10..20, true), 8..30)],
+            &rules,
+        );
+        assert_eq!(
+            kept,
+            vec![at(token, 10..20, true), at(token, 50..60, false)]
+        );
+    }
+
+    /// Every run of the union alphabet of `MIN_RUN` or more bytes, the slow way.
+    fn naive_runs(bytes: &[u8]) -> Vec<Range<usize>> {
+        let mut runs = Vec::new();
+        let mut start = None;
+        for (at, &byte) in bytes.iter().chain(std::iter::once(&b' ')).enumerate() {
+            match (in_alphabet(byte), start) {
+                (true, None) => start = Some(at),
+                (false, Some(from)) => {
+                    if at - from >= MIN_RUN {
+                        runs.push(from..at);
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        runs
+    }
+
+    #[test]
+    fn the_probing_scan_finds_the_same_runs_as_a_byte_by_byte_one() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let alphabet = b"aZ09+/-_ .=\n:";
+        for round in 0..200 {
+            let len = 20 + round * 3;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Mostly alphabet, so that long runs form.
+                    let pick = (state % 40) as usize;
+                    alphabet[if pick < 36 { pick % 4 } else { pick - 32 }.min(alphabet.len() - 1)]
+                })
+                .collect();
+            let mut candidates = Vec::new();
+            find_candidates(&bytes, 0..bytes.len(), &mut candidates);
+            let expected: Vec<Range<usize>> = naive_runs(&bytes)
+                .into_iter()
+                .filter(|run| {
+                    let padding = bytes[run.end..]
+                        .iter()
+                        .take(2)
+                        .take_while(|&&b| b == b'=')
+                        .count();
+                    run.len() + padding >= MIN_BASE64
+                        && run_kind(&bytes[run.clone()], padding).is_some()
+                })
+                .collect();
+            let got: Vec<Range<usize>> = candidates
+                .iter()
+                .map(|c| match c.kind {
+                    CandidateKind::Run { data, .. } => c.span.start..c.span.start + data,
+                    CandidateKind::Percent => unreachable!("no percent sign in the alphabet"),
+                })
+                .collect();
+            assert_eq!(got, expected, "{:?}", String::from_utf8_lossy(&bytes));
+        }
+    }
+
+    #[test]
+    fn runs_of_mixed_alphabets_or_impossible_lengths_are_not_candidates() {
+        let mut out = Vec::new();
+        find_candidates(b"x abcd+efgh-ijklmnopqrst y", 0..26, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        // 17 characters: one left over, which no base64 text leaves.
+        find_candidates(b"abcdefghijklmnopq", 0..17, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        find_candidates(b"abcdefghijklmnop==", 0..18, &mut out);
+        assert!(
+            out.is_empty(),
+            "padding to 18 is not a multiple of 4: {out:?}"
+        );
+        find_candidates(b"abcdefghijklmno=", 0..16, &mut out);
+        assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn percent_tokens_end_at_whitespace_and_quotes() {
+        let text = b"a \"https://u:p%40w@h/x\" b%zz c%4";
+        assert_eq!(percent_tokens(text, 0..text.len()), vec![3..22]);
+        assert_eq!(percent_offset(b"p%40w", 1), 1);
+        assert_eq!(percent_offset(b"p%40w", 2), 4);
+        let mut out = Vec::new();
+        assert!(!decode_percent(b"a%00b", &mut out), "a NUL is not text");
+    }
+}
