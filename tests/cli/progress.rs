@@ -3,8 +3,13 @@
 
 use crate::util::{run, token, Run, TestEnv, SPRAWL};
 
-/// What only the progress line prints: its byte rate (`12 KiB/s`).
-const RATE: &str = "B/s";
+/// Whether `text` holds what only the progress line prints: its rate followed by the findings
+/// count (`12.00 KiB/s  1 finding`; the summary line's rate ends its clause).
+fn shows_rate(text: &str) -> bool {
+    regex::Regex::new(r"/s  \d+ finding")
+        .unwrap()
+        .is_match(text)
+}
 
 fn plant(env: &TestEnv) {
     for n in 0..20 {
@@ -19,7 +24,7 @@ fn no_progress_is_drawn_when_standard_error_is_not_a_terminal() {
     plant(&env);
     let out = run(env.scan().env_remove("CI").arg("."));
     out.code(1);
-    assert!(!out.stderr.contains(RATE), "{}", out.stderr);
+    assert!(!shows_rate(&out.stderr), "{}", out.stderr);
     assert!(!out.stderr.contains('\r'), "{:?}", out.stderr);
     assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
 }
@@ -56,24 +61,29 @@ fn progress_is_drawn_on_a_terminal_and_cleared_before_the_report() {
         env.rules_file().display()
     );
     let shown = on_terminal(&env, &scan, false);
-    assert!(shown.stdout.contains(RATE), "{shown:?}");
+    assert!(shows_rate(&shown.stdout), "{shown:?}");
     assert!(shown.stdout.contains(" files "), "{shown:?}");
     // Cleared before the report: the finding's line is not glued to a progress line.
     let report_at = shown
         .stdout
         .find("secret.txt")
         .expect("the finding is reported");
-    let last_progress = shown.stdout.rfind(RATE).unwrap();
+    let last_progress = regex::Regex::new(r"/s  \d+ finding")
+        .unwrap()
+        .find_iter(&shown.stdout)
+        .last()
+        .unwrap()
+        .start();
     assert!(last_progress < report_at, "{shown:?}");
 
     for quiet in ["--no-progress", "--quiet"] {
         let off = on_terminal(&env, &format!("{scan} {quiet}"), false);
         assert!(off.stdout.contains("secret.txt"), "{off:?}");
-        assert!(!off.stdout.contains(RATE), "{quiet}: {off:?}");
+        assert!(!shows_rate(&off.stdout), "{quiet}: {off:?}");
     }
     let ci = on_terminal(&env, &scan, true);
     assert!(ci.stdout.contains("secret.txt"), "{ci:?}");
-    assert!(!ci.stdout.contains(RATE), "CI: {ci:?}");
+    assert!(!shows_rate(&ci.stdout), "CI: {ci:?}");
 }
 
 #[cfg(target_os = "linux")]
@@ -91,8 +101,8 @@ fn history_progress_counts_blobs_on_a_terminal() {
     let git = format!("git --no-config --rules '{}' .", env.rules_file().display());
     let shown = on_terminal(&env, &git, false);
     assert!(shown.stdout.contains("secret.txt"), "{shown:?}");
-    assert!(shown.stdout.contains(RATE), "{shown:?}");
+    assert!(shows_rate(&shown.stdout), "{shown:?}");
     let off = on_terminal(&env, &format!("{git} --no-progress"), false);
     assert!(off.stdout.contains("secret.txt"), "{off:?}");
-    assert!(!off.stdout.contains(RATE), "{off:?}");
+    assert!(!shows_rate(&off.stdout), "{off:?}");
 }
