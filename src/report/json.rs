@@ -180,6 +180,9 @@ pub struct DroppedRecord {
     pub rule_allow: u64,
     /// Overlapping a finding of another rule (or the same rule).
     pub overlap: u64,
+    /// Failing the rule's offline check (a checksum, a structure).
+    #[serde(default)]
+    pub check: u64,
 }
 
 /// An input that could not be read.
@@ -247,6 +250,7 @@ impl StatsRecord {
                 entropy: stats.dropped.entropy,
                 rule_allow: stats.dropped.rule_allow,
                 overlap: stats.dropped.overlap,
+                check: stats.dropped.check,
             },
             commits: stats.commits,
             archives: ArchivesRecord {

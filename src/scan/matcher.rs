@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use super::checks::Check;
 use super::entropy::shannon;
 use super::prefilter::Candidates;
 use crate::rules::{Rule, RuleSet, SecretGroup};
@@ -43,6 +44,8 @@ pub enum DropReason {
         /// Index of the rule whose match was kept.
         winner: usize,
     },
+    /// The secret fails the rule's offline check (a checksum, a structure).
+    Check(Check),
 }
 
 impl DropReason {
@@ -52,6 +55,7 @@ impl DropReason {
             DropReason::Entropy { .. } => 0,
             DropReason::RuleAllow => 1,
             DropReason::Overlap { .. } => 2,
+            DropReason::Check(_) => 3,
         }
     }
 }
@@ -67,7 +71,8 @@ pub struct Dropped {
     pub reason: DropReason,
 }
 
-/// How many candidates were dropped, by reason: entropy, the rule's allow list, overlap.
+/// How many candidates were dropped, by reason: entropy, the rule's allow list, overlap, the
+/// rule's check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DropCounts {
     /// Below `min_entropy`.
@@ -76,6 +81,8 @@ pub struct DropCounts {
     pub rule_allow: u64,
     /// Lost to an overlapping match.
     pub overlap: u64,
+    /// Failed the rule's check.
+    pub check: u64,
 }
 
 impl DropCounts {
@@ -83,7 +90,8 @@ impl DropCounts {
         match reason.slot() {
             0 => self.entropy += 1,
             1 => self.rule_allow += 1,
-            _ => self.overlap += 1,
+            2 => self.overlap += 1,
+            _ => self.check += 1,
         }
     }
 
@@ -93,6 +101,7 @@ impl DropCounts {
             entropy: self.entropy - earlier.entropy,
             rule_allow: self.rule_allow - earlier.rule_allow,
             overlap: self.overlap - earlier.overlap,
+            check: self.check - earlier.check,
         }
     }
 
@@ -101,6 +110,7 @@ impl DropCounts {
         self.entropy += other.entropy;
         self.rule_allow += other.rule_allow;
         self.overlap += other.overlap;
+        self.check += other.check;
     }
 }
 
@@ -225,6 +235,9 @@ fn gate(rule: &Rule, secret: &[u8]) -> Gate {
     }
     if rule.allows(secret) {
         return Gate::Drop(DropReason::RuleAllow);
+    }
+    if let Some(check) = rule.check.filter(|check| !check.passes(secret)) {
+        return Gate::Drop(DropReason::Check(check));
     }
     Gate::Pass(entropy)
 }

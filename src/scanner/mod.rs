@@ -214,6 +214,9 @@ fn explain_dropped(
                 DropReason::Overlap { winner } => {
                     format!("overlaps a finding of {}", rules.rule(winner).id)
                 }
+                DropReason::Check(check) => {
+                    format!("fails the rule's `{check}` check: {}", check.failure())
+                }
             };
             Explanation {
                 path: blob.path.to_string(),

@@ -3,6 +3,7 @@
 //! the real `sprawl` binary. Secrets are generated at run time; see [`util::Fake`].
 
 mod archive;
+mod checks;
 mod config;
 mod docs;
 mod findings;

@@ -189,6 +189,7 @@ github.oauth-token             GitHub OAuth access token                  high  
 github.user-to-server-token    GitHub App user access token               high        ghu_
 github.server-to-server-token  GitHub App installation access token       high        ghs_
 github.refresh-token           GitHub App refresh token                   high        ghr_
+github.refresh-token-long      GitHub App refresh token (long form)       high        ghr_
 "
     );
 }
