@@ -68,6 +68,10 @@ pub struct FindingRecord {
     pub end_column: usize,
     /// The secret, redacted unless `--no-redact`.
     pub secret: String,
+    /// The identifier found with the secret (an AWS access key id with its secret key), redacted
+    /// unless `--no-redact`; present only for rules that pair one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paired_id: Option<String>,
     /// Hex SHA-256 of the rule id and the secret.
     pub fingerprint: String,
     /// Shannon entropy of the secret, bits per byte.
@@ -209,6 +213,7 @@ impl FindingRecord {
             end_line: finding.end_line,
             end_column: finding.end_column,
             secret: finding.shown_secret(redact),
+            paired_id: finding.shown_paired_id(redact),
             fingerprint: finding.fingerprint.clone(),
             entropy: (finding.entropy * 1000.0).round() / 1000.0,
             confidence: finding.confidence,

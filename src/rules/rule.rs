@@ -104,6 +104,8 @@ pub struct Rule {
     /// load time for the user's (so a pattern too large to compile is reported at once).
     regex: OnceLock<Regex>,
     secret_group: SecretGroup,
+    /// The group named `id`: an identifier reported with the secret (an AWS key id).
+    id_group: Option<usize>,
     allow_regexes: Vec<Regex>,
     /// Lowercased stopwords.
     allow_stopwords: Vec<String>,
@@ -216,6 +218,10 @@ impl Rule {
             return Err(problems);
         };
         let secret_group = secret_group_of(&hir);
+        let id_group = capture_groups(&hir)
+            .into_iter()
+            .find(|(_, name)| *name == Some("id"))
+            .map(|(index, _)| index as usize);
         Ok(Rule {
             id: syntax.id,
             name: syntax.name,
@@ -232,6 +238,7 @@ impl Rule {
             check: syntax.check,
             regex,
             secret_group,
+            id_group,
             allow_regexes,
             allow_stopwords: syntax
                 .allow
@@ -258,6 +265,12 @@ impl Rule {
     /// Which group of the pattern holds the secret.
     pub fn secret_group(&self) -> SecretGroup {
         self.secret_group
+    }
+
+    /// The group named `id`, if the pattern has one: an identifier that goes with the secret
+    /// (an AWS access key id with its secret key), reported as part of the same finding.
+    pub fn id_group(&self) -> Option<usize> {
+        self.id_group
     }
 
     /// Whether this rule's own allow list drops `secret`: an allow regex matches it, or it
@@ -290,6 +303,16 @@ fn parse_pattern(pattern: &str) -> Result<Hir, String> {
 
 /// The group named `secret`, else group 1, else the whole match.
 fn secret_group_of(hir: &Hir) -> SecretGroup {
+    let groups = capture_groups(hir);
+    match groups.iter().find(|(_, name)| *name == Some("secret")) {
+        Some(&(index, _)) => SecretGroup::Group(index as usize),
+        None if !groups.is_empty() => SecretGroup::Group(1),
+        None => SecretGroup::WholeMatch,
+    }
+}
+
+/// Every capture group of a pattern: its index and name.
+fn capture_groups(hir: &Hir) -> Vec<(u32, Option<&str>)> {
     fn walk<'h>(hir: &'h Hir, groups: &mut Vec<(u32, Option<&'h str>)>) {
         match hir.kind() {
             HirKind::Capture(capture) => {
@@ -305,11 +328,7 @@ fn secret_group_of(hir: &Hir) -> SecretGroup {
     }
     let mut groups = Vec::new();
     walk(hir, &mut groups);
-    match groups.iter().find(|(_, name)| *name == Some("secret")) {
-        Some(&(index, _)) => SecretGroup::Group(index as usize),
-        None if !groups.is_empty() => SecretGroup::Group(1),
-        None => SecretGroup::WholeMatch,
-    }
+    groups
 }
 
 /// `a.b-c.d`: parts of lowercase letters, digits and inner dashes, joined by dots.

@@ -25,6 +25,8 @@ pub struct Match {
     pub secret: Range<usize>,
     /// Shannon entropy of the secret, bits per byte.
     pub entropy: f64,
+    /// Byte range of the identifier that goes with the secret (the rule's `id` group), if any.
+    pub paired: Option<Range<usize>>,
 }
 
 /// Why the matcher dropped a candidate (see `--explain`).
@@ -183,12 +185,13 @@ impl<'r> Matcher<'r> {
         let mut found = Vec::new();
         for &index in self.candidates.rules() {
             let rule = self.rules.rule(index);
-            for secret in secrets_of(rule, haystack) {
+            for (secret, paired) in secrets_of(rule, haystack) {
                 match gate(rule, &haystack[secret.clone()]) {
                     Gate::Pass(entropy) => found.push(Match {
                         rule: index,
                         secret,
                         entropy,
+                        paired,
                     }),
                     Gate::Drop(reason) => self.drops.record(index, secret, reason),
                     Gate::Empty => {}
@@ -204,14 +207,24 @@ impl<'r> Matcher<'r> {
     }
 }
 
-/// The byte range of the secret in each match of `rule`'s pattern.
-fn secrets_of<'h>(rule: &'h Rule, haystack: &'h [u8]) -> impl Iterator<Item = Range<usize>> + 'h {
+/// The byte range of the secret in each match of `rule`'s pattern, and of its `id` group.
+fn secrets_of<'h>(
+    rule: &'h Rule,
+    haystack: &'h [u8],
+) -> impl Iterator<Item = (Range<usize>, Option<Range<usize>>)> + 'h {
     let group = rule.secret_group();
+    let id_group = rule.id_group();
     rule.regex()
         .captures_iter(haystack)
-        .filter_map(move |caps| match group {
-            SecretGroup::Group(index) => caps.get(index).map(|m| m.range()),
-            SecretGroup::WholeMatch => caps.get(0).map(|m| m.range()),
+        .filter_map(move |caps| {
+            let secret = match group {
+                SecretGroup::Group(index) => caps.get(index),
+                SecretGroup::WholeMatch => caps.get(0),
+            }?;
+            let paired = id_group
+                .and_then(|index| caps.get(index))
+                .map(|m| m.range());
+            Some((secret.range(), paired))
         })
 }
 
@@ -243,7 +256,9 @@ fn gate(rule: &Rule, secret: &[u8]) -> Gate {
 }
 
 /// Keeps one match per overlapping group of secrets (see the module header for which); returns
-/// the kept matches in position order, and the others with the rule that beat each.
+/// the kept matches in position order, and the others with the rule that beat each. A match
+/// with a paired identifier covers the identifier's bytes too, and wins ties of confidence, so an
+/// AWS key id and secret key found together are one finding, not also two separate ones.
 fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> (Vec<Match>, Vec<(Match, usize)>) {
     if found.len() < 2 {
         return (found, Vec::new());
@@ -253,35 +268,44 @@ fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> (Vec<Match>, Vec
         rule_b
             .confidence
             .cmp(&rule_a.confidence)
+            .then(b.paired.is_some().cmp(&a.paired.is_some()))
             .then(b.secret.len().cmp(&a.secret.len()))
             .then(a.rule.cmp(&b.rule))
             .then(a.secret.start.cmp(&b.secret.start))
     });
-    // Accepted secrets are disjoint, keyed by start: a new one overlaps an accepted one exactly
-    // when its nearest neighbour on either side reaches into it.
-    let mut accepted: BTreeMap<usize, Match> = BTreeMap::new();
+    // The bytes taken by accepted matches are disjoint ranges, keyed by start, each with its
+    // rule: a new range overlaps one exactly when its nearest neighbour on either side reaches
+    // into it.
+    let mut taken: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    let mut kept = Vec::new();
     let mut lost = Vec::new();
     for candidate in found {
-        let Range { start, end } = candidate.secret;
-        let before = accepted
-            .range(..=start)
-            .next_back()
-            .filter(|(_, m)| m.secret.end > start);
-        let after = accepted
-            .range(start..)
-            .next()
-            .filter(|(_, m)| m.secret.start < end);
-        match before.or(after) {
-            Some((_, winner)) => {
-                let winner = winner.rule;
-                lost.push((candidate, winner));
-            }
+        let ranges = || std::iter::once(&candidate.secret).chain(candidate.paired.as_ref());
+        match ranges().find_map(|range| taken_by(&taken, range)) {
+            Some(winner) => lost.push((candidate, winner)),
             None => {
-                accepted.insert(start, candidate);
+                for range in ranges() {
+                    taken.insert(range.start, (range.end, candidate.rule));
+                }
+                kept.push(candidate);
             }
         }
     }
-    (accepted.into_values().collect(), lost)
+    kept.sort_by_key(|found| found.secret.start);
+    (kept, lost)
+}
+
+/// The rule of the taken range that overlaps `range`, if any.
+fn taken_by(taken: &BTreeMap<usize, (usize, usize)>, range: &Range<usize>) -> Option<usize> {
+    let before = taken
+        .range(..=range.start)
+        .next_back()
+        .filter(|(_, &(end, _))| end > range.start);
+    let after = taken
+        .range(range.start..)
+        .next()
+        .filter(|(&start, _)| start < range.end);
+    before.or(after).map(|(_, &(_, rule))| rule)
 }
 
 #[cfg(test)]
@@ -372,6 +396,35 @@ mod tests {
         matcher.find(text);
         assert!(matcher.take_dropped().is_empty());
         assert_eq!(matcher.counts().entropy, 2);
+    }
+
+    #[test]
+    fn a_pair_is_one_match_covering_both_parts() {
+        let id = "  - id: t.id\n    name: I\n    keywords: [kid]\n    pattern: '\\b(?P<secret>KID[0-9]{4})\\b'\n    confidence: high\n    examples: [x]\n";
+        let key = "  - id: t.key\n    name: K\n    keywords: [key=]\n    pattern: 'key=(?P<secret>[a-z]{8})'\n    confidence: high\n    examples: [x]\n";
+        let pair = "  - id: t.pair\n    name: P\n    keywords: [kid]\n    pattern: '(?s)\\b(?P<id>KID[0-9]{4})\\b.{0,40}?key=(?P<secret>[a-z]{8})'\n    confidence: high\n    examples: [x]\n";
+        // The pair rule is loaded last, yet wins: it covers the id too.
+        let rules = rule_set(&format!("{id}{key}{pair}"));
+        let text = "KID1234\nkey=abcdefgh\nKID5678 alone";
+        let found = Matcher::new(&rules).find(text.as_bytes());
+        let shown: Vec<(&str, &str, Option<&str>)> = found
+            .iter()
+            .map(|m| {
+                let paired = m.paired.clone().map(|range| &text[range]);
+                (
+                    rules.rule(m.rule).id.as_str(),
+                    &text[m.secret.clone()],
+                    paired,
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("t.pair", "abcdefgh", Some("KID1234")),
+                ("t.id", "KID5678", None),
+            ]
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod findings;
 mod formats;
 mod formats_more;
 mod git;
+mod pairs;
 mod progress;
 mod rules;
 mod scan;

@@ -220,6 +220,8 @@ test.hushword  Test hushword  medium      hushword
 ID                     NAME                   CONFIDENCE  KEYWORDS
 aws.access-key-id      AWS access key ID      high        akia, asia, abia, acca
 aws.secret-access-key  AWS secret access key  high        secret, akia, asia, abia, acca
+aws.access-key-pair    AWS access key pair    high        akia, asia, abia, acca
+aws.session-token      AWS session token      high        session_token, sessiontoken, session-token, session.token
 test.token             Test token             high        sprawltest_
 "
     );
