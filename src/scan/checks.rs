@@ -30,6 +30,10 @@ pub enum Check {
     /// `pypi-` then a base64url-encoded version 2 macaroon whose location is `pypi.org`, with an
     /// identifier, well-formed caveats and a 32-byte signature, and nothing after it.
     PypiMacaroon,
+    /// Grafana's service account tokens (`glsa_` + 32 characters + `_` + 8 hex): the part after
+    /// the last `_` is the CRC32 (IEEE) of everything before that `_`, its bytes little-endian,
+    /// in lowercase hex.
+    GrafanaCrc32,
 }
 
 impl Check {
@@ -39,6 +43,7 @@ impl Check {
             Check::Crc32Base62 => "crc32-base62",
             Check::Jwt => "jwt",
             Check::PypiMacaroon => "pypi-macaroon",
+            Check::GrafanaCrc32 => "grafana-crc32",
         }
     }
 
@@ -50,6 +55,7 @@ impl Check {
                 "it does not decode to a signed JWT (JSON header with `alg`, JSON payload)"
             }
             Check::PypiMacaroon => "it does not decode to a pypi.org macaroon",
+            Check::GrafanaCrc32 => "its last 8 hex digits are not the CRC32 of the rest",
         }
     }
 
@@ -59,6 +65,7 @@ impl Check {
             Check::Crc32Base62 => crc32_base62_valid(secret),
             Check::Jwt => jwt_valid(secret),
             Check::PypiMacaroon => pypi_macaroon_valid(secret),
+            Check::GrafanaCrc32 => grafana_crc32_valid(secret),
         }
     }
 }
@@ -99,6 +106,27 @@ fn crc32_base62_valid(secret: &[u8]) -> bool {
     }
     let (payload, checksum) = body.split_at(body.len() - CHECKSUM_LEN);
     crc32_base62(payload) == checksum
+}
+
+/// The 8 lowercase hex digits a Grafana token ends with (after a `_`) when it starts with `key`.
+pub fn grafana_crc32(key: &[u8]) -> [u8; 8] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut digits = [0; 8];
+    for (pair, byte) in digits
+        .chunks_exact_mut(2)
+        .zip(crc32fast::hash(key).to_le_bytes())
+    {
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 0xf)];
+    }
+    digits
+}
+
+fn grafana_crc32_valid(secret: &[u8]) -> bool {
+    match memchr::memrchr(b'_', secret) {
+        Some(at) => secret[at + 1..] == grafana_crc32(&secret[..at]),
+        None => false,
+    }
 }
 
 /// Base64url with or without padding. Unused low bits in the last character are tolerated: the
@@ -377,6 +405,24 @@ mod tests {
         }
     }
 
+    #[test]
+    fn grafana_crc32_is_little_endian_hex_of_the_key() {
+        // CRC32("123456789") is 0xCBF43926: bytes 26 39 f4 cb, least significant first.
+        assert_eq!(grafana_crc32(b"123456789"), *b"2639f4cb");
+        let key = "glsa_Zq3Lk8Vn2Xw7Rt5Yp1Hm4Bc6Jd9Fs0Ga";
+        let good = format!(
+            "{key}_{}",
+            String::from_utf8_lossy(&grafana_crc32(key.as_bytes()))
+        );
+        assert!(Check::GrafanaCrc32.passes(good.as_bytes()), "{good}");
+        let upper = good.to_ascii_uppercase();
+        assert!(!Check::GrafanaCrc32.passes(upper.as_bytes()));
+        let changed = good.replacen("Zq3", "Zq4", 1);
+        assert!(!Check::GrafanaCrc32.passes(changed.as_bytes()));
+        assert!(!Check::GrafanaCrc32.passes(key.as_bytes()));
+        assert!(!Check::GrafanaCrc32.passes(&good.as_bytes()[..good.len() - 1]));
+    }
+
     /// A version 2 macaroon: location, identifier, the caveats, a signature of `signature_len`.
     fn macaroon(location: &str, caveats: &[&str], signature_len: usize) -> Vec<u8> {
         fn field(out: &mut Vec<u8>, kind: u8, data: &[u8]) {
@@ -472,7 +518,12 @@ mod tests {
 
     #[test]
     fn check_names_round_trip_through_yaml() {
-        for check in [Check::Crc32Base62, Check::Jwt, Check::PypiMacaroon] {
+        for check in [
+            Check::Crc32Base62,
+            Check::Jwt,
+            Check::PypiMacaroon,
+            Check::GrafanaCrc32,
+        ] {
             let parsed: Check = serde_yaml::from_str(check.name()).unwrap();
             assert_eq!(parsed, check);
         }
