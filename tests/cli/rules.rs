@@ -262,6 +262,7 @@ fn rules_show_prints_every_field_of_a_built_in_rule() {
         "tags:               vcs, github",
         "keywords:           ghp_",
         "min_entropy:        3.0",
+        "check:              crc32-base62",
         "origin:             built-in rules/github.yml",
         r"pattern:            \b(?P<secret>ghp_[A-Za-z0-9]{36})\b",
         "description:",
