@@ -23,8 +23,8 @@ fn code_with_sparse_secrets() -> Vec<u8> {
         for _ in 0..50 {
             text.extend_from_slice(plain);
         }
-        // A deterministic pseudo-random token, so entropy gates pass.
-        let token: String = (0..36)
+        // A deterministic pseudo-random token with a valid checksum, so every gate passes.
+        let token: String = (0..30)
             .map(|_| {
                 n ^= n << 13;
                 n ^= n >> 7;
@@ -33,7 +33,9 @@ fn code_with_sparse_secrets() -> Vec<u8> {
                 alphabet[(n % alphabet.len() as u64) as usize] as char
             })
             .collect();
-        text.extend_from_slice(format!("token = \"ghp_{token}\"\n").as_bytes());
+        let checksum = sprawl::scan::checks::crc32_base62(token.as_bytes());
+        let checksum = String::from_utf8_lossy(&checksum);
+        text.extend_from_slice(format!("token = \"ghp_{token}{checksum}\"\n").as_bytes());
     }
     text
 }

@@ -53,6 +53,9 @@ pub struct Finding {
     pub offset: usize,
     /// The secret's bytes, never printed in clear unless the user asks.
     pub secret: Vec<u8>,
+    /// The identifier found with the secret (an AWS access key id with its secret key), shown
+    /// redacted like the secret.
+    pub paired_id: Option<Vec<u8>>,
     /// Hex SHA-256 of the rule id and the secret.
     pub fingerprint: String,
     /// Shannon entropy of the secret, bits per byte.
@@ -145,6 +148,7 @@ impl Finding {
             char_columns: (start_chars, end_chars),
             offset: found.secret.start,
             secret: secret.to_vec(),
+            paired_id: found.paired.clone().map(|range| blob[range].to_vec()),
             fingerprint: fingerprint(&rule.id, secret),
             entropy: found.entropy,
             snippet: Snippet::around(blob, start.line_start, found.secret.clone(), secrets),
@@ -180,6 +184,12 @@ impl Finding {
         } else {
             self.secret_text()
         }
+    }
+
+    /// The paired identifier, if any, as it may be shown: redacted unless `redact` is false.
+    pub fn shown_paired_id(&self, redact: bool) -> Option<String> {
+        let text = String::from_utf8_lossy(self.paired_id.as_deref()?).into_owned();
+        Some(if redact { redacted(&text) } else { text })
     }
 }
 

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use super::{encoding_chain, FindingRecord, Report};
 
 /// The header row, in the order of [`FindingRecord`]'s fields.
-const HEADER: [&str; 19] = [
+const HEADER: [&str; 20] = [
     "rule_id",
     "rule_name",
     "path",
@@ -20,6 +20,7 @@ const HEADER: [&str; 19] = [
     "end_line",
     "end_column",
     "secret",
+    "paired_id",
     "fingerprint",
     "entropy",
     "confidence",
@@ -45,7 +46,7 @@ pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Resu
 }
 
 /// The cells of one finding, in [`HEADER`] order.
-fn row(record: &FindingRecord) -> [String; 19] {
+fn row(record: &FindingRecord) -> [String; 20] {
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     [
         record.rule_id.clone(),
@@ -57,6 +58,7 @@ fn row(record: &FindingRecord) -> [String; 19] {
         record.end_line.to_string(),
         record.end_column.to_string(),
         record.secret.clone(),
+        text(&record.paired_id),
         record.fingerprint.clone(),
         record.entropy.to_string(),
         record.confidence.as_str().to_string(),

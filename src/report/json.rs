@@ -69,6 +69,10 @@ pub struct FindingRecord {
     pub end_column: usize,
     /// The secret, redacted unless `--no-redact`.
     pub secret: String,
+    /// The identifier found with the secret (an AWS access key id with its secret key), redacted
+    /// unless `--no-redact`; present only for rules that pair one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paired_id: Option<String>,
     /// Hex SHA-256 of the rule id and the secret.
     pub fingerprint: String,
     /// Shannon entropy of the secret, bits per byte.
@@ -186,6 +190,9 @@ pub struct DroppedRecord {
     pub rule_allow: u64,
     /// Overlapping a finding of another rule (or the same rule).
     pub overlap: u64,
+    /// Failing the rule's offline check (a checksum, a structure).
+    #[serde(default)]
+    pub check: u64,
 }
 
 /// An input that could not be read.
@@ -212,6 +219,7 @@ impl FindingRecord {
             end_line: finding.end_line,
             end_column: finding.end_column,
             secret: finding.shown_secret(redact),
+            paired_id: finding.shown_paired_id(redact),
             fingerprint: finding.fingerprint.clone(),
             entropy: (finding.entropy * 1000.0).round() / 1000.0,
             confidence: finding.confidence,
@@ -254,6 +262,7 @@ impl StatsRecord {
                 entropy: stats.dropped.entropy,
                 rule_allow: stats.dropped.rule_allow,
                 overlap: stats.dropped.overlap,
+                check: stats.dropped.check,
             },
             commits: stats.commits,
             archives: ArchivesRecord {

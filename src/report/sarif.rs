@@ -214,6 +214,10 @@ fn result(finding: &Finding, rule_index: Option<usize>, redact: bool, base: &Pat
         result["message"]["text"] = json!(text);
         result["properties"]["innerPath"] = json!(inner);
     }
+    // A secret found with its identifier (an AWS key id): the identifier, shown like the secret.
+    if let Some(paired) = finding.shown_paired_id(redact) {
+        result["properties"]["pairedId"] = json!(paired);
+    }
     result
 }
 

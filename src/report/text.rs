@@ -76,9 +76,14 @@ fn write_finding(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let shown = finding.shown_secret(redact);
+    // A secret found with its identifier reads `secret (with id)`.
+    let paired = finding
+        .shown_paired_id(redact)
+        .map(|id| format!(" (with {})", paint.style(SECRET, &id)))
+        .unwrap_or_default();
     writeln!(
         out,
-        "  {}:{}:{}  {}  {}  {}",
+        "  {}:{}:{}  {}  {}{paired}  {}",
         finding.path,
         finding.line,
         finding.column,

@@ -102,6 +102,12 @@ fn diagnose(rule: &Rule, text: &str, found_by_others: &[String]) -> String {
     if rule.allows(secret.as_bytes()) {
         return "the rule's allow list drops the secret".into();
     }
+    if let Some(check) = rule.check.filter(|check| !check.passes(secret.as_bytes())) {
+        return format!(
+            "the secret fails the rule's `{check}` check: {}",
+            check.failure()
+        );
+    }
     if !found_by_others.is_empty() {
         return format!(
             "the secret is reported by {} instead (an overlapping match of higher confidence or longer secret wins)",

@@ -13,6 +13,7 @@ use regex_syntax::hir::{Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
 use super::syntax::RuleSyntax;
+use crate::scan::Check;
 
 /// Upper bound on the compiled size of one regex, so a hostile or careless pattern cannot make
 /// sprawl allocate without limit.
@@ -97,12 +98,16 @@ pub struct Rule {
     pub negative_examples: Vec<String>,
     /// Where the rule was defined: a file path, or `built-in rules/NAME.yml`.
     pub origin: String,
+    /// An offline check every secret must pass.
+    pub check: Option<Check>,
     /// Built on first use for built-in rules (only rules whose keywords occur ever need it), at
     /// load time for the user's (so a pattern too large to compile is reported at once).
     regex: OnceLock<Regex>,
     secret_group: SecretGroup,
     /// The longest match the pattern can make, in bytes (`None`: unbounded).
     max_len: Option<usize>,
+    /// The group named `id`: an identifier reported with the secret (an AWS key id).
+    id_group: Option<usize>,
     allow_regexes: Vec<Regex>,
     /// Lowercased stopwords.
     allow_stopwords: Vec<String>,
@@ -216,6 +221,10 @@ impl Rule {
         };
         let secret_group = secret_group_of(&hir);
         let max_len = hir.properties().maximum_len();
+        let id_group = capture_groups(&hir)
+            .into_iter()
+            .find(|(_, name)| *name == Some("id"))
+            .map(|(index, _)| index as usize);
         Ok(Rule {
             id: syntax.id,
             name: syntax.name,
@@ -229,9 +238,11 @@ impl Rule {
             examples: syntax.examples,
             negative_examples: syntax.negative_examples,
             origin: origin.to_string(),
+            check: syntax.check,
             regex,
             secret_group,
             max_len,
+            id_group,
             allow_regexes,
             allow_stopwords: syntax
                 .allow
@@ -266,6 +277,12 @@ impl Rule {
         self.secret_group
     }
 
+    /// The group named `id`, if the pattern has one: an identifier that goes with the secret
+    /// (an AWS access key id with its secret key), reported as part of the same finding.
+    pub fn id_group(&self) -> Option<usize> {
+        self.id_group
+    }
+
     /// Whether this rule's own allow list drops `secret`: an allow regex matches it, or it
     /// contains a stopword (ASCII case-insensitive).
     pub fn allows(&self, secret: &[u8]) -> bool {
@@ -296,6 +313,16 @@ fn parse_pattern(pattern: &str) -> Result<Hir, String> {
 
 /// The group named `secret`, else group 1, else the whole match.
 fn secret_group_of(hir: &Hir) -> SecretGroup {
+    let groups = capture_groups(hir);
+    match groups.iter().find(|(_, name)| *name == Some("secret")) {
+        Some(&(index, _)) => SecretGroup::Group(index as usize),
+        None if !groups.is_empty() => SecretGroup::Group(1),
+        None => SecretGroup::WholeMatch,
+    }
+}
+
+/// Every capture group of a pattern: its index and name.
+fn capture_groups(hir: &Hir) -> Vec<(u32, Option<&str>)> {
     fn walk<'h>(hir: &'h Hir, groups: &mut Vec<(u32, Option<&'h str>)>) {
         match hir.kind() {
             HirKind::Capture(capture) => {
@@ -311,11 +338,7 @@ fn secret_group_of(hir: &Hir) -> SecretGroup {
     }
     let mut groups = Vec::new();
     walk(hir, &mut groups);
-    match groups.iter().find(|(_, name)| *name == Some("secret")) {
-        Some(&(index, _)) => SecretGroup::Group(index as usize),
-        None if !groups.is_empty() => SecretGroup::Group(1),
-        None => SecretGroup::WholeMatch,
-    }
+    groups
 }
 
 /// `a.b-c.d`: parts of lowercase letters, digits and inner dashes, joined by dots.

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Confidence;
+use crate::scan::Check;
 
 /// A rule file: a list of rules under `rules:`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -52,6 +53,9 @@ pub struct RuleSyntax {
     /// Candidates that this rule drops even though the pattern matched.
     #[serde(default)]
     pub allow: AllowSyntax,
+    /// An offline check every secret must pass (`crc32-base62`, `jwt`, `pypi-macaroon`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<Check>,
 }
 
 /// Per-rule allows: a candidate secret matching any of these is dropped.

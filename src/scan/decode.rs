@@ -274,6 +274,9 @@ impl View {
         let placed = Match {
             secret: segment.span.start + local.start..segment.span.start + local.end,
             decoded: Some(decoded),
+            // The id's range lies in the decoded bytes, not the blob: the pair's secret is kept,
+            // its id is not placed.
+            paired: None,
             ..found
         };
         Some((placed, segment.span.clone()))
@@ -867,6 +870,7 @@ mod tests {
             rule,
             secret,
             entropy: 4.0,
+            paired: None,
             decoded: decoded.then(|| {
                 Box::new(Decoded {
                     secret: b"x".to_vec(),

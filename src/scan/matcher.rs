@@ -2,15 +2,17 @@
 //!
 //! Order of work for a blob: the prefilter picks the rules whose keywords occur; each picked
 //! rule's regex runs over the blob; the secret group is cut out of each match; a candidate is
-//! dropped when it is empty, below the rule's entropy bound, or allowed by the rule. Matches whose
-//! secrets overlap are then collapsed to one: within a rule that removes repeats, across rules it
-//! keeps the most specific report of a secret (a GitHub token assigned to `token = ...` is the
-//! GitHub rule's finding, not also a generic one). The winner is the higher confidence, then the
-//! longer secret, then the rule loaded first.
+//! dropped when it is empty, below the rule's entropy bound, allowed by the rule, or failing the
+//! rule's offline check. Matches whose secrets overlap are then collapsed to one: within a rule
+//! that removes repeats, across rules it keeps the most specific report of a secret (a GitHub
+//! token assigned to `token = ...` is the GitHub rule's finding, not also a generic one). The
+//! winner is the higher confidence, then a match with a paired identifier, then the longer
+//! secret, then the rule loaded first.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use super::checks::Check;
 use super::decode::{self, DecodeLimits, Decoded};
 use super::entropy::shannon;
 use super::prefilter::Candidates;
@@ -28,6 +30,8 @@ pub struct Match {
     /// For a secret found in decoded text: the secret, and how it was encoded (`secret` is then
     /// the range of its encoded text).
     pub decoded: Option<Box<Decoded>>,
+    /// Byte range of the identifier that goes with the secret (the rule's `id` group), if any.
+    pub paired: Option<Range<usize>>,
 }
 
 /// Why the matcher dropped a candidate (see `--explain`).
@@ -47,6 +51,8 @@ pub enum DropReason {
         /// Index of the rule whose match was kept.
         winner: usize,
     },
+    /// The secret fails the rule's offline check (a checksum, a structure).
+    Check(Check),
 }
 
 impl DropReason {
@@ -56,6 +62,7 @@ impl DropReason {
             DropReason::Entropy { .. } => 0,
             DropReason::RuleAllow => 1,
             DropReason::Overlap { .. } => 2,
+            DropReason::Check(_) => 3,
         }
     }
 }
@@ -71,7 +78,8 @@ pub struct Dropped {
     pub reason: DropReason,
 }
 
-/// How many candidates were dropped, by reason: entropy, the rule's allow list, overlap.
+/// How many candidates were dropped, by reason: entropy, the rule's allow list, overlap, the
+/// rule's check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DropCounts {
     /// Below `min_entropy`.
@@ -80,6 +88,8 @@ pub struct DropCounts {
     pub rule_allow: u64,
     /// Lost to an overlapping match.
     pub overlap: u64,
+    /// Failed the rule's check.
+    pub check: u64,
 }
 
 impl DropCounts {
@@ -87,7 +97,8 @@ impl DropCounts {
         match reason.slot() {
             0 => self.entropy += 1,
             1 => self.rule_allow += 1,
-            _ => self.overlap += 1,
+            2 => self.overlap += 1,
+            _ => self.check += 1,
         }
     }
 
@@ -97,6 +108,7 @@ impl DropCounts {
             entropy: self.entropy - earlier.entropy,
             rule_allow: self.rule_allow - earlier.rule_allow,
             overlap: self.overlap - earlier.overlap,
+            check: self.check - earlier.check,
         }
     }
 
@@ -105,6 +117,7 @@ impl DropCounts {
         self.entropy += other.entropy;
         self.rule_allow += other.rule_allow;
         self.overlap += other.overlap;
+        self.check += other.check;
     }
 }
 
@@ -223,12 +236,14 @@ impl<'r> Matcher<'r> {
                 .iter()
                 .flat_map(|w| secrets_of(rule, haystack, w.clone()))
             {
+                let (secret, paired) = secret;
                 match gate(rule, &haystack[secret.clone()]) {
                     Gate::Pass(entropy) => found.push(Match {
                         rule: index,
                         secret,
                         entropy,
                         decoded: None,
+                        paired,
                     }),
                     Gate::Drop(reason) => self.drops.record(index, secret, reason),
                     Gate::Empty => {}
@@ -244,7 +259,8 @@ impl<'r> Matcher<'r> {
     }
 }
 
-/// The byte range of the secret in each match of `rule`'s pattern that starts in `window`.
+/// The byte range of the secret in each match of `rule`'s pattern that starts in `window`, and
+/// of its `id` group.
 ///
 /// The search sees the blob up to the window's end, and the bytes before its start as context,
 /// so look-around assertions at the window's edges judge the same bytes as over the whole blob
@@ -253,8 +269,9 @@ fn secrets_of<'h>(
     rule: &'h Rule,
     haystack: &'h [u8],
     window: Range<usize>,
-) -> impl Iterator<Item = Range<usize>> + 'h {
+) -> impl Iterator<Item = (Range<usize>, Option<Range<usize>>)> + 'h {
     let group = rule.secret_group();
+    let id_group = rule.id_group();
     let regex = rule.regex();
     let visible = &haystack[..window.end];
     let mut at = window.start;
@@ -272,8 +289,11 @@ fn secrets_of<'h>(
                 SecretGroup::Group(index) => caps.get(index).map(|m| m.range()),
                 SecretGroup::WholeMatch => Some(whole),
             };
-            if secret.is_some() {
-                return secret;
+            if let Some(secret) = secret {
+                let paired = id_group
+                    .and_then(|index| caps.get(index))
+                    .map(|m| m.range());
+                return Some((secret, paired));
             }
         }
         None
@@ -301,11 +321,16 @@ fn gate(rule: &Rule, secret: &[u8]) -> Gate {
     if rule.allows(secret) {
         return Gate::Drop(DropReason::RuleAllow);
     }
+    if let Some(check) = rule.check.filter(|check| !check.passes(secret)) {
+        return Gate::Drop(DropReason::Check(check));
+    }
     Gate::Pass(entropy)
 }
 
 /// Keeps one match per overlapping group of secrets (see the module header for which); returns
-/// the kept matches in position order, and the others with the rule that beat each.
+/// the kept matches in position order, and the others with the rule that beat each. A match
+/// with a paired identifier covers the identifier's bytes too, and wins ties of confidence, so an
+/// AWS key id and secret key found together are one finding, not also two separate ones.
 fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> (Vec<Match>, Vec<(Match, usize)>) {
     if found.len() < 2 {
         return (found, Vec::new());
@@ -315,35 +340,44 @@ fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> (Vec<Match>, Vec
         rule_b
             .confidence
             .cmp(&rule_a.confidence)
+            .then(b.paired.is_some().cmp(&a.paired.is_some()))
             .then(b.secret.len().cmp(&a.secret.len()))
             .then(a.rule.cmp(&b.rule))
             .then(a.secret.start.cmp(&b.secret.start))
     });
-    // Accepted secrets are disjoint, keyed by start: a new one overlaps an accepted one exactly
-    // when its nearest neighbour on either side reaches into it.
-    let mut accepted: BTreeMap<usize, Match> = BTreeMap::new();
+    // The bytes taken by accepted matches are disjoint ranges, keyed by start, each with its
+    // rule: a new range overlaps one exactly when its nearest neighbour on either side reaches
+    // into it.
+    let mut taken: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    let mut kept = Vec::new();
     let mut lost = Vec::new();
     for candidate in found {
-        let Range { start, end } = candidate.secret;
-        let before = accepted
-            .range(..=start)
-            .next_back()
-            .filter(|(_, m)| m.secret.end > start);
-        let after = accepted
-            .range(start..)
-            .next()
-            .filter(|(_, m)| m.secret.start < end);
-        match before.or(after) {
-            Some((_, winner)) => {
-                let winner = winner.rule;
-                lost.push((candidate, winner));
-            }
+        let ranges = || std::iter::once(&candidate.secret).chain(candidate.paired.as_ref());
+        match ranges().find_map(|range| taken_by(&taken, range)) {
+            Some(winner) => lost.push((candidate, winner)),
             None => {
-                accepted.insert(start, candidate);
+                for range in ranges() {
+                    taken.insert(range.start, (range.end, candidate.rule));
+                }
+                kept.push(candidate);
             }
         }
     }
-    (accepted.into_values().collect(), lost)
+    kept.sort_by_key(|found| found.secret.start);
+    (kept, lost)
+}
+
+/// The rule of the taken range that overlaps `range`, if any.
+fn taken_by(taken: &BTreeMap<usize, (usize, usize)>, range: &Range<usize>) -> Option<usize> {
+    let before = taken
+        .range(..=range.start)
+        .next_back()
+        .filter(|(_, &(end, _))| end > range.start);
+    let after = taken
+        .range(range.start..)
+        .next()
+        .filter(|(&start, _)| start < range.end);
+    before.or(after).map(|(_, &(_, rule))| rule)
 }
 
 #[cfg(test)]
@@ -493,6 +527,7 @@ mod tests {
                     .windows
                     .iter()
                     .flat_map(|w| secrets_of(rule, &text, w.clone()))
+                    .map(|(secret, _)| secret)
                     .collect();
                 assert_eq!(
                     windowed,
@@ -507,6 +542,35 @@ mod tests {
         }
         // The windows were really narrower than the blob in most cases.
         assert!(checked > 100, "only {checked} windowed searches");
+    }
+
+    #[test]
+    fn a_pair_is_one_match_covering_both_parts() {
+        let id = "  - id: t.id\n    name: I\n    keywords: [kid]\n    pattern: '\\b(?P<secret>KID[0-9]{4})\\b'\n    confidence: high\n    examples: [x]\n";
+        let key = "  - id: t.key\n    name: K\n    keywords: [key=]\n    pattern: 'key=(?P<secret>[a-z]{8})'\n    confidence: high\n    examples: [x]\n";
+        let pair = "  - id: t.pair\n    name: P\n    keywords: [kid]\n    pattern: '(?s)\\b(?P<id>KID[0-9]{4})\\b.{0,40}?key=(?P<secret>[a-z]{8})'\n    confidence: high\n    examples: [x]\n";
+        // The pair rule is loaded last, yet wins: it covers the id too.
+        let rules = rule_set(&format!("{id}{key}{pair}"));
+        let text = "KID1234\nkey=abcdefgh\nKID5678 alone";
+        let found = Matcher::new(&rules).find(text.as_bytes());
+        let shown: Vec<(&str, &str, Option<&str>)> = found
+            .iter()
+            .map(|m| {
+                let paired = m.paired.clone().map(|range| &text[range]);
+                (
+                    rules.rule(m.rule).id.as_str(),
+                    &text[m.secret.clone()],
+                    paired,
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("t.pair", "abcdefgh", Some("KID1234")),
+                ("t.id", "KID5678", None),
+            ]
+        );
     }
 
     #[test]

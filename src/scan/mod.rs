@@ -2,11 +2,13 @@
 //! decoded text ([`decode`]). No I/O here: these
 //! functions take bytes and return matches, so tests and benches can drive them directly.
 
+pub mod checks;
 pub mod decode;
 pub mod entropy;
 mod matcher;
 mod prefilter;
 
+pub use checks::Check;
 pub use decode::{DecodeLimits, Decoded, Encoding};
 pub use matcher::{DropCounts, DropReason, Dropped, Match, Matcher};
 pub use prefilter::{Candidates, Prefilter};

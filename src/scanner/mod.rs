@@ -215,6 +215,9 @@ fn explain_dropped(
                 DropReason::Overlap { winner } => {
                     format!("overlaps a finding of {}", rules.rule(winner).id)
                 }
+                DropReason::Check(check) => {
+                    format!("fails the rule's `{check}` check: {}", check.failure())
+                }
             };
             Explanation {
                 path: blob.path.to_string(),
@@ -285,8 +288,11 @@ fn fingerprints_in(
 pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
     let rules = matcher.rules();
     let matches = matcher.find(blob.bytes);
-    let secrets: Vec<std::ops::Range<usize>> =
-        matches.iter().map(|found| found.secret.clone()).collect();
+    // Every secret and paired identifier, so that snippets mask them all.
+    let secrets: Vec<std::ops::Range<usize>> = matches
+        .iter()
+        .flat_map(|found| std::iter::once(found.secret.clone()).chain(found.paired.clone()))
+        .collect();
     let mut lines = Lines::new(blob.bytes);
     matches
         .iter()

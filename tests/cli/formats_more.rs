@@ -7,7 +7,7 @@ use quick_xml::Reader;
 use crate::util::{hushword, run, token, TestEnv};
 
 /// The CSV header, the `json` finding record's fields in order.
-const CSV_HEADER: [&str; 19] = [
+const CSV_HEADER: [&str; 20] = [
     "rule_id",
     "rule_name",
     "path",
@@ -17,6 +17,7 @@ const CSV_HEADER: [&str; 19] = [
     "end_line",
     "end_column",
     "secret",
+    "paired_id",
     "fingerprint",
     "entropy",
     "confidence",

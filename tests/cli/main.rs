@@ -3,6 +3,7 @@
 //! the real `sprawl` binary. Secrets are generated at run time; see [`util::Fake`].
 
 mod archive;
+mod checks;
 mod config;
 mod decode;
 mod docs;
@@ -10,6 +11,7 @@ mod findings;
 mod formats;
 mod formats_more;
 mod git;
+mod pairs;
 mod progress;
 mod rules;
 mod scan;

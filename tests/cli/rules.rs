@@ -189,6 +189,7 @@ github.oauth-token             GitHub OAuth access token                  high  
 github.user-to-server-token    GitHub App user access token               high        ghu_
 github.server-to-server-token  GitHub App installation access token       high        ghs_
 github.refresh-token           GitHub App refresh token                   high        ghr_
+github.refresh-token-long      GitHub App refresh token (long form)       high        ghr_
 "
     );
 }
@@ -219,6 +220,8 @@ test.hushword  Test hushword  medium      hushword
 ID                     NAME                   CONFIDENCE  KEYWORDS
 aws.access-key-id      AWS access key ID      high        akia, asia, abia, acca
 aws.secret-access-key  AWS secret access key  high        secret, akia, asia, abia, acca
+aws.access-key-pair    AWS access key pair    high        akia, asia, abia, acca
+aws.session-token      AWS session token      high        session_token, sessiontoken, session-token, session.token
 test.token             Test token             high        sprawltest_
 "
     );
@@ -259,6 +262,7 @@ fn rules_show_prints_every_field_of_a_built_in_rule() {
         "tags:               vcs, github",
         "keywords:           ghp_",
         "min_entropy:        3.0",
+        "check:              crc32-base62",
         "origin:             built-in rules/github.yml",
         r"pattern:            \b(?P<secret>ghp_[A-Za-z0-9]{36})\b",
         "description:",

@@ -16,7 +16,9 @@ use sprawl::finding::fingerprint;
 use sprawl::report::JsonReport;
 
 use crate::util::index_entry;
-use crate::util::{blob, github_pat, hushword, places, run, token, Fake, Run, TestEnv, BLOB_END};
+use crate::util::{
+    blob, github_pat, hushword, places, run, token, with_checksum, Fake, Run, TestEnv, BLOB_END,
+};
 
 // Helpers
 
@@ -86,7 +88,7 @@ fn token_with(word: &str, seed: u64) -> String {
 
 /// A `github.pat` secret whose random part starts with `word`.
 fn pat_with(word: &str, seed: u64) -> String {
-    format!("ghp_{word}{}", alnum(seed, 36 - word.len()))
+    with_checksum("ghp_", &format!("{word}{}", alnum(seed, 30 - word.len())))
 }
 
 /// A `test.token` candidate the rule's entropy bound (3.0) drops: one repeated letter.

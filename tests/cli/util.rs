@@ -225,9 +225,16 @@ pub fn hushword(seed: u64, len: usize) -> String {
     Fake::new(seed ^ 0xABCD).alphanumeric(len)
 }
 
-/// A secret of the built-in rule `github.pat`: `ghp_` then 36 alphanumerics.
+/// A secret of the built-in rule `github.pat`: `ghp_` then 30 alphanumerics and their checksum.
 pub fn github_pat(seed: u64) -> String {
-    format!("ghp_{}", Fake::new(seed ^ 0x5EED).alphanumeric(36))
+    with_checksum("ghp_", &Fake::new(seed ^ 0x5EED).alphanumeric(30))
+}
+
+/// A GitHub- or npm-style token: `prefix`, `payload` and the CRC32 checksum of `payload`, as
+/// the rules' `crc32-base62` check wants it.
+pub fn with_checksum(prefix: &str, payload: &str) -> String {
+    let checksum = sprawl::scan::checks::crc32_base62(payload.as_bytes());
+    format!("{prefix}{payload}{}", String::from_utf8_lossy(&checksum))
 }
 
 /// The first and last line of a `test.blob` secret.
