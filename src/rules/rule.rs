@@ -13,6 +13,7 @@ use regex_syntax::hir::{Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
 use super::syntax::RuleSyntax;
+use crate::scan::Filter;
 
 /// Upper bound on the compiled size of one regex, so a hostile or careless pattern cannot make
 /// sprawl allocate without limit.
@@ -97,6 +98,8 @@ pub struct Rule {
     pub negative_examples: Vec<String>,
     /// Where the rule was defined: a file path, or `built-in rules/NAME.yml`.
     pub origin: String,
+    /// Noise filters run on each candidate, in this order.
+    pub filters: Vec<Filter>,
     /// Built on first use for built-in rules (only rules whose keywords occur ever need it), at
     /// load time for the user's (so a pattern too large to compile is reported at once).
     regex: OnceLock<Regex>,
@@ -226,6 +229,7 @@ impl Rule {
             examples: syntax.examples,
             negative_examples: syntax.negative_examples,
             origin: origin.to_string(),
+            filters: syntax.filters,
             regex,
             secret_group,
             allow_regexes,

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Confidence;
+use crate::scan::Filter;
 
 /// A rule file: a list of rules under `rules:`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -52,6 +53,9 @@ pub struct RuleSyntax {
     /// Candidates that this rule drops even though the pattern matched.
     #[serde(default)]
     pub allow: AllowSyntax,
+    /// Noise filters run on each candidate (`placeholder`, `template`, ...).
+    #[serde(default)]
+    pub filters: Vec<Filter>,
 }
 
 /// Per-rule allows: a candidate secret matching any of these is dropped.

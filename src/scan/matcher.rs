@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::entropy::shannon;
+use super::filters::{self, Filter};
 use super::prefilter::Candidates;
 use crate::rules::{Rule, RuleSet, SecretGroup};
 
@@ -43,6 +44,9 @@ pub enum DropReason {
         /// Index of the rule whose match was kept.
         winner: usize,
     },
+    /// One of the rule's noise filters took the secret for a placeholder, reference or the like
+    /// (counted with the rule's allow list).
+    Filter(Filter),
 }
 
 impl DropReason {
@@ -52,6 +56,7 @@ impl DropReason {
             DropReason::Entropy { .. } => 0,
             DropReason::RuleAllow => 1,
             DropReason::Overlap { .. } => 2,
+            DropReason::Filter(_) => 1,
         }
     }
 }
@@ -72,7 +77,7 @@ pub struct Dropped {
 pub struct DropCounts {
     /// Below `min_entropy`.
     pub entropy: u64,
-    /// Allowed by the rule.
+    /// Allowed by the rule (its allow list or its filters).
     pub rule_allow: u64,
     /// Lost to an overlapping match.
     pub overlap: u64,
@@ -174,7 +179,7 @@ impl<'r> Matcher<'r> {
         for &index in self.candidates.rules() {
             let rule = self.rules.rule(index);
             for secret in secrets_of(rule, haystack) {
-                match gate(rule, &haystack[secret.clone()]) {
+                match gate(rule, haystack, secret.clone()) {
                     Gate::Pass(entropy) => found.push(Match {
                         rule: index,
                         secret,
@@ -215,7 +220,8 @@ enum Gate {
     Empty,
 }
 
-fn gate(rule: &Rule, secret: &[u8]) -> Gate {
+fn gate(rule: &Rule, haystack: &[u8], at: Range<usize>) -> Gate {
+    let secret = &haystack[at.clone()];
     if secret.is_empty() {
         return Gate::Empty;
     }
@@ -225,6 +231,9 @@ fn gate(rule: &Rule, secret: &[u8]) -> Gate {
     }
     if rule.allows(secret) {
         return Gate::Drop(DropReason::RuleAllow);
+    }
+    if let Some(filter) = filters::first_dropping(&rule.filters, haystack, at) {
+        return Gate::Drop(DropReason::Filter(filter));
     }
     Gate::Pass(entropy)
 }
