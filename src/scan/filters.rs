@@ -287,7 +287,7 @@ const PLACEHOLDER_AFFIXES: &[&str] = &[
 
 fn is_placeholder(around: &Around<'_>) -> bool {
     let secret = around.secret;
-    if contains_any(secret, PLACEHOLDER_PARTS) {
+    if contains_any(secret, PLACEHOLDER_PARTS) || starts_with_any(secret, &["your"]) {
         return true;
     }
     // `<token>`, `[password]`, `{{ }}` is the template filter's.
@@ -532,6 +532,19 @@ fn is_encrypted(around: &Around<'_>) -> bool {
         around.before,
         &["enc[aes256_gcm", "$ansible_vault;", "encrypteddata"],
     ) {
+        return true;
+    }
+    // A Maven password encrypted with the master password: `{COQLCE6DU6GtcS5P=}`.
+    let inner = secret
+        .strip_prefix(b"{")
+        .and_then(|rest| rest.strip_suffix(b"}"));
+    if inner.is_some_and(|inner| {
+        inner.len() >= 12
+            && inner
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+            && inner.ends_with(b"=")
+    }) {
         return true;
     }
     // A SealedSecrets value: `Ag` + a version letter, then hundreds of base64 characters.
@@ -848,6 +861,7 @@ mod tests {
             ("SECRET=example-secret-value", "example-secret-value"),
             ("key = 'dummy-key-0001'", "dummy-key-0001"),
             ("pw = 00000000", "00000000"),
+            ("password: your@login", "your@login"),
         ] {
             assert!(drops(Filter::Placeholder, line, secret), "{line}");
         }
