@@ -80,8 +80,8 @@ fn config_files_in_many_formats_report_exactly_their_secrets() {
     env.create(
         "home/.netrc",
         format!(
-            "machine name login name password string\nmachine files.acme.net login ci password {}\n",
-            fake.alphanumeric(16),
+            "machine name login name password string\nmachine files.acme.net login ci password {pw}\n",
+            pw = fake.alphanumeric(16),
         ),
     );
     env.create("home/.ssh/id_ed25519", openssh_key(&mut fake));
