@@ -112,6 +112,8 @@ pub fn describe(rule: &Rule) -> String {
         .min_entropy
         .map_or_else(|| "none".to_string(), |bits| format!("{bits:?}"));
     field("min_entropy", &entropy);
+    let filters: Vec<String> = rule.filters.iter().map(|f| f.to_string()).collect();
+    field("filters", &join_or_none(&filters));
     field("origin", &rule.origin);
     field("pattern", &rule.pattern);
     if rule.description.trim().is_empty() {
@@ -222,6 +224,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\nmin_entropy:        none\n"), "{text}");
+        assert!(text.contains("\nfilters:            none\n"), "{text}");
         assert!(text.contains("\norigin:             t.yml\n"), "{text}");
         assert!(text.contains("\nexamples:\n  - acme_abcdefgh\n"), "{text}");
         assert!(text.contains("\nnegative_examples:  none\n"), "{text}");

@@ -306,7 +306,8 @@ fn is_placeholder(around: &Around<'_>) -> bool {
         .filter(|b| b.is_ascii_alphabetic())
         .map(|b| b.to_ascii_lowercase() as char)
         .collect();
-    is_placeholder_word(&letters)
+    // A value without letters (`83927461`) is not a word, whatever the affixes say.
+    !letters.is_empty() && is_placeholder_word(&letters)
 }
 
 /// `letters` (lowercase) is a placeholder word, possibly wrapped in the affixes.
@@ -883,6 +884,11 @@ mod tests {
             Filter::Placeholder,
             "token=pX7rT2qLm9zA",
             "pX7rT2qLm9zA"
+        ));
+        assert!(!drops(
+            Filter::Placeholder,
+            "redis://:83927461@cache",
+            "83927461"
         ));
     }
 

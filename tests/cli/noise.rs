@@ -154,3 +154,18 @@ fn explain_names_the_filter_that_dropped_a_candidate() {
         output.stderr
     );
 }
+
+#[test]
+fn rules_show_lists_a_rules_filters() {
+    let env = TestEnv::new();
+    let output = run(env.sprawl().args(["rules", "show", "database.redis-url"]));
+    output.code(0);
+    assert!(
+        output
+            .stdout
+            .lines()
+            .any(|l| l == "filters:            placeholder, template, env-reference"),
+        "{}",
+        output.stdout
+    );
+}
