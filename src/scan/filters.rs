@@ -140,15 +140,6 @@ impl<'a> Around<'a> {
         }
     }
 
-    /// A secret alone on its line, for tests and callers without a haystack.
-    pub fn alone(secret: &'a [u8]) -> Around<'a> {
-        Around {
-            before: b"",
-            secret,
-            after: b"",
-        }
-    }
-
     /// `before` without the quotes, spaces and brackets that open the value.
     fn before_value(&self) -> &'a [u8] {
         trim_end_matching(self.before, |b| {
