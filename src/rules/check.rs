@@ -6,6 +6,7 @@
 use super::rule::{contains_ignore_ascii_case, Rule, RuleError, SecretGroup};
 use super::set::RuleSet;
 use crate::scan::entropy::shannon;
+use crate::scan::filters::first_dropping;
 use crate::scan::Matcher;
 use crate::scanner::findings_in;
 use crate::source::Blob;
@@ -107,6 +108,9 @@ fn diagnose(rule: &Rule, text: &str, found_by_others: &[String]) -> String {
             "the secret fails the rule's `{check}` check: {}",
             check.failure()
         );
+    }
+    if let Some(filter) = first_dropping(&rule.filters, bytes, secret.range()) {
+        return format!("the rule's `{filter}` filter drops the secret");
     }
     if !found_by_others.is_empty() {
         return format!(

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::syntax::RuleSyntax;
 use crate::scan::Check;
+use crate::scan::Filter;
 
 /// Upper bound on the compiled size of one regex, so a hostile or careless pattern cannot make
 /// sprawl allocate without limit.
@@ -100,6 +101,8 @@ pub struct Rule {
     pub origin: String,
     /// An offline check every secret must pass.
     pub check: Option<Check>,
+    /// Noise filters run on each candidate, in this order.
+    pub filters: Vec<Filter>,
     /// Built on first use for built-in rules (only rules whose keywords occur ever need it), at
     /// load time for the user's (so a pattern too large to compile is reported at once).
     regex: OnceLock<Regex>,
@@ -239,6 +242,7 @@ impl Rule {
             negative_examples: syntax.negative_examples,
             origin: origin.to_string(),
             check: syntax.check,
+            filters: syntax.filters,
             regex,
             secret_group,
             max_len,

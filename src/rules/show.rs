@@ -113,6 +113,8 @@ pub fn describe(rule: &Rule) -> String {
         .map_or_else(|| "none".to_string(), |bits| format!("{bits:?}"));
     field("min_entropy", &entropy);
     field("check", rule.check.map_or("none", |check| check.name()));
+    let filters: Vec<String> = rule.filters.iter().map(|f| f.to_string()).collect();
+    field("filters", &join_or_none(&filters));
     field("origin", &rule.origin);
     field("pattern", &rule.pattern);
     if rule.description.trim().is_empty() {
@@ -224,6 +226,7 @@ mod tests {
         );
         assert!(text.contains("\nmin_entropy:        none\n"), "{text}");
         assert!(text.contains("\ncheck:              none\n"), "{text}");
+        assert!(text.contains("\nfilters:            none\n"), "{text}");
         assert!(text.contains("\norigin:             t.yml\n"), "{text}");
         assert!(text.contains("\nexamples:\n  - acme_abcdefgh\n"), "{text}");
         assert!(text.contains("\nnegative_examples:  none\n"), "{text}");

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Confidence;
 use crate::scan::Check;
+use crate::scan::Filter;
 
 /// A rule file: a list of rules under `rules:`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -56,6 +57,9 @@ pub struct RuleSyntax {
     /// An offline check every secret must pass (`crc32-base62`, `jwt`, `pypi-macaroon`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<Check>,
+    /// Noise filters run on each candidate (`placeholder`, `template`, ...).
+    #[serde(default)]
+    pub filters: Vec<Filter>,
 }
 
 /// Per-rule allows: a candidate secret matching any of these is dropped.

@@ -26,8 +26,11 @@
 //!    the surrounding text is dropped, since the plain pass reports it.
 //! 6. **Merging** with the plain matches: a plain match of the encoded text itself (a generic rule
 //!    that took the base64 of a Kubernetes password for a password) gives way to a decoded match
-//!    of at least its confidence over the same bytes; any other plain match that overlaps a
-//!    decoded one wins (a JWT or a key body matched whole is not reported again from inside).
+//!    of at least its confidence over the same bytes, unless the plain match is exactly the
+//!    encoded text at high confidence (a rule written for that encoded field, such as a
+//!    kubeconfig's `client-key-data`, keeps its finding); any other plain match that overlaps a
+//!    decoded one
+//!    wins (a JWT or a key body matched whole is not reported again from inside).
 //!
 //! What the matcher drops inside views is neither counted nor explained: the plain pass counts
 //! each candidate once, where the user can see it.
@@ -38,7 +41,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::matcher::{Match, Matcher};
-use crate::rules::RuleSet;
+use crate::rules::{Confidence, RuleSet};
 
 /// The fewest characters (padding included) of a base64 run that is decoded.
 pub const MIN_BASE64: usize = 16;
@@ -295,10 +298,13 @@ fn merge(plain: Vec<Match>, decoded: Vec<(Match, Range<usize>)>, rules: &RuleSet
         .into_iter()
         .filter(|plain| {
             !decoded.iter().any(|(found, span)| {
+                let within = span.start <= plain.secret.start && plain.secret.end <= span.end;
+                // A high-confidence rule written for the encoded field itself keeps its finding.
+                let field_rule = plain.secret == *span && confidence(plain) == Confidence::High;
                 overlap(&plain.secret, &found.secret)
-                    && span.start <= plain.secret.start
-                    && plain.secret.end <= span.end
-                    && confidence(found) >= confidence(plain)
+                    && within
+                    && (confidence(found) > confidence(plain)
+                        || (confidence(found) == confidence(plain) && !field_rule))
             })
         })
         .collect();
@@ -892,6 +898,20 @@ mod tests {
             &rules,
         );
         assert_eq!(kept, vec![at(token, 8..30, false)]);
+        // A high-confidence rule that matched exactly the encoded text keeps it against a
+        // decoded match of the same confidence; one that matched part of it gives way.
+        let kept = merge(
+            vec![at(token, 8..30, false)],
+            vec![(at(token, 10..20, true), 8..30)],
+            &rules,
+        );
+        assert_eq!(kept, vec![at(token, 8..30, false)]);
+        let kept = merge(
+            vec![at(token, 9..30, false)],
+            vec![(at(token, 10..20, true), 8..30)],
+            &rules,
+        );
+        assert_eq!(kept, vec![at(token, 10..20, true)]);
         // Matches elsewhere are all kept, in position order.
         let kept = merge(
             vec![at(token, 50..60, false), at(pass, 8..30, false)],

@@ -15,6 +15,7 @@ use std::ops::Range;
 use super::checks::Check;
 use super::decode::{self, DecodeLimits, Decoded};
 use super::entropy::shannon;
+use super::filters::{self, Filter};
 use super::prefilter::Candidates;
 use crate::rules::{Rule, RuleSet, SecretGroup};
 
@@ -53,6 +54,9 @@ pub enum DropReason {
     },
     /// The secret fails the rule's offline check (a checksum, a structure).
     Check(Check),
+    /// One of the rule's noise filters took the secret for a placeholder, reference or the like
+    /// (counted with the rule's allow list).
+    Filter(Filter),
 }
 
 impl DropReason {
@@ -63,6 +67,7 @@ impl DropReason {
             DropReason::RuleAllow => 1,
             DropReason::Overlap { .. } => 2,
             DropReason::Check(_) => 3,
+            DropReason::Filter(_) => 1,
         }
     }
 }
@@ -84,7 +89,7 @@ pub struct Dropped {
 pub struct DropCounts {
     /// Below `min_entropy`.
     pub entropy: u64,
-    /// Allowed by the rule.
+    /// Allowed by the rule (its allow list or its filters).
     pub rule_allow: u64,
     /// Lost to an overlapping match.
     pub overlap: u64,
@@ -237,7 +242,7 @@ impl<'r> Matcher<'r> {
                 .flat_map(|w| secrets_of(rule, haystack, w.clone()))
             {
                 let (secret, paired) = secret;
-                match gate(rule, &haystack[secret.clone()]) {
+                match gate(rule, haystack, secret.clone()) {
                     Gate::Pass(entropy) => found.push(Match {
                         rule: index,
                         secret,
@@ -310,7 +315,8 @@ enum Gate {
     Empty,
 }
 
-fn gate(rule: &Rule, secret: &[u8]) -> Gate {
+fn gate(rule: &Rule, haystack: &[u8], at: Range<usize>) -> Gate {
+    let secret = &haystack[at.clone()];
     if secret.is_empty() {
         return Gate::Empty;
     }
@@ -323,6 +329,9 @@ fn gate(rule: &Rule, secret: &[u8]) -> Gate {
     }
     if let Some(check) = rule.check.filter(|check| !check.passes(secret)) {
         return Gate::Drop(DropReason::Check(check));
+    }
+    if let Some(filter) = filters::first_dropping(&rule.filters, haystack, at) {
+        return Gate::Drop(DropReason::Filter(filter));
     }
     Gate::Pass(entropy)
 }

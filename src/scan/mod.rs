@@ -5,10 +5,12 @@
 pub mod checks;
 pub mod decode;
 pub mod entropy;
+pub mod filters;
 mod matcher;
 mod prefilter;
 
 pub use checks::Check;
 pub use decode::{DecodeLimits, Decoded, Encoding};
+pub use filters::Filter;
 pub use matcher::{DropCounts, DropReason, Dropped, Match, Matcher};
 pub use prefilter::{Candidates, Prefilter};

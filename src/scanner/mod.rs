@@ -212,6 +212,7 @@ fn explain_dropped(
                     format!("entropy {entropy:.2} below the rule's min_entropy {min}")
                 }
                 DropReason::RuleAllow => "the rule's allow list".to_string(),
+                DropReason::Filter(filter) => format!("the rule's `{filter}` filter"),
                 DropReason::Overlap { winner } => {
                     format!("overlaps a finding of {}", rules.rule(winner).id)
                 }

@@ -171,7 +171,8 @@ fn decoding_is_off_with_no_decode_depth_zero_or_the_config() {
     let env = TestEnv::new();
     env.create(
         "secret.yaml",
-        format!("data:\n  credentials: {}\n", b64(&token(9))),
+        // A key name no generic rule reads as a credential, so only decoding can find it.
+        format!("data:\n  payload: {}\n", b64(&token(9))),
     );
     let (report, out) = env.scan_json(&[]);
     out.code(1);
