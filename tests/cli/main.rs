@@ -9,6 +9,7 @@ mod findings;
 mod formats;
 mod formats_more;
 mod git;
+mod incremental;
 mod progress;
 mod rules;
 mod scan;
