@@ -6,6 +6,11 @@
 //! at the oldest commit (then path, line) that introduced it, with `occurrences` counting the
 //! other places. For a range, a place is dropped when the same path already held the secret
 //! just before the range, so a pull request is judged by what it adds.
+//!
+//! With `--shard K/N` the whole history is still planned (so every shard numbers commits alike)
+//! but only the shard's blobs are read. With `--cache` a blob the cache knows as clean (or
+//! skipped) under the same rules and settings is not read at all: its outcome comes from the
+//! cache ([`super::cache`]), and blobs read this time are added to it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
