@@ -61,6 +61,48 @@ pub enum Command {
     },
     /// Print the man page (roff) to standard output: `sprawl man > sprawl.1`.
     Man,
+    /// Combine the JSON or JSONL reports of `--shard` runs (or of separate scans) into one.
+    ///
+    /// Findings are deduplicated by fingerprint and place and sorted as one scan sorts them; for
+    /// the shards of one history scan, each secret is reported once, at its oldest place, with
+    /// the places of every shard counted. Exits 1 if the merged report holds findings, 2 if a
+    /// report cannot be read or a shard reported an error.
+    ///
+    /// Examples:
+    ///   sprawl merge shard-*.json                  one JSON report on standard output
+    ///   sprawl merge --format sarif -o all.sarif shard-1.json shard-2.json
+    #[command(verbatim_doc_comment)]
+    Merge(MergeArgs),
+}
+
+/// Options of `sprawl merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The reports to combine, written with `--format json` (or `jsonl`).
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<PathBuf>,
+
+    /// Output format (as for `sprawl scan`). Secrets stay as the reports hold them (redacted
+    /// unless the shards ran with --no-redact).
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    pub format: FormatArg,
+
+    /// Write the merged report to FILE (created owner-only) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// For history shards: list every place of each secret, as `sprawl git --all-occurrences`
+    /// does (the shards must have run with it too), not only the oldest.
+    #[arg(long)]
+    pub all_occurrences: bool,
+
+    /// The exit code when the merged report holds findings.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+
+    /// Rule files the shards used, so that SARIF output can describe their rules.
+    #[command(flatten)]
+    pub rules: RuleSourceArgs,
 }
 
 /// Options of `sprawl scan`.
@@ -113,6 +155,19 @@ pub struct GitArgs {
     /// List every commit and path where each secret was introduced, not only the oldest.
     #[arg(long, conflicts_with = "staged")]
     pub all_occurrences: bool,
+
+    /// Remember which blobs were scanned, under these rules and settings, in a cache file in DIR
+    /// [default: $XDG_CACHE_HOME/sprawl, else ~/.cache/sprawl], so that the next scan of this
+    /// repository reads only blobs it has not seen. Give DIR as `--cache=DIR`. The cache holds
+    /// blob ids and counts, never secrets; blobs that held a finding are read again.
+    #[arg(
+        long,
+        value_name = "DIR",
+        num_args = 0..=1,
+        require_equals = true,
+        conflicts_with = "staged"
+    )]
+    pub cache: Option<Option<PathBuf>>,
 
     /// With --staged: only these paths (as the pre-commit framework passes them).
     #[arg(last = true, value_name = "PATH", requires = "staged")]
@@ -199,6 +254,11 @@ pub struct CommonArgs {
     /// allow lists, overlap with another rule, inline allow, rule path, confidence, baseline).
     #[arg(long)]
     pub explain: bool,
+
+    /// Scan only part K of N (1-based) of the files (by path) or blobs (by id): N runs with
+    /// K = 1..N cover everything exactly once. Combine their JSON reports with `sprawl merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
 
     /// Threads to scan with [default: the number of cores].
     #[arg(short = 'j', long, value_name = "N")]

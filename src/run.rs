@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Cli, Command, RulesCommand};
+use crate::cli::{Cli, Command, MergeArgs, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
 use crate::finding::redacted;
 use crate::progress::Progress;
@@ -52,6 +52,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         ),
         Command::Completions { shell } => completions(*shell),
         Command::Man => man(),
+        Command::Merge(args) => merge(args),
         Command::Rules {
             command: RulesCommand::List { rules, id, tags },
         } => list_rules(
@@ -81,6 +82,7 @@ fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Ou
     progress.finish();
     let result = result?;
     report_problems(config, &result);
+    report_cache(config, &result);
     explain(config, &result);
     write_report(config, &result)?;
     let baseline_written = write_baseline(config, &result)?;
@@ -100,6 +102,27 @@ fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Ou
     } else {
         Outcome::Clean
     })
+}
+
+/// With `--cache`: its warnings (always), and how many blobs it saved reading (unless quiet).
+fn report_cache(config: &ScanConfig, result: &ScanResult) {
+    let Some(cache) = &result.cache else {
+        return;
+    };
+    for warning in &cache.warnings {
+        eprintln!("sprawl: warning: {warning}");
+    }
+    if config.verbosity != Verbosity::Quiet {
+        let afresh = if cache.invalidated {
+            " (rules or settings changed since the cache was written: started afresh)"
+        } else {
+            ""
+        };
+        eprintln!(
+            "sprawl: cache: blobs read {}, from cache {}{afresh}",
+            cache.read, cache.from_cache
+        );
+    }
 }
 
 /// With `--explain`, every candidate that was not reported and why, on standard error.
@@ -189,6 +212,7 @@ fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
         warnings: &result.warnings,
         rules: &config.rules,
         root: result.root.as_deref(),
+        shard: config.shard,
     };
     match &config.output {
         Some(path) => {
@@ -210,6 +234,93 @@ fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
             ignore_broken_pipe(written).context("cannot write the report to standard output")
         }
     }
+}
+
+/// `sprawl merge`: reads every report, merges them and writes the result in the format asked.
+fn merge(args: &MergeArgs) -> Result<Outcome> {
+    let parts = args
+        .reports
+        .iter()
+        .map(|path| crate::merge::read(path))
+        .collect::<Result<Vec<_>>>()?;
+    let merged = crate::merge::merge(parts, args.all_occurrences)?;
+    for warning in &merged.warnings {
+        eprintln!("sprawl: warning: {warning}");
+    }
+    let format = crate::config::format_of(args.format);
+    let write = |out: &mut dyn Write| -> io::Result<()> {
+        match format {
+            report::Format::Json => {
+                serde_json::to_writer_pretty(&mut *out, &merged.report)?;
+                out.write_all(b"\n")
+            }
+            report::Format::Jsonl => merged.report.findings.iter().try_for_each(|finding| {
+                serde_json::to_writer(&mut *out, finding)?;
+                out.write_all(b"\n")
+            }),
+            _ => Ok(()),
+        }
+    };
+    let findings = merged.findings();
+    let rules = load_rules(&args.rules)?;
+    let stats = crate::stats::Stats::default();
+    let errors = merged
+        .report
+        .errors
+        .iter()
+        .map(|error| crate::source::SourceError {
+            path: error.path.clone(),
+            message: error.message.clone(),
+        })
+        .collect::<Vec<_>>();
+    let warnings = merged
+        .report
+        .warnings
+        .iter()
+        .map(|warning| crate::source::SourceError {
+            path: warning.path.clone(),
+            message: warning.message.clone(),
+        })
+        .collect::<Vec<_>>();
+    let from_findings = Report {
+        findings: &findings,
+        stats: &stats,
+        errors: &errors,
+        warnings: &warnings,
+        rules: &rules,
+        root: None,
+        shard: None,
+    };
+    // Secrets are written as the reports hold them: redacting again would cut them shorter.
+    let options = report::ReportOptions {
+        format,
+        redact: false,
+        color: report::ColorChoice::Never,
+    };
+    let write_any = |out: &mut dyn Write| match format {
+        report::Format::Json | report::Format::Jsonl => write(out),
+        _ => report::write(&from_findings, &options, false, out),
+    };
+    match &args.output {
+        Some(path) => {
+            let mut out = BufWriter::new(create_private(path)?);
+            write_any(&mut out)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        }
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            let written = write_any(&mut out).and_then(|()| out.flush());
+            ignore_broken_pipe(written).context("cannot write the report to standard output")?;
+        }
+    }
+    Ok(if !merged.report.errors.is_empty() {
+        Outcome::Errored
+    } else if !merged.report.findings.is_empty() {
+        Outcome::Found(args.exit_code)
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// Creates (or truncates) `path`, readable and writable by its owner only where the platform

@@ -18,6 +18,7 @@ use crate::cli::{
 use crate::report::{ColorChoice, Format, ReportOptions};
 use crate::rules::{self, Confidence, Rule, RuleSet};
 use crate::scan::DecodeLimits;
+use crate::shard::Shard;
 use crate::source::git::Selection;
 use crate::source::{ArchiveLimits, PathFilter, PathGlobs, WalkOptions};
 use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
@@ -88,6 +89,10 @@ pub struct ScanConfig {
     pub exit_code: u8,
     /// How chatty to be.
     pub verbosity: Verbosity,
+    /// With `--shard K/N`: the part of the files or blobs this run scans.
+    pub shard: Option<Shard>,
+    /// With `sprawl git --cache`: the folder of the blob cache.
+    pub cache: Option<PathBuf>,
 }
 
 /// What a scan reads.
@@ -172,10 +177,21 @@ impl ScanConfig {
                 all_occurrences: args.all_occurrences,
             }
         };
-        ScanConfig::build(&args.options, &args.repo, |_, _, _| Target::Git {
+        if args.staged && args.options.shard.is_some() {
+            bail!("--shard splits a history scan; it does not apply to --staged");
+        }
+        let mut config = ScanConfig::build(&args.options, &args.repo, |_, _, _| Target::Git {
             repo: args.repo.clone(),
             mode,
-        })
+        })?;
+        config.cache = match &args.cache {
+            None => None,
+            Some(Some(dir)) => Some(dir.clone()),
+            Some(None) => Some(crate::scanner::default_cache_dir().context(
+                "--cache: no cache folder: set XDG_CACHE_HOME or HOME, or give --cache=DIR",
+            )?),
+        };
+        Ok(config)
     }
 
     /// The parts every scan shares: limits, config file, path filter, rules, suppression,
@@ -216,6 +232,12 @@ impl ScanConfig {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
+        let shard = options
+            .shard
+            .as_deref()
+            .map(str::parse::<Shard>)
+            .transpose()
+            .map_err(|err| anyhow::anyhow!("invalid --shard {err}"))?;
         let archives = archives_of(options, config.as_ref(), max_file_size)?;
         let decode = decode_of(options, config.as_ref())?;
         let rules = rules_of(options, config.as_ref())?;
@@ -236,6 +258,7 @@ impl ScanConfig {
             paths: PathFilter {
                 exclude: globs_of(config.as_ref(), "exclude_paths", &file.exclude_paths)?,
                 include: globs_of(config.as_ref(), "include_paths", &file.include_paths)?,
+                shard,
             },
             suppressor,
             write_baseline,
@@ -256,6 +279,8 @@ impl ScanConfig {
             } else {
                 Verbosity::Normal
             },
+            shard,
+            cache: None,
         })
     }
 }
@@ -615,7 +640,8 @@ pub fn parse_size(text: &str) -> Result<u64> {
     Ok(bytes as u64)
 }
 
-fn format_of(arg: FormatArg) -> Format {
+/// The report format a `--format` value names.
+pub fn format_of(arg: FormatArg) -> Format {
     match arg {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,

@@ -44,6 +44,24 @@ pub struct JsonReport {
     /// each naming the archive; present only when there are some.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<ErrorRecord>,
+    /// With `--shard`: which part of the scan this report covers; present only then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardRecord>,
+}
+
+/// The part of a sharded scan a report covers, and what `sprawl merge` needs to join the parts
+/// as one scan would have reported them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShardRecord {
+    /// This shard, 1-based.
+    pub index: u32,
+    /// How many shards the scan was split into.
+    pub count: u32,
+    /// History scans: each reported commit's position in the walk of history (oldest first),
+    /// the same in every shard, by which a merge finds the oldest place of a secret.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub commit_order: std::collections::BTreeMap<String, usize>,
 }
 
 /// One finding, in `json` and `jsonl`.
@@ -296,6 +314,16 @@ pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Resu
         stats: StatsRecord::new(report),
         errors: report.errors.iter().map(ErrorRecord::from).collect(),
         warnings: report.warnings.iter().map(ErrorRecord::from).collect(),
+        shard: report.shard.map(|shard| ShardRecord {
+            index: shard.index(),
+            count: shard.count(),
+            commit_order: report
+                .findings
+                .iter()
+                .filter_map(|finding| finding.git.as_ref())
+                .map(|git| (git.commit.id.clone(), git.order))
+                .collect(),
+        }),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     out.write_all(b"\n")

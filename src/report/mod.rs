@@ -13,8 +13,8 @@ use std::io::{self, Write};
 /// The JSON Schema of the `json` report.
 pub use json::schema as json_schema;
 pub use json::{
-    ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, SkippedRecord,
-    StatsRecord, SuppressedRecord, JSON_VERSION,
+    ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, ShardRecord,
+    SkippedRecord, StatsRecord, SuppressedRecord, JSON_VERSION,
 };
 pub use text::summary;
 
@@ -78,6 +78,8 @@ pub struct Report<'a> {
     pub rules: &'a RuleSet,
     /// The folder relative paths start from, if not the current one (SARIF's `%SRCROOT%`).
     pub root: Option<&'a std::path::Path>,
+    /// With `--shard`: the part this report covers (JSON says so, for `sprawl merge`).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// Writes `report` to `out`. `color` says whether text output may use colour (decided by the

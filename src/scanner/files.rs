@@ -19,7 +19,10 @@ pub(super) fn scan(
 ) -> ScanResult {
     let shared = Mutex::new(ScanResult::default());
     let make_worker = || Worker::new(config, &shared, list_skipped, progress);
-    if inputs.contains(&Input::Stdin) {
+    let owns_stdin = config
+        .shard
+        .is_none_or(|shard| shard.owns(source::STDIN_PATH.as_bytes()));
+    if inputs.contains(&Input::Stdin) && owns_stdin {
         let mut worker = make_worker();
         source::read_stdin(config.max_file_size, config.archives.is_some(), &mut worker);
     }

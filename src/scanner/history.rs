@@ -6,6 +6,11 @@
 //! at the oldest commit (then path, line) that introduced it, with `occurrences` counting the
 //! other places. For a range, a place is dropped when the same path already held the secret
 //! just before the range, so a pull request is judged by what it adds.
+//!
+//! With `--shard K/N` the whole history is still planned (so every shard numbers commits alike)
+//! but only the shard's blobs are read. With `--cache` a blob the cache knows as clean (or
+//! skipped) under the same rules and settings is not read at all: its outcome comes from the
+//! cache ([`super::cache`]), and blobs read this time are added to it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -13,6 +18,7 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::cache::{self, BlobCache, CacheUse, Entry};
 use super::{
     fingerprints_in, passes_place_stage, suppress_by_place, BlobScanner, Explanation, ScanResult,
 };
@@ -67,9 +73,13 @@ enum BlobOutcome {
         findings: Vec<Finding>,
         /// About the archives the blob is or holds.
         warnings: Vec<SourceError>,
+        /// What scanning it added to the stats, for the cache.
+        counts: cache::Counts,
     },
     Skipped(SkipReason),
     Failed(SourceError),
+    /// Known from the cache, not read.
+    Cached(Entry),
 }
 
 fn scan_history(
@@ -96,10 +106,17 @@ fn scan_history(
         ..ScanResult::default()
     };
     result.stats.commits = Some(plan.commits_walked);
-    result
-        .stats
-        .add_skips(SkipReason::Submodule, plan.submodules);
-    result.stats.add_skips(SkipReason::Symlink, plan.symlinks);
+    // Every shard plans the whole history (so commit order is the same in each) and scans its
+    // own blobs; the plan's own counts are the first shard's to report, so merged stats add up.
+    if let Some(shard) = config.shard {
+        plan.blobs.retain(|blob| shard.owns(blob.oid.as_bytes()));
+    }
+    if config.shard.is_none_or(|shard| shard.index() == 1) {
+        result
+            .stats
+            .add_skips(SkipReason::Submodule, plan.submodules);
+        result.stats.add_skips(SkipReason::Symlink, plan.symlinks);
+    }
     if plan.shallow {
         result.notes.push("the repository is a shallow clone: history before its boundary is not there and was not scanned".into());
     }
@@ -110,17 +127,47 @@ fn scan_history(
         ));
     }
     progress.set_total(plan.blobs.len() as u64);
-    let scanned = scan_blobs(config, repo, &plan, progress);
+    // Explanations are not cached: with --explain every blob is read.
+    let mut cache = config
+        .cache
+        .as_ref()
+        .filter(|_| !config.explain)
+        .map(|dir| {
+            let mut usage = CacheUse::default();
+            let cache = BlobCache::open(dir, repo.path(), cache::key_of(config), &mut usage);
+            (cache, usage)
+        });
+    let scanned = scan_blobs(
+        config,
+        repo,
+        &plan,
+        cache.as_ref().map(|(cache, _)| cache),
+        progress,
+    );
     result.stats.merge(&scanned.stats);
     result.explained.extend(scanned.explained);
     let outcomes = scanned.outcomes;
+    if let Some((cache, mut usage)) = cache.take() {
+        remember(cache, &mut usage, &plan, &outcomes);
+        result.cache = Some(usage);
+    }
     let mut candidates: Vec<(Finding, usize, Option<&str>)> = Vec::new();
     for (planned, outcome) in plan.blobs.iter().zip(outcomes) {
         match outcome {
+            BlobOutcome::Cached(entry) => {
+                entry.add_to(&mut result.stats);
+                if let (Entry::Skipped(reason), true) = (&entry, list_skipped) {
+                    result.skipped.push((
+                        format!("{} (blob {})", planned.first.path, planned.oid),
+                        *reason,
+                    ));
+                }
+            }
             BlobOutcome::Scanned {
                 bytes,
                 findings,
                 warnings,
+                ..
             } => {
                 result.stats.files_scanned += 1;
                 result.stats.bytes_scanned += bytes;
@@ -169,6 +216,40 @@ fn scan_history(
     Ok(result)
 }
 
+/// Records in `cache` what each blob read in this scan yielded, if it can be kept (it held no
+/// finding and no warning), counts what was read, and writes the cache.
+fn remember(mut cache: BlobCache, usage: &mut CacheUse, plan: &Plan, outcomes: &[BlobOutcome]) {
+    for (planned, outcome) in plan.blobs.iter().zip(outcomes) {
+        let entry = match outcome {
+            BlobOutcome::Cached(_) => {
+                usage.from_cache += 1;
+                continue;
+            }
+            BlobOutcome::Scanned {
+                bytes,
+                findings,
+                warnings,
+                counts,
+            } if findings.is_empty() && warnings.is_empty() => Some(Entry::Clean {
+                bytes: *bytes,
+                counts: *counts,
+            }),
+            BlobOutcome::Skipped(reason) => Some(Entry::Skipped(*reason)),
+            BlobOutcome::Scanned { .. } | BlobOutcome::Failed(_) => None,
+        };
+        usage.read += 1;
+        if let Some(entry) = entry {
+            cache.insert(planned.oid.as_bytes(), &planned.first.path, entry);
+        }
+    }
+    if let Err(err) = cache.save() {
+        usage.warnings.push(format!(
+            "cannot write the cache {}: {err}",
+            usage.file.display()
+        ));
+    }
+}
+
 /// What the scanning threads produced: each blob's outcome in plan order, and the counts and
 /// explanations of the content stage.
 struct Scanned {
@@ -184,7 +265,13 @@ const CLAIM: usize = 16;
 /// Reads and scans every planned blob in parallel. Each thread of the pool opens its own
 /// repository handle and matcher once, then claims blobs in small batches from a shared counter
 /// until none are left; outcomes are put back in plan order.
-fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan, progress: &Progress) -> Scanned {
+fn scan_blobs(
+    config: &ScanConfig,
+    repo: &Repository,
+    plan: &Plan,
+    cache: Option<&BlobCache>,
+    progress: &Progress,
+) -> Scanned {
     let git_dir = repo.path().to_path_buf();
     let next = AtomicUsize::new(0);
     let total = plan.blobs.len();
@@ -201,8 +288,11 @@ fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan, progress: &Pr
             }
             for index in start..(start + CLAIM).min(total) {
                 let planned = &plan.blobs[index];
-                let outcome = match &reader {
-                    Ok(reader) => scan_blob(
+                let cached =
+                    cache.and_then(|cache| cache.get(planned.oid.as_bytes(), &planned.first.path));
+                let outcome = match (&reader, cached) {
+                    (_, Some(entry)) => BlobOutcome::Cached(entry.clone()),
+                    (Ok(reader), None) => scan_blob(
                         reader,
                         &mut scanner,
                         planned,
@@ -210,7 +300,7 @@ fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan, progress: &Pr
                         &mut stats,
                         &mut explained,
                     ),
-                    Err(err) => BlobOutcome::Failed(SourceError {
+                    (Err(err), None) => BlobOutcome::Failed(SourceError {
                         path: planned.first.path.clone(),
                         message: err.to_string(),
                     }),
@@ -219,7 +309,10 @@ fn scan_blobs(config: &ScanConfig, repo: &Repository, plan: &Plan, progress: &Pr
                     BlobOutcome::Scanned {
                         bytes, findings, ..
                     } => progress.record(*bytes, findings.len()),
-                    BlobOutcome::Skipped(_) | BlobOutcome::Failed(_) => progress.record(0, 0),
+                    BlobOutcome::Cached(Entry::Clean { bytes, .. }) => progress.record(*bytes, 0),
+                    BlobOutcome::Skipped(_)
+                    | BlobOutcome::Failed(_)
+                    | BlobOutcome::Cached(Entry::Skipped(_)) => progress.record(0, 0),
                 }
                 outcomes.push((index, outcome));
             }
@@ -268,11 +361,14 @@ fn scan_blob(
                 bytes: blob.content(),
             };
             let mut warnings = Vec::new();
-            let findings = scanner.scan_input(content, stats, explained, &mut warnings);
+            let mut added = Stats::default();
+            let findings = scanner.scan_input(content, &mut added, explained, &mut warnings);
+            stats.merge(&added);
             BlobOutcome::Scanned {
                 bytes: blob.size() as u64,
                 findings,
                 warnings,
+                counts: cache::counts_of(&added),
             }
         }
         Ok((ReadOutcome::Binary, _)) => BlobOutcome::Skipped(SkipReason::Binary),

@@ -10,6 +10,7 @@
 //! (unless `--no-archives`) and scans each text blob inside, so a file, standard input and a git
 //! blob are expanded the same way.
 
+mod cache;
 mod files;
 mod history;
 
@@ -22,6 +23,7 @@ use crate::source::{self, ArchiveLimits, Blob, SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
 
+pub use cache::{default_cache_dir, CacheUse};
 pub use history::HistoryError;
 
 /// What a scan found.
@@ -48,6 +50,8 @@ pub struct ScanResult {
     /// For `--write-baseline` of a history scan: every place of every reported secret, so that
     /// the baseline acknowledges each path it sits at, not only the oldest.
     pub all_places: Vec<Finding>,
+    /// With `sprawl git --cache`: what the cache saved, and what was wrong with it.
+    pub cache: Option<CacheUse>,
 }
 
 /// A candidate that was not reported, and why (`--explain`).

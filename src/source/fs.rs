@@ -82,6 +82,8 @@ pub struct PathFilter {
     pub exclude: Option<PathGlobs>,
     /// If set, the only files scanned.
     pub include: Option<PathGlobs>,
+    /// With `--shard`: files are scanned only by the shard their path (as shown) belongs to.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl PathFilter {
@@ -171,6 +173,12 @@ fn visit(
         return;
     }
     let path = display_path(entry.path());
+    if filter
+        .shard
+        .is_some_and(|shard| !shard.owns(path.as_bytes()))
+    {
+        return;
+    }
     if kind.is_symlink() {
         sink.skipped(&path, SkipReason::Symlink);
         return;

@@ -11,6 +11,7 @@ mod findings;
 mod formats;
 mod formats_more;
 mod git;
+mod incremental;
 mod noise;
 mod pairs;
 mod progress;
