@@ -20,7 +20,8 @@
 //!    run.
 //! 4. **Depth**: the decoded parts of the view are searched again, down to
 //!    [`DecodeLimits::max_depth`] levels (base64 of base64, hex inside base64), all levels
-//!    sharing the blob's budget of [`DecodeLimits::max_size`] decoded bytes.
+//!    sharing the blob's budget of [`DecodeLimits::max_size`] bytes of views (decoded text and
+//!    the text around it).
 //! 5. **Mapping back**: a secret found in a decoded part is placed on the encoded characters that
 //!    carry it in the original blob (the chain of encodings kept, outermost first); one found in
 //!    the surrounding text is dropped, since the plain pass reports it.
@@ -94,7 +95,8 @@ pub struct DecodeLimits {
     /// Levels of encoding decoded: 0 decodes nothing, 1 decodes what the blob holds, 2 also what
     /// that decoded text holds, and so on.
     pub max_depth: u32,
-    /// Decoded bytes per blob, all levels counted; a span that would go past it is not decoded.
+    /// Bytes of decoded text per blob, with the text kept around each decoded span, all levels
+    /// counted; a span whose decoded text would go past it is not decoded.
     pub max_size: usize,
 }
 
@@ -211,8 +213,11 @@ impl View {
                     return view;
                 }
                 if let Some(encoding) = candidate.decode(haystack, *budget, &mut decoded) {
-                    *budget = budget.saturating_sub(decoded.len());
+                    // The surrounding text counts too, so a view never outgrows the budget
+                    // by more than one segment's context.
+                    let before = view.bytes.len();
                     view.push(haystack, region, candidate.span.clone(), encoding, &decoded);
+                    *budget = budget.saturating_sub(view.bytes.len() - before);
                 }
             }
         }
@@ -822,6 +827,20 @@ mod tests {
         };
         assert_eq!(found(exact, &text).len(), 1);
         assert!(found(DecodeLimits::off(), &text).is_empty());
+        // The budget is shared by a blob's spans, the text around each counted too: the first
+        // segment is `a `, the token and a newline.
+        let two = format!(
+            "a {}\nb {}\n",
+            STANDARD.encode(TOKEN),
+            STANDARD.encode(TOKEN)
+        );
+        let first = 2 + TOKEN.len() + 1;
+        let limits = |max_size| DecodeLimits {
+            max_size,
+            ..DecodeLimits::default()
+        };
+        assert_eq!(found(limits(first + TOKEN.len() - 1), &two).len(), 1);
+        assert_eq!(found(limits(first + TOKEN.len()), &two).len(), 2);
     }
 
     #[test]
