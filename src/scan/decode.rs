@@ -216,7 +216,7 @@ impl View {
                     // The surrounding text counts too, so a view never outgrows the budget
                     // by more than one segment's context.
                     let before = view.bytes.len();
-                    view.push(haystack, region, candidate.span.clone(), encoding, &decoded);
+                    view.push(haystack, candidate.span.clone(), encoding, &decoded);
                     *budget = budget.saturating_sub(view.bytes.len() - before);
                 }
             }
@@ -224,19 +224,14 @@ impl View {
         view
     }
 
-    /// Appends `decoded` between the text around `span` on its line (within `region`).
-    fn push(
-        &mut self,
-        haystack: &[u8],
-        region: &Range<usize>,
-        span: Range<usize>,
-        encoding: Encoding,
-        decoded: &[u8],
-    ) {
-        let floor = region.start.max(span.start.saturating_sub(CONTEXT));
+    /// Appends `decoded` between the text around `span` on its line.
+    fn push(&mut self, haystack: &[u8], span: Range<usize>, encoding: Encoding, decoded: &[u8]) {
+        // The line may reach out of `region`: in a view, it holds the text around the encoded
+        // span that this one was decoded from.
+        let floor = span.start.saturating_sub(CONTEXT);
         let before =
             memchr::memrchr(b'\n', &haystack[floor..span.start]).map_or(floor, |at| floor + at + 1);
-        let ceiling = region.end.min(span.end.saturating_add(CONTEXT));
+        let ceiling = haystack.len().min(span.end.saturating_add(CONTEXT));
         let after =
             memchr::memchr(b'\n', &haystack[span.end..ceiling]).map_or(ceiling, |at| span.end + at);
         self.bytes.extend_from_slice(&haystack[before..span.start]);
@@ -807,6 +802,20 @@ mod tests {
             ..DecodeLimits::default()
         };
         assert!(found(shallow, &text).is_empty());
+        // The name before the outer encoding still stands before the inner decoded text.
+        let all = found(
+            DecodeLimits::default(),
+            &format!(
+                "pass: {}\n",
+                STANDARD.encode(STANDARD.encode("Zq8vLm2Tr9xKw4"))
+            ),
+        );
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].3, vec![Encoding::Base64, Encoding::Base64]);
+        assert_eq!(
+            (all[0].0.as_str(), all[0].1.as_str()),
+            ("t.pass", "Zq8vLm2Tr9xKw4")
+        );
         let hex_inside = STANDARD.encode(hex(TOKEN));
         let all = found(DecodeLimits::default(), &format!("x {hex_inside}"));
         assert_eq!(all[0].3, vec![Encoding::Base64, Encoding::Hex]);
