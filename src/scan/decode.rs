@@ -20,7 +20,8 @@
 //!    run.
 //! 4. **Depth**: the decoded parts of the view are searched again, down to
 //!    [`DecodeLimits::max_depth`] levels (base64 of base64, hex inside base64), all levels
-//!    sharing the blob's budget of [`DecodeLimits::max_size`] decoded bytes.
+//!    sharing the blob's budget of [`DecodeLimits::max_size`] bytes of views (decoded text and
+//!    the text around it).
 //! 5. **Mapping back**: a secret found in a decoded part is placed on the encoded characters that
 //!    carry it in the original blob (the chain of encodings kept, outermost first); one found in
 //!    the surrounding text is dropped, since the plain pass reports it.
@@ -97,7 +98,8 @@ pub struct DecodeLimits {
     /// Levels of encoding decoded: 0 decodes nothing, 1 decodes what the blob holds, 2 also what
     /// that decoded text holds, and so on.
     pub max_depth: u32,
-    /// Decoded bytes per blob, all levels counted; a span that would go past it is not decoded.
+    /// Bytes of decoded text per blob, with the text kept around each decoded span, all levels
+    /// counted; a span whose decoded text would go past it is not decoded.
     pub max_size: usize,
 }
 
@@ -214,27 +216,25 @@ impl View {
                     return view;
                 }
                 if let Some(encoding) = candidate.decode(haystack, *budget, &mut decoded) {
-                    *budget = budget.saturating_sub(decoded.len());
-                    view.push(haystack, region, candidate.span.clone(), encoding, &decoded);
+                    // The surrounding text counts too, so a view never outgrows the budget
+                    // by more than one segment's context.
+                    let before = view.bytes.len();
+                    view.push(haystack, candidate.span.clone(), encoding, &decoded);
+                    *budget = budget.saturating_sub(view.bytes.len() - before);
                 }
             }
         }
         view
     }
 
-    /// Appends `decoded` between the text around `span` on its line (within `region`).
-    fn push(
-        &mut self,
-        haystack: &[u8],
-        region: &Range<usize>,
-        span: Range<usize>,
-        encoding: Encoding,
-        decoded: &[u8],
-    ) {
-        let floor = region.start.max(span.start.saturating_sub(CONTEXT));
+    /// Appends `decoded` between the text around `span` on its line.
+    fn push(&mut self, haystack: &[u8], span: Range<usize>, encoding: Encoding, decoded: &[u8]) {
+        // The line may reach out of `region`: in a view, it holds the text around the encoded
+        // span that this one was decoded from.
+        let floor = span.start.saturating_sub(CONTEXT);
         let before =
             memchr::memrchr(b'\n', &haystack[floor..span.start]).map_or(floor, |at| floor + at + 1);
-        let ceiling = region.end.min(span.end.saturating_add(CONTEXT));
+        let ceiling = haystack.len().min(span.end.saturating_add(CONTEXT));
         let after =
             memchr::memchr(b'\n', &haystack[span.end..ceiling]).map_or(ceiling, |at| span.end + at);
         self.bytes.extend_from_slice(&haystack[before..span.start]);
@@ -811,6 +811,20 @@ mod tests {
             ..DecodeLimits::default()
         };
         assert!(found(shallow, &text).is_empty());
+        // The name before the outer encoding still stands before the inner decoded text.
+        let all = found(
+            DecodeLimits::default(),
+            &format!(
+                "pass: {}\n",
+                STANDARD.encode(STANDARD.encode("Zq8vLm2Tr9xKw4"))
+            ),
+        );
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].3, vec![Encoding::Base64, Encoding::Base64]);
+        assert_eq!(
+            (all[0].0.as_str(), all[0].1.as_str()),
+            ("t.pass", "Zq8vLm2Tr9xKw4")
+        );
         let hex_inside = STANDARD.encode(hex(TOKEN));
         let all = found(DecodeLimits::default(), &format!("x {hex_inside}"));
         assert_eq!(all[0].3, vec![Encoding::Base64, Encoding::Hex]);
@@ -831,6 +845,20 @@ mod tests {
         };
         assert_eq!(found(exact, &text).len(), 1);
         assert!(found(DecodeLimits::off(), &text).is_empty());
+        // The budget is shared by a blob's spans, the text around each counted too: the first
+        // segment is `a `, the token and a newline.
+        let two = format!(
+            "a {}\nb {}\n",
+            STANDARD.encode(TOKEN),
+            STANDARD.encode(TOKEN)
+        );
+        let first = 2 + TOKEN.len() + 1;
+        let limits = |max_size| DecodeLimits {
+            max_size,
+            ..DecodeLimits::default()
+        };
+        assert_eq!(found(limits(first + TOKEN.len() - 1), &two).len(), 1);
+        assert_eq!(found(limits(first + TOKEN.len()), &two).len(), 2);
     }
 
     #[test]
