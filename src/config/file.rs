@@ -140,7 +140,7 @@ pub struct LoadedConfig {
 impl LoadedConfig {
     /// Reads and parses `path`; errors name the file, line and field.
     pub fn read(path: &Path) -> Result<LoadedConfig> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::source::read_regular_file(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         let file = if text.trim().is_empty() {
             ConfigFile::default()

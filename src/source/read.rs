@@ -43,11 +43,25 @@ pub fn read_blob(
     Ok(ReadOutcome::Text)
 }
 
+/// Reads a file the user named as a config, rule file or baseline. Anything but a regular file
+/// (a FIFO, a device, a folder) is refused before it is opened: opening a FIFO blocks until a
+/// writer comes, and `/dev/zero` never ends, so a hostile `.sprawl.yml` naming either could
+/// hang the scan.
+pub fn read_regular_file(path: &std::path::Path) -> io::Result<String> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(io::Error::other("is not a regular file"));
+    }
+    std::fs::read_to_string(path)
+}
+
 /// Whether an input whose first bytes are `probe` is skipped as binary: a NUL in them, unless
-/// they start an archive and archives are opened.
+/// they start an archive and archives are opened, or UTF-16 text with a BOM (decoded before
+/// matching, see `utf16.rs`).
 pub fn is_binary(probe: &[u8], archives: bool) -> bool {
     let probe = &probe[..probe.len().min(BINARY_PROBE_LEN)];
-    memchr::memchr(0, probe).is_some() && !(archives && super::is_archive(probe))
+    memchr::memchr(0, probe).is_some()
+        && !(archives && super::is_archive(probe))
+        && !super::is_utf16_text(probe)
 }
 
 #[cfg(test)]
