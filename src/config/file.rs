@@ -175,6 +175,16 @@ impl LoadedConfig {
         }
     }
 
+    /// Checks that `full`, named as `value` in `field`, is a regular file: a FIFO or a device
+    /// named by a config in a scanned repository must not block or flood the scan.
+    pub fn named_file(&self, field: &str, value: &Path, full: &Path) -> Result<()> {
+        if crate::source::is_regular_file(full) {
+            return Ok(());
+        }
+        let value = value.to_string_lossy();
+        Err(self.error(field, &value, format!("`{value}` is not a regular file")))
+    }
+
     /// The 1-based line where `value` first appears in the file's text as a whole word (not
     /// inside a longer id or path).
     fn line_of(&self, value: &str) -> Option<usize> {

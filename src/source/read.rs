@@ -43,15 +43,32 @@ pub fn read_blob(
     Ok(ReadOutcome::Text)
 }
 
-/// Reads a file the user named as a config, rule file or baseline. Anything but a regular file
-/// (a FIFO, a device, a folder) is refused before it is opened: opening a FIFO blocks until a
-/// writer comes, and `/dev/zero` never ends, so a hostile `.sprawl.yml` naming either could
-/// hang the scan.
+/// Reads a config, rule file or baseline. A device or socket is refused before it is opened
+/// (`/dev/zero` never ends); a pipe is read, so that `--rules <(generate-rules)` works. Paths a
+/// config file names are held to regular files before they get here (see
+/// [`is_regular_file`]): a FIFO in a hostile repository would block the scan.
 pub fn read_regular_file(path: &std::path::Path) -> io::Result<String> {
-    if !std::fs::metadata(path)?.is_file() {
+    let kind = std::fs::metadata(path)?.file_type();
+    if !kind.is_file() && !is_pipe(kind) {
         return Err(io::Error::other("is not a regular file"));
     }
     std::fs::read_to_string(path)
+}
+
+/// Whether `path` is a regular file (after symbolic links), or does not exist, which the reader
+/// reports in its own words.
+pub fn is_regular_file(path: &std::path::Path) -> bool {
+    std::fs::metadata(path).map_or(true, |meta| meta.is_file())
+}
+
+#[cfg(unix)]
+fn is_pipe(kind: std::fs::FileType) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(&kind)
+}
+
+#[cfg(not(unix))]
+fn is_pipe(_: std::fs::FileType) -> bool {
+    false
 }
 
 /// Whether an input whose first bytes are `probe` is skipped as binary: a NUL in them, unless

@@ -3,6 +3,7 @@
 //! the real `sprawl` binary. Secrets are generated at run time; see [`util::Fake`].
 
 mod archive;
+mod badinput;
 mod config;
 mod docs;
 mod findings;
@@ -10,9 +11,11 @@ mod formats;
 mod formats_more;
 mod git;
 mod progress;
+mod props;
 mod rules;
 mod scan;
 mod schema;
+mod security;
 mod suppress;
 mod util;
 mod walk;
