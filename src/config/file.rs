@@ -158,7 +158,7 @@ pub struct LoadedConfig {
 impl LoadedConfig {
     /// Reads and parses `path`; errors name the file, line and field.
     pub fn read(path: &Path) -> Result<LoadedConfig> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::source::read_regular_file(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         let file = if text.trim().is_empty() {
             ConfigFile::default()
@@ -191,6 +191,16 @@ impl LoadedConfig {
             Some(line) => anyhow!("{}:{line}: field `{field}`: {problem}", self.path.display()),
             None => anyhow!("{}: field `{field}`: {problem}", self.path.display()),
         }
+    }
+
+    /// Checks that `full`, named as `value` in `field`, is a regular file: a FIFO or a device
+    /// named by a config in a scanned repository must not block or flood the scan.
+    pub fn named_file(&self, field: &str, value: &Path, full: &Path) -> Result<()> {
+        if crate::source::is_regular_file(full) {
+            return Ok(());
+        }
+        let value = value.to_string_lossy();
+        Err(self.error(field, &value, format!("`{value}` is not a regular file")))
     }
 
     /// The 1-based line where `value` first appears in the file's text as a whole word (not

@@ -418,14 +418,13 @@ fn globs_of(
 fn rules_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> Result<RuleSet> {
     let mut paths = options.rules.rule_paths.clone();
     if let Some(config) = config {
-        paths.extend(
-            config
-                .file
-                .rules
-                .files
-                .iter()
-                .map(|path| config.dir.join(path)),
-        );
+        for path in &config.file.rules.files {
+            let full = config.dir.join(path);
+            if !full.is_dir() {
+                config.named_file("rules.files", path, &full)?;
+            }
+            paths.push(full);
+        }
     }
     let mut all = collect_rules(&paths)?;
     let Some(config) = config else {
@@ -521,6 +520,11 @@ fn suppressor_of(
         (Some(path), false) => Some(path.clone()),
         (None, false) => config.and_then(|c| c.file.baseline.as_ref().map(|path| c.dir.join(path))),
     };
+    if let (Some(path), Some(config), None) = (&baseline_path, config, &options.baseline) {
+        if let Some(named) = &config.file.baseline {
+            config.named_file("baseline", named, path)?;
+        }
+    }
     if let Some(path) = baseline_path {
         suppressor.baseline = Some(Baseline::new(
             &BaselineFile::read(&path)?,

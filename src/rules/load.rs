@@ -108,7 +108,7 @@ pub fn load_path(path: &Path) -> Result<Vec<Rule>, LoadError> {
     let mut rules = Vec::new();
     let mut errors = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|source| LoadError::Io {
+        let text = crate::source::read_regular_file(&file).map_err(|source| LoadError::Io {
             path: file.clone(),
             source,
         })?;

@@ -147,6 +147,11 @@ impl<'a> BlobScanner<'a> {
         stats: &mut Stats,
         explained: &mut Vec<Explanation>,
     ) -> Vec<Finding> {
+        let decoded = source::decode_utf16(blob.bytes);
+        let blob = Blob {
+            bytes: &decoded,
+            ..blob
+        };
         let counted = self.matcher.counts();
         let mut findings = findings_in(&mut self.matcher, blob);
         stats.dropped.merge(self.matcher.counts().since(counted));
@@ -273,6 +278,11 @@ fn fingerprints_in(
 ) -> std::collections::HashSet<String> {
     let mut fingerprints = std::collections::HashSet::new();
     let mut collect = |blob: Blob<'_>| {
+        let decoded = source::decode_utf16(blob.bytes);
+        let blob = Blob {
+            bytes: &decoded,
+            ..blob
+        };
         fingerprints.extend(
             findings_in(matcher, blob)
                 .into_iter()

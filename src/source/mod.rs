@@ -11,13 +11,15 @@ mod fs;
 pub mod git;
 mod read;
 mod stdin;
+mod utf16;
 
 use std::fmt;
 
 pub use archive::{expand, is_archive, ArchiveCounts, ArchiveLimits, Expansion};
 pub use fs::{walk, PathFilter, PathGlobs, WalkOptions};
-pub use read::{read_blob, ReadOutcome, BINARY_PROBE_LEN};
+pub use read::{is_regular_file, read_blob, read_regular_file, ReadOutcome, BINARY_PROBE_LEN};
 pub use stdin::{read_stdin, STDIN_PATH};
+pub use utf16::{decode_utf16, is_utf16_text};
 
 /// One input's content, with the path it is shown under.
 #[derive(Debug, Clone, Copy)]

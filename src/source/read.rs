@@ -43,11 +43,42 @@ pub fn read_blob(
     Ok(ReadOutcome::Text)
 }
 
+/// Reads a config, rule file or baseline. A device or socket is refused before it is opened
+/// (`/dev/zero` never ends); a pipe is read, so that `--rules <(generate-rules)` works. Paths a
+/// config file names are held to regular files before they get here (see
+/// [`is_regular_file`]): a FIFO in a hostile repository would block the scan.
+pub fn read_regular_file(path: &std::path::Path) -> io::Result<String> {
+    let kind = std::fs::metadata(path)?.file_type();
+    if !kind.is_file() && !is_pipe(kind) {
+        return Err(io::Error::other("is not a regular file"));
+    }
+    std::fs::read_to_string(path)
+}
+
+/// Whether `path` is a regular file (after symbolic links), or does not exist, which the reader
+/// reports in its own words.
+pub fn is_regular_file(path: &std::path::Path) -> bool {
+    std::fs::metadata(path).map_or(true, |meta| meta.is_file())
+}
+
+#[cfg(unix)]
+fn is_pipe(kind: std::fs::FileType) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(&kind)
+}
+
+#[cfg(not(unix))]
+fn is_pipe(_: std::fs::FileType) -> bool {
+    false
+}
+
 /// Whether an input whose first bytes are `probe` is skipped as binary: a NUL in them, unless
-/// they start an archive and archives are opened.
+/// they start an archive and archives are opened, or UTF-16 text with a BOM (decoded before
+/// matching, see `utf16.rs`).
 pub fn is_binary(probe: &[u8], archives: bool) -> bool {
     let probe = &probe[..probe.len().min(BINARY_PROBE_LEN)];
-    memchr::memchr(0, probe).is_some() && !(archives && super::is_archive(probe))
+    memchr::memchr(0, probe).is_some()
+        && !(archives && super::is_archive(probe))
+        && !super::is_utf16_text(probe)
 }
 
 #[cfg(test)]

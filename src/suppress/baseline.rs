@@ -58,7 +58,7 @@ pub struct Baseline {
 impl BaselineFile {
     /// Reads and checks a baseline file. Errors name the file, and the line or entry at fault.
     pub fn read(path: &Path) -> Result<BaselineFile> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::source::read_regular_file(path)
             .with_context(|| format!("cannot read baseline {}", path.display()))?;
         let file: BaselineFile = serde_json::from_str(&text).map_err(|err| {
             anyhow::anyhow!("{}:{}: invalid baseline: {err}", path.display(), err.line())

@@ -4,6 +4,7 @@
 
 mod archive;
 mod checks;
+mod badinput;
 mod config;
 mod decode;
 mod docs;
@@ -15,9 +16,11 @@ mod incremental;
 mod noise;
 mod pairs;
 mod progress;
+mod props;
 mod rules;
 mod scan;
 mod schema;
+mod security;
 mod suppress;
 mod util;
 mod walk;

@@ -331,7 +331,8 @@ impl Expander<'_> {
                 _ => compressed::expand(self, format, path, bytes, depth + 1),
             };
         }
-        if depth > 0 && memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE_LEN)]).is_some() {
+        let probe = &bytes[..bytes.len().min(BINARY_PROBE_LEN)];
+        if depth > 0 && memchr::memchr(0, probe).is_some() && !super::is_utf16_text(probe) {
             return self.skip();
         }
         if let Some(parts) = notebook::parts(bytes) {

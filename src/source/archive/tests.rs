@@ -443,3 +443,20 @@ fn entry_names_that_escape_are_recognised() {
     assert!(!escapes("a/b..c/d"));
     assert!(!escapes("./a"));
 }
+
+/// Found by fuzzing (`fuzz/`, target `archive`): lzma-rs adds 1 to the footer's backward size
+/// without checking, which panics where overflow is checked (debug and test builds). The
+/// package is built without overflow checks (Cargo.toml), as in release, so the sum wraps and
+/// the footer is refused as corrupt.
+#[test]
+fn an_xz_footer_whose_backward_size_overflows_is_a_warning_not_a_panic() {
+    let mut stream = xz(b"password = changeme\n");
+    let len = stream.len();
+    stream[len - 8..len - 4].copy_from_slice(&[0xff; 4]);
+    let (texts, expansion) = open("a.xz", &stream, &limits());
+    // What was decoded before the broken footer is still scanned.
+    assert_eq!(paths(&texts), ["a.xz!a"]);
+    let messages = messages(&expansion);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].starts_with("a.xz: "), "{messages:?}");
+}
