@@ -3,8 +3,8 @@
 //! the real `sprawl` binary. Secrets are generated at run time; see [`util::Fake`].
 
 mod archive;
-mod checks;
 mod badinput;
+mod checks;
 mod config;
 mod decode;
 mod docs;
