@@ -60,7 +60,11 @@ def _load_json_or_jsonl(text: str):
 
 def read_sprawl(data) -> list[Finding]:
     rows = data.get("findings", []) if isinstance(data, dict) else data
-    return [Finding(_norm_path(r["path"]), int(r["line"]), int(r.get("end_line") or r["line"]), r.get("secret") or "") for r in rows]
+    out = [Finding(_norm_path(r["path"]), int(r["line"]), int(r.get("end_line") or r["line"]), r.get("secret") or "") for r in rows]
+    # A key pair (an AWS key id with its secret key) is one finding placed on the secret; its id
+    # is reported as `paired_id`, found by value (line 0: "somewhere in this file").
+    out.extend(Finding(_norm_path(r["path"]), 0, 0, r["paired_id"]) for r in rows if r.get("paired_id"))
+    return out
 
 
 def read_gitleaks(data) -> list[Finding]:
@@ -150,6 +154,12 @@ def score(labels: list[dict], findings: list[Finding]) -> dict:
     fp_unlabelled: set[tuple[str, int]] = set()
     for f in findings:
         here = by_path.get(f.path, [])
+        if f.line == 0:
+            cands = [c for c in here if c[1].get("secret") == f.secret]
+            if cands:
+                i, lab = cands[0]
+                (hit_pos if lab["kind"] == "positive" else fp_neg).add(i)
+            continue
         cands = [c for c in here if c[1]["line"] <= f.line <= c[1]["end_line"]]
         if not cands:
             cands = [c for c in here if c[1]["line"] <= f.end_line and f.line <= c[1]["end_line"]]

@@ -288,6 +288,10 @@ fn is_placeholder(around: &Around<'_>) -> bool {
     if around.before_value().last() == Some(&b'<') {
         return true;
     }
+    // Cut short for display: `sk_live_TH9t7...`, `ghp_abc…`.
+    if secret.ends_with(b"...") || secret.ends_with("\u{2026}".as_bytes()) {
+        return true;
+    }
     // One character repeated: `aaaaaaaa`, `00000000`, `--------`.
     if secret.windows(2).all(|pair| pair[0] == pair[1]) {
         return true;
@@ -863,6 +867,8 @@ mod tests {
             ("key = 'dummy-key-0001'", "dummy-key-0001"),
             ("pw = 00000000", "00000000"),
             ("password: your@login", "your@login"),
+            ("api_key = \"sk_live_TH9t7...\"", "sk_live_TH9t7..."),
+            ("token: ghp_abc\u{2026}", "ghp_abc\u{2026}"),
         ] {
             assert!(drops(Filter::Placeholder, line, secret), "{line}");
         }

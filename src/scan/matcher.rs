@@ -226,6 +226,9 @@ impl<'r> Matcher<'r> {
             .prefilter()
             .candidates(haystack, &mut self.candidates);
         let mut found = Vec::new();
+        // Secrets that failed their rule's offline check, with that rule: a token that fails its
+        // checksum is a test value or a typo, and must not come back as a generic secret.
+        let mut failed_checks: Vec<(Range<usize>, usize)> = Vec::new();
         for picked in 0..self.candidates.rules().len() {
             let index = self.candidates.rules()[picked];
             let rule = self.rules.rule(index);
@@ -250,10 +253,27 @@ impl<'r> Matcher<'r> {
                         decoded: None,
                         paired,
                     }),
-                    Gate::Drop(reason) => self.drops.record(index, secret, reason),
+                    Gate::Drop(reason) => {
+                        if matches!(reason, DropReason::Check(_)) {
+                            failed_checks.push((secret.clone(), index));
+                        }
+                        self.drops.record(index, secret, reason);
+                    }
                     Gate::Empty => {}
                 }
             }
+        }
+        if !failed_checks.is_empty() {
+            found.retain(|m| {
+                let claimed = failed_checks.iter().find(|(range, rule)| {
+                    *rule != m.rule && range.start < m.secret.end && m.secret.start < range.end
+                });
+                if let Some(&(_, winner)) = claimed {
+                    self.drops
+                        .record(m.rule, m.secret.clone(), DropReason::Overlap { winner });
+                }
+                claimed.is_none()
+            });
         }
         let (kept, lost) = collapse_overlaps(found, self.rules);
         for (lost, winner) in lost {
@@ -579,6 +599,26 @@ mod tests {
                 ("t.pair", "abcdefgh", Some("KID1234")),
                 ("t.id", "KID5678", None),
             ]
+        );
+    }
+
+    #[test]
+    fn a_token_that_fails_its_check_is_not_reported_by_another_rule() {
+        let checked = "  - id: t.checked\n    name: C\n    keywords: [tok_]\n    pattern: 'tok_[A-Za-z0-9]{36}'\n    check: crc32-base62\n    confidence: high\n    examples: [x]\n";
+        let rules = rule_set(&format!("{GENERIC}{checked}"));
+        let broken = format!("tok_{}", "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4gH6");
+        let mut matcher = Matcher::new(&rules);
+        matcher.explain(true);
+        assert!(matcher
+            .find(format!("token = {broken}").as_bytes())
+            .is_empty());
+        let reasons: Vec<DropReason> = matcher.take_dropped().iter().map(|d| d.reason).collect();
+        assert!(matches!(reasons[0], DropReason::Check(_)), "{reasons:?}");
+        assert_eq!(reasons[1], DropReason::Overlap { winner: 1 });
+        // Elsewhere the generic rule still reports what it finds.
+        assert_eq!(
+            found(&rules, "token = hunter2"),
+            vec![("t.generic".into(), "hunter2".into())]
         );
     }
 
