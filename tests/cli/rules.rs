@@ -67,6 +67,37 @@ fn rules_list_without_user_rules_shows_the_built_ins_only() {
 }
 
 #[test]
+fn the_built_in_pack_holds_at_least_200_rules_each_with_a_reference_and_negative_examples() {
+    let env = TestEnv::new();
+    let listed = run(env.sprawl().args(["rules", "list"]));
+    listed.code(0);
+    // A header line, then one line per rule.
+    let ids: Vec<&str> = listed
+        .stdout
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert!(ids.len() >= 200, "only {} built-in rules", ids.len());
+    for id in [
+        "aws.access-key-pair",
+        "azure.storage-connection-string",
+        "age.secret-key",
+    ] {
+        assert!(ids.contains(&id), "{id} is missing");
+    }
+    for id in ids.iter().step_by(17) {
+        let shown = run(env.sprawl().args(["rules", "show", id]));
+        shown.code(0);
+        assert!(shown.stdout.contains("https://"), "{id} has no reference");
+        assert!(
+            !shown.stdout.contains("\nnegative_examples:  none"),
+            "{id} has no negative example"
+        );
+    }
+}
+
+#[test]
 fn rules_check_passes_when_every_example_does() {
     let env = TestEnv::new();
     let run = run(env
