@@ -574,7 +574,7 @@ def credential_files(corpus: Corpus, n: int) -> None:
         if i % 3 == 2:
             d.put("password = <your PyPI token>", Item("pypi", "<your PyPI token>", "negative", "placeholder"))
         else:
-            tok = "pypi-AgEIcHlwaS5vcmc" + g.s(g.int(70, 180), T.B64URL)
+            tok = T.pypi_token(g)
             d.put(f"password = {tok}", Item("pypi", tok, "positive", "pypirc"))
         # htpasswd
         d = corpus.doc(g.pick([".htpasswd", "nginx/.htpasswd", "auth/htpasswd"]))

@@ -62,8 +62,8 @@ def read_sprawl(data) -> list[Finding]:
     rows = data.get("findings", []) if isinstance(data, dict) else data
     out = [Finding(_norm_path(r["path"]), int(r["line"]), int(r.get("end_line") or r["line"]), r.get("secret") or "") for r in rows]
     # A key pair (an AWS key id with its secret key) is one finding placed on the secret; its id
-    # is reported as `paired_id`, found by value (line 0: "somewhere in this file").
-    out.extend(Finding(_norm_path(r["path"]), 0, 0, r["paired_id"]) for r in rows if r.get("paired_id"))
+    # is reported as `paired_id`, found by value (line -1: "somewhere in this file").
+    out.extend(Finding(_norm_path(r["path"]), -1, -1, r["paired_id"]) for r in rows if r.get("paired_id"))
     return out
 
 
@@ -154,7 +154,7 @@ def score(labels: list[dict], findings: list[Finding]) -> dict:
     fp_unlabelled: set[tuple[str, int]] = set()
     for f in findings:
         here = by_path.get(f.path, [])
-        if f.line == 0:
+        if f.line == -1:
             cands = [c for c in here if c[1].get("secret") == f.secret]
             if cands:
                 i, lab = cands[0]

@@ -148,6 +148,11 @@ class ScoreTest(unittest.TestCase):
         res = score.score(self.labels, [score.Finding("key.pem", 0, 2)])
         self.assertEqual(res["families"]["private_key"]["tp"], 1)
 
+    def test_a_key_pair_finding_also_counts_for_its_key_id(self):
+        rows = [{"path": "key.pem", "line": 1, "end_line": 1, "secret": "x", "paired_id": "the-id"}]
+        found = score.read_sprawl(rows)
+        self.assertEqual([(f.line, f.secret) for f in found], [(1, "x"), (-1, "the-id")])
+
     def test_no_findings(self):
         o = score.score(self.labels, [])["overall"]
         self.assertEqual((o["recall"], o["precision"], o["f1"]), (0.0, None, 0.0))

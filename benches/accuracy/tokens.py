@@ -156,6 +156,20 @@ def _der_int(g: Rand, nbytes: int) -> bytes:
     return b"\x02" + _der_len(len(body)) + body
 
 
+def pypi_token(g: Rand) -> str:
+    """A PyPI API token: `pypi-` and the base64url of a version 2 macaroon (location pypi.org,
+    an identifier, one caveat, a 32-byte signature), as PyPI issues them."""
+
+    def field(kind: int, data: bytes) -> bytes:
+        return bytes([kind, len(data)]) + data
+
+    ident = g.bytes(16).hex().encode()
+    caveat = ('{"version": 1, "permissions": "user", "nonce": "%s"}' % g.bytes(8).hex()).encode()
+    raw = b"\x02" + field(1, b"pypi.org") + field(2, ident) + b"\x00"
+    raw += field(2, caveat) + b"\x00" + b"\x00" + field(6, g.bytes(32))
+    return "pypi-" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
 def rsa_der(g: Rand, bits: int = 2048) -> bytes:
     """A PKCS#1 RSAPrivateKey-shaped DER blob (random integers, right lengths)."""
     n = bits // 8
@@ -484,7 +498,7 @@ POSITIVES: dict[str, list] = {
     "replicate": [("api_token", lambda g: ("r8_" + g.s(37), ("REPLICATE_API_TOKEN",)))],
     "groq": [("api_key", lambda g: ("gsk_" + g.s(52), ("GROQ_API_KEY",)))],
     "npm": [("access_token", lambda g: (checksummed("npm_", g), ("NPM_TOKEN", "NODE_AUTH_TOKEN")))],
-    "pypi": [("upload_token", lambda g: ("pypi-AgEIcHlwaS5vcmc" + g.s(g.int(70, 180), B64URL), ("PYPI_TOKEN", "TWINE_PASSWORD", "PYPI_API_TOKEN")))],
+    "pypi": [("upload_token", lambda g: (pypi_token(g), ("PYPI_TOKEN", "TWINE_PASSWORD", "PYPI_API_TOKEN")))],
     "rubygems": [("api_key", lambda g: ("rubygems_" + g.hex(48), ("GEM_HOST_API_KEY", "RUBYGEMS_API_KEY")))],
     "nuget": [("api_key", lambda g: ("oy2" + g.s(43, LOWER_ALNUM), ("NUGET_API_KEY",)))],
     "crates": [("api_token", lambda g: ("cio" + g.s(32), ("CARGO_REGISTRY_TOKEN", "CRATES_IO_TOKEN")))],
