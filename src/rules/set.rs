@@ -30,7 +30,13 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(LoadError::Rules(errors));
         }
-        let prefilter = Prefilter::new(&rules);
+        let prefilter = Prefilter::new(&rules).map_err(|problem| {
+            LoadError::Rules(vec![RuleError {
+                origin: "the loaded rules".into(),
+                rule_id: "*".into(),
+                problem,
+            }])
+        })?;
         Ok(RuleSet { rules, prefilter })
     }
 

@@ -40,8 +40,9 @@ pub struct Prefilter {
 }
 
 impl Prefilter {
-    /// Builds the automaton for `rules`.
-    pub fn new(rules: &[Rule]) -> Prefilter {
+    /// Builds the automaton for `rules`. Fails only when the keywords are too many to fit in
+    /// one automaton (with the message of the automaton builder).
+    pub fn new(rules: &[Rule]) -> Result<Prefilter, String> {
         let mut keywords: Vec<&str> = Vec::new();
         let mut rules_by_keyword: Vec<Vec<usize>> = Vec::new();
         let mut keywords_by_rule: Vec<Vec<usize>> = vec![Vec::new(); rules.len()];
@@ -61,20 +62,29 @@ impl Prefilter {
                 }
             }
         }
-        let automaton = (!keywords.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
+        let automaton = if keywords.is_empty() {
+            None
+        } else {
+            let mut builder = AhoCorasickBuilder::new();
+            builder
                 .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
+                .match_kind(MatchKind::Standard);
+            // A DFA too large to build (a huge user rule set) falls back to the crate's choice.
+            let built = builder
                 .kind(Some(AhoCorasickKind::DFA))
                 .build(&keywords)
-                .expect("an automaton of literal keywords always builds")
-        });
-        Prefilter {
+                .or_else(|_| builder.kind(None).build(&keywords))
+                .map_err(|err| {
+                    format!("the keywords of all rules do not fit in one automaton: {err}")
+                })?;
+            Some(built)
+        };
+        Ok(Prefilter {
             automaton,
             rule_count: rules.len(),
             rules_by_keyword,
             keywords_by_rule,
-        }
+        })
     }
 
     /// Marks in `out` every rule whose keyword occurs in `haystack`, and where.
@@ -242,7 +252,7 @@ mod tests {
 
     #[test]
     fn keywords_match_ignoring_ascii_case() {
-        let prefilter = Prefilter::new(&rules(&["[ghp_]", "[akia]"]));
+        let prefilter = Prefilter::new(&rules(&["[ghp_]", "[akia]"])).unwrap();
         assert_eq!(picked(&prefilter, "token = GHP_abc"), vec![0]);
         assert_eq!(picked(&prefilter, "AKIA and ghp_"), vec![0, 1]);
         assert_eq!(picked(&prefilter, "nothing here"), Vec::<usize>::new());
@@ -250,14 +260,15 @@ mod tests {
 
     #[test]
     fn a_keyword_inside_another_is_not_lost() {
-        let prefilter = Prefilter::new(&rules(&["[sk_live_]", "[sk_]", "[live]"]));
+        let prefilter = Prefilter::new(&rules(&["[sk_live_]", "[sk_]", "[live]"])).unwrap();
         assert_eq!(picked(&prefilter, "x sk_live_123"), vec![0, 1, 2]);
         assert_eq!(picked(&prefilter, "x sk_test_123"), vec![1]);
     }
 
     #[test]
     fn a_keyword_shared_by_rules_picks_them_all() {
-        let prefilter = Prefilter::new(&rules(&["[password]", "[password, passwd]", "[pwd]"]));
+        let prefilter =
+            Prefilter::new(&rules(&["[password]", "[password, passwd]", "[pwd]"])).unwrap();
         assert_eq!(prefilter.keyword_count(), 3);
         assert_eq!(picked(&prefilter, "PassWord: x"), vec![0, 1]);
         assert_eq!(picked(&prefilter, "passwd pwd"), vec![1, 2]);
@@ -265,7 +276,7 @@ mod tests {
 
     #[test]
     fn no_rules_pick_nothing() {
-        let prefilter = Prefilter::new(&[]);
+        let prefilter = Prefilter::new(&[]).unwrap();
         assert!(picked(&prefilter, "password").is_empty());
     }
 }
