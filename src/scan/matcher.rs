@@ -1,13 +1,15 @@
 //! Finds the secrets in one blob: prefilter, then each picked rule's regex, then the gates.
 //!
 //! Order of work for a blob: the prefilter picks the rules whose keywords occur; each picked
-//! rule's regex runs over the blob; the secret group is cut out of each match; a candidate is
-//! dropped when it is empty, below the rule's entropy bound, allowed by the rule, or failing the
-//! rule's offline check. Matches whose secrets overlap are then collapsed to one: within a rule
-//! that removes repeats, across rules it keeps the most specific report of a secret (a GitHub
-//! token assigned to `token = ...` is the GitHub rule's finding, not also a generic one). The
-//! winner is the higher confidence, then a match with a paired identifier, then the longer
-//! secret, then the rule loaded first.
+//! rule's regex runs over the blob, or, when the pattern's matches have a bounded length, only
+//! in windows around its keywords (the same matches, found for a fraction of the bytes); the
+//! secret group is cut out of each match; a candidate is dropped when it is empty, below the
+//! rule's entropy bound, allowed by the rule, or failing the rule's offline check (and then no
+//! other rule may report those bytes). Matches whose secrets overlap are then collapsed to one:
+//! within a rule that removes repeats, across rules it keeps the most specific report of a
+//! secret (a GitHub token assigned to `token = ...` is the GitHub rule's finding, not also a
+//! generic one). The winner is the higher confidence, then a match with a paired identifier,
+//! then the longer secret, then the rule loaded first.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
