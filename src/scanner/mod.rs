@@ -13,6 +13,7 @@
 mod cache;
 mod files;
 mod history;
+mod staged;
 
 use crate::config::{ScanConfig, Target};
 use crate::finding::{Finding, Lines};
