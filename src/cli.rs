@@ -312,6 +312,10 @@ pub enum RulesCommand {
         /// Only rules carrying TAG. Repeatable: rules carrying any of the tags.
         #[arg(long = "tag", value_name = "TAG")]
         tags: Vec<String>,
+        /// `text`: a table (cut to the terminal's width on a terminal); `json`: an array of
+        /// every field of each rule, for scripts.
+        #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+        format: ListFormatArg,
     },
     /// Show everything about one rule: fields, pattern, examples and where it was defined.
     /// Exits 2 if no rule has the id.
@@ -347,6 +351,15 @@ pub enum FormatArg {
     Csv,
     /// JUnit XML for CI test reports: one failing test case per finding.
     Junit,
+}
+
+/// `sprawl rules list --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormatArg {
+    /// A table for people.
+    Text,
+    /// A JSON array of rules.
+    Json,
 }
 
 /// `--min-confidence` values.

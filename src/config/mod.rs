@@ -93,6 +93,9 @@ pub struct ScanConfig {
     pub shard: Option<Shard>,
     /// With `sprawl git --cache`: the folder of the blob cache.
     pub cache: Option<PathBuf>,
+    /// What the user should hear about the configuration before the scan starts (a `--rules`
+    /// folder that holds no rule file).
+    pub warnings: Vec<String>,
 }
 
 /// What a scan reads.
@@ -153,6 +156,13 @@ impl ScanConfig {
     /// Checks the arguments of `sprawl git`.
     pub fn from_git_args(args: &GitArgs) -> Result<ScanConfig> {
         if std::fs::metadata(&args.repo).is_err() {
+            if let Some(url) = remote_url(&args.repo) {
+                bail!(
+                    "{url} is a remote repository: sprawl never touches the network, so clone it \
+                     first and scan the clone: `git clone --mirror {url} repo.git && sprawl git \
+                     repo.git`"
+                );
+            }
             bail!("{}: no such folder", args.repo.display());
         }
         let mode = if args.staged {
@@ -240,7 +250,8 @@ impl ScanConfig {
             .map_err(|err| anyhow::anyhow!("invalid --shard {err}"))?;
         let archives = archives_of(options, config.as_ref(), max_file_size)?;
         let decode = decode_of(options, config.as_ref())?;
-        let rules = rules_of(options, config.as_ref())?;
+        let mut warnings = Vec::new();
+        let rules = rules_of(options, config.as_ref(), &mut warnings)?;
         let target = target(max_file_size, threads, archives.is_some());
         let mut suppressor = suppressor_of(options, config.as_ref(), &rules)?;
         suppressor.repo_relative_paths = matches!(target, Target::Git { .. });
@@ -281,6 +292,7 @@ impl ScanConfig {
             },
             shard,
             cache: None,
+            warnings,
         })
     }
 }
@@ -415,7 +427,11 @@ fn globs_of(
 
 /// The built-in rules, `--rules` and the config's `rules.files`, less disabled rules, with the
 /// config's overrides applied.
-fn rules_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> Result<RuleSet> {
+fn rules_of(
+    options: &CommonArgs,
+    config: Option<&LoadedConfig>,
+    warnings: &mut Vec<String>,
+) -> Result<RuleSet> {
     let mut paths = options.rules.rule_paths.clone();
     if let Some(config) = config {
         for path in &config.file.rules.files {
@@ -426,7 +442,7 @@ fn rules_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> Result<RuleS
             paths.push(full);
         }
     }
-    let mut all = collect_rules(&paths)?;
+    let mut all = collect_rules(&paths, warnings)?;
     let Some(config) = config else {
         return Ok(RuleSet::new(all)?);
     };
@@ -435,11 +451,12 @@ fn rules_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> Result<RuleS
     let check_ids = |field: &str, ids: &mut dyn Iterator<Item = &String>| -> Result<()> {
         for id in ids {
             if !known.contains(id) {
-                return Err(config.error(
-                    field,
-                    id,
-                    format!("unknown rule `{id}` (see `sprawl rules list`)"),
-                ));
+                let similar = rules::show::similar_ids(id, all.iter().map(|rule| rule.id.as_str()));
+                let hint = match similar.as_slice() {
+                    [] => "`sprawl rules list` shows every id".to_string(),
+                    ids => format!("did you mean `{}`?", ids.join("`, `")),
+                };
+                return Err(config.error(field, id, format!("unknown rule `{id}`: {hint}")));
             }
         }
         Ok(())
@@ -556,6 +573,28 @@ fn allow_list_of(config: &LoadedConfig, field: &str, allow: &AllowConfig) -> Res
     })
 }
 
+/// `path` as a remote repository's URL (`https://host/repo.git`, `ssh://...`, `git@host:repo`),
+/// if it is written as one.
+fn remote_url(path: &Path) -> Option<&str> {
+    let text = path.to_str()?;
+    let scheme = [
+        "https://",
+        "http://",
+        "ssh://",
+        "git://",
+        "git+ssh://",
+        "ftp://",
+        "ftps://",
+    ]
+    .iter()
+    .any(|scheme| text.starts_with(scheme));
+    // scp-like syntax: `user@host:path`, with no slash before the colon.
+    let scp = text
+        .split_once(':')
+        .is_some_and(|(host, _)| host.contains('@') && !host.contains('/'));
+    (scheme || scp).then_some(text)
+}
+
 /// `A..B` (or `A...B`): the commits reachable from B and not from A. An empty B is HEAD.
 fn parse_range(range: &str) -> Result<Selection> {
     let (from, to) = range
@@ -571,17 +610,37 @@ fn parse_range(range: &str) -> Result<Selection> {
     })
 }
 
-/// The built-in rules plus every file or folder given with `--rules`.
-pub fn load_rules(args: &RuleSourceArgs) -> Result<RuleSet> {
-    Ok(RuleSet::new(collect_rules(&args.rule_paths)?)?)
+/// The built-in rules plus every file or folder given with `--rules`, and a warning for each
+/// of those that added no rule.
+pub fn load_rules(args: &RuleSourceArgs) -> Result<(RuleSet, Vec<String>)> {
+    let mut warnings = Vec::new();
+    let rules = RuleSet::new(collect_rules(&args.rule_paths, &mut warnings)?)?;
+    Ok((rules, warnings))
 }
 
-/// The built-in rules, then those of each rule file or folder in `paths`.
-fn collect_rules(paths: &[PathBuf]) -> Result<Vec<Rule>> {
+/// The built-in rules, then those of each rule file or folder in `paths`. A path that adds no
+/// rule (a folder without `*.yml` files, a file with an empty list) gets a warning: the user
+/// meant to add rules, and a scan without them must not look like a scan with them.
+fn collect_rules(paths: &[PathBuf], warnings: &mut Vec<String>) -> Result<Vec<Rule>> {
     let mut all =
         rules::builtin::load().context("the built-in rules are invalid (a bug in sprawl)")?;
     for path in paths {
-        all.append(&mut rules::load_path(path)?);
+        let mut more = rules::load_path(path)?;
+        if more.is_empty() {
+            warnings.push(if path.is_dir() {
+                format!(
+                    "{}: no rule files (*.yml, *.yaml) directly in this folder, so no rule was \
+                     added; give the rule files or the folder that holds them",
+                    path.display()
+                )
+            } else {
+                format!(
+                    "{}: the file defines no rules, so none was added",
+                    path.display()
+                )
+            });
+        }
+        all.append(&mut more);
     }
     Ok(all)
 }
@@ -693,6 +752,21 @@ mod tests {
         assert_eq!(parse_range("v1.0..").unwrap(), range("v1.0", "HEAD"));
         assert!(parse_range("..x").is_err());
         assert!(parse_range("main").is_err());
+    }
+
+    #[test]
+    fn remote_urls_are_told_from_paths() {
+        for url in [
+            "https://github.com/acme/app.git",
+            "ssh://git@example.com/app.git",
+            "git@github.com:acme/app.git",
+            "git://example.com/app",
+        ] {
+            assert_eq!(remote_url(Path::new(url)), Some(url));
+        }
+        for path in ["app", "./repos/app.git", "/srv/a@b/x:y", "C:/repos/app"] {
+            assert_eq!(remote_url(Path::new(path)), None, "{path}");
+        }
     }
 
     #[test]

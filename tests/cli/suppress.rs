@@ -1390,7 +1390,19 @@ fn config_unknown_rule_error_names_its_own_line_not_that_of_a_longer_id() {
         "rules:\n  overrides:\n    test.token:\n      min_entropy: 3.5\n  disable: [test.tok]\n",
         &[
             ".sprawl.yml:5: field `rules.disable`:",
-            "unknown rule `test.tok`",
+            "unknown rule `test.tok`: did you mean",
+            "`test.token`",
+        ],
+    );
+}
+
+#[test]
+fn config_misspelt_rule_id_gets_a_did_you_mean() {
+    config_error(
+        "rules:\n  disable: [github.patt]\n",
+        &[
+            ".sprawl.yml:2: field `rules.disable`:",
+            "unknown rule `github.patt`: did you mean `github.pat`?",
         ],
     );
 }
