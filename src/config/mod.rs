@@ -20,15 +20,16 @@ use crate::rules::{self, Confidence, Rule, RuleSet};
 use crate::scan::DecodeLimits;
 use crate::shard::Shard;
 use crate::source::git::Selection;
-use crate::source::{ArchiveLimits, PathFilter, PathGlobs, WalkOptions};
+use crate::source::{ArchiveLimits, PathFilter, PathGlobs, ReadLimits, WalkOptions};
 use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
 pub use file::{
     discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, LoadedConfig, RuleOverride,
     RulesConfig, CONFIG_FILE_NAME,
 };
 
-/// The file size limit when neither the command line nor the config sets one.
-pub const DEFAULT_MAX_FILE_SIZE: &str = "25MiB";
+/// The largest archive entry (and archive) opened when neither the command line nor the config
+/// sets a file size limit (the config's `archives.max_entry_size` changes it too).
+pub const DEFAULT_ARCHIVE_ENTRY_SIZE: u64 = 25 << 20;
 
 /// The deepest `--archive-depth` allowed.
 pub const MAX_ARCHIVE_DEPTH: u32 = 16;
@@ -61,7 +62,8 @@ pub enum Verbosity {
 pub struct ScanConfig {
     /// What to scan.
     pub target: Target,
-    /// Files and blobs larger than this many bytes are skipped.
+    /// Files and blobs larger than this many bytes are skipped (`u64::MAX`, the default: none
+    /// is; long text is scanned in chunks).
     pub max_file_size: u64,
     /// How archives are opened; `None` with `--no-archives`.
     pub archives: Option<ArchiveLimits>,
@@ -146,7 +148,10 @@ impl ScanConfig {
                     respect_ignore_files: !args.no_ignore,
                     follow_symlinks: args.follow_symlinks,
                     max_file_size,
-                    archives,
+                    read: ReadLimits {
+                        whole: crate::scanner::CHUNK_SIZE as u64,
+                        archive: archives.map(|limits| limits.max_entry_size),
+                    },
                     threads,
                 },
             }
@@ -205,12 +210,12 @@ impl ScanConfig {
     }
 
     /// The parts every scan shares: limits, config file, path filter, rules, suppression,
-    /// report options. `target` gets the file size limit, the thread count and whether archives
-    /// are opened.
+    /// report options. `target` gets the file size limit, the thread count and the archive
+    /// limits (`None`: archives are not opened).
     fn build(
         options: &CommonArgs,
         root: &Path,
-        target: impl FnOnce(u64, usize, bool) -> Target,
+        target: impl FnOnce(u64, usize, Option<&ArchiveLimits>) -> Target,
     ) -> Result<ScanConfig> {
         let config = match (options.no_config, &options.config) {
             (true, _) => None,
@@ -229,13 +234,13 @@ impl ScanConfig {
             parse_size(size).map_err(|err| config.error("max_file_size", size, err))?;
         }
         let max_file_size = match (&options.max_file_size, &file.max_file_size, &config) {
-            (Some(size), _, _) => {
-                parse_size(size).with_context(|| format!("invalid --max-file-size `{size}`"))?
-            }
+            (Some(size), _, _) => Some(
+                parse_size(size).with_context(|| format!("invalid --max-file-size `{size}`"))?,
+            ),
             (None, Some(size), Some(config)) => {
-                parse_size(size).map_err(|err| config.error("max_file_size", size, err))?
+                Some(parse_size(size).map_err(|err| config.error("max_file_size", size, err))?)
             }
-            _ => parse_size(DEFAULT_MAX_FILE_SIZE)?,
+            _ => None,
         };
         let threads = match options.threads {
             Some(0) => bail!("--threads must be at least 1"),
@@ -248,11 +253,16 @@ impl ScanConfig {
             .map(str::parse::<Shard>)
             .transpose()
             .map_err(|err| anyhow::anyhow!("invalid --shard {err}"))?;
-        let archives = archives_of(options, config.as_ref(), max_file_size)?;
+        let archives = archives_of(
+            options,
+            config.as_ref(),
+            max_file_size.unwrap_or(DEFAULT_ARCHIVE_ENTRY_SIZE),
+        )?;
+        let max_file_size = max_file_size.unwrap_or(u64::MAX);
         let decode = decode_of(options, config.as_ref())?;
         let mut warnings = Vec::new();
         let rules = rules_of(options, config.as_ref(), &mut warnings)?;
-        let target = target(max_file_size, threads, archives.is_some());
+        let target = target(max_file_size, threads, archives.as_ref());
         let mut suppressor = suppressor_of(options, config.as_ref(), &rules)?;
         suppressor.repo_relative_paths = matches!(target, Target::Git { .. });
         let write_baseline = match &options.write_baseline {
@@ -298,14 +308,15 @@ impl ScanConfig {
 }
 
 /// The archive limits from `--no-archives`, `--archive-depth` and the config's `archives`
-/// section (flags win), or `None` when archives are not opened. Entries are held to the file
-/// size limit unless the config says otherwise.
+/// section (flags win), or `None` when archives are not opened. Entries (and archives read
+/// whole to be opened) are held to `entry_size` (the file size limit, if one is set) unless the
+/// config says otherwise.
 fn archives_of(
     options: &CommonArgs,
     config: Option<&LoadedConfig>,
-    max_file_size: u64,
+    entry_size: u64,
 ) -> Result<Option<ArchiveLimits>> {
-    let mut limits = ArchiveLimits::with_entry_size(max_file_size);
+    let mut limits = ArchiveLimits::with_entry_size(entry_size);
     let mut enabled = true;
     // The config is checked whole even where a flag wins: a typo must not hide behind a flag.
     if let Some(config) = config {
@@ -500,6 +511,7 @@ fn suppressor_of(
     let mut suppressor = Suppressor::none();
     suppressor.rule_ids = rules.rules().iter().map(|rule| rule.id.clone()).collect();
     if let Some(config) = config {
+        suppressor.foreign_markers = config.file.foreign_allow_markers != Some(false);
         suppressor.global = allow_list_of(config, "allow", &config.file.allow)?;
         for (id, change) in &config.file.rules.overrides {
             let field = format!("rules.overrides.{id}");
@@ -653,9 +665,9 @@ fn inputs_of(paths: &[PathBuf]) -> Result<Vec<Input>> {
                 bail!("`-` (standard input) is given more than once");
             }
             inputs.push(Input::Stdin);
-        } else if std::fs::symlink_metadata(path).is_err() {
-            bail!("{}: no such file or folder", path.display());
         } else {
+            // A path that does not exist is reported by the scan, which goes on with the others
+            // (and exits 2), as with any input that cannot be read.
             inputs.push(Input::Path(path.clone()));
         }
     }

@@ -13,7 +13,7 @@ use super::rule::{Confidence, Rule};
 use crate::scan::{Check, Filter};
 
 /// Off a terminal, names longer than this overflow their column instead of widening it.
-pub const NAME_PAD: usize = 40;
+pub const NAME_PAD: usize = 48;
 
 /// The narrowest the name and keyword columns are cut to, however narrow the terminal.
 const MIN_CUT: usize = 12;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use super::{sort_by_place, suppress_by_place, BlobScanner, ScanResult};
+use super::{sort_by_place, suppress_by_place, BlobScanner, ScanResult, StreamOut};
 use crate::config::{Input, ScanConfig};
 use crate::progress::Progress;
 use crate::source::{self, Blob, Sink, SkipReason, SourceError, WalkOptions};
@@ -24,19 +24,23 @@ pub(super) fn scan(
         .is_none_or(|shard| shard.owns(source::STDIN_PATH.as_bytes()));
     if inputs.contains(&Input::Stdin) && owns_stdin {
         let mut worker = make_worker();
-        source::read_stdin(config.max_file_size, config.archives.is_some(), &mut worker);
+        source::read_stdin(walk.read, config.max_file_size, &mut worker);
     }
-    let paths: Vec<PathBuf> = inputs
+    let (paths, missing): (Vec<PathBuf>, Vec<PathBuf>) = inputs
         .iter()
         .filter_map(|input| match input {
             Input::Path(path) => Some(path.clone()),
             Input::Stdin => None,
         })
-        .collect();
+        .partition(|path| std::fs::symlink_metadata(path).is_ok());
     source::walk(&paths, walk, &config.paths, make_worker);
     let mut result = shared
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    result.errors.extend(missing.iter().map(|path| SourceError {
+        path: path.display().to_string(),
+        message: "no such file or folder".into(),
+    }));
     sort_by_place(&mut result.findings);
     result
 }
@@ -72,6 +76,38 @@ impl<'a> Worker<'a> {
 }
 
 impl Sink for Worker<'_> {
+    fn stream(&mut self, path: &str, input: &mut dyn std::io::Read) {
+        let local = &mut self.local;
+        let mut found = Vec::new();
+        let mut out = StreamOut {
+            findings: &mut found,
+            stats: &mut local.stats,
+            explained: &mut local.explained,
+            warnings: &mut local.warnings,
+        };
+        let read = self.scanner.scan_reader(path, input, &mut out);
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                local.errors.push(SourceError {
+                    path: path.to_string(),
+                    message: format!("cannot read (findings before the error are reported): {err}"),
+                });
+                0
+            }
+        };
+        local.stats.files_scanned += 1;
+        local.stats.bytes_scanned += bytes;
+        let explained = self.explain.then_some(&mut local.explained);
+        suppress_by_place(&mut found, self.suppressor, &mut local.stats, explained);
+        self.progress.record(bytes, found.len());
+        local.findings.append(&mut found);
+    }
+
+    fn warning(&mut self, warning: SourceError) {
+        self.local.warnings.push(warning);
+    }
+
     fn blob(&mut self, blob: Blob<'_>) {
         self.local.stats.files_scanned += 1;
         self.local.stats.bytes_scanned += blob.bytes.len() as u64;

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
-use super::read::{read_blob, ReadOutcome};
+use super::read::{read_input, Reading};
 use super::{Blob, Sink, SkipReason, SourceError};
 
 /// How the walk behaves.
@@ -21,10 +21,11 @@ pub struct WalkOptions {
     pub respect_ignore_files: bool,
     /// Follow symbolic links.
     pub follow_symlinks: bool,
-    /// Files larger than this many bytes are skipped.
+    /// Files larger than this many bytes are skipped (`u64::MAX`: none is).
     pub max_file_size: u64,
-    /// Read archives whole rather than skip them as binary (they are opened by the sink).
-    pub archives: bool,
+    /// Which files are read whole, which streamed, and which archives read whole to be opened
+    /// by the sink (rather than skipped as binary).
+    pub read: super::read::ReadLimits,
     /// Walker threads.
     pub threads: usize,
 }
@@ -137,7 +138,7 @@ where
     });
     let limits = ReadLimits {
         max_file_size: options.max_file_size,
-        archives: options.archives,
+        read: options.read,
     };
     builder.build_parallel().run(|| {
         let mut sink = make_sink();
@@ -155,8 +156,10 @@ where
 /// What reading a file is held to.
 #[derive(Debug, Clone, Copy)]
 struct ReadLimits {
+    /// Larger files are skipped (`--max-file-size`).
     max_file_size: u64,
-    archives: bool,
+    /// What is read whole, streamed, or opened as an archive.
+    read: super::read::ReadLimits,
 }
 
 fn visit(
@@ -230,12 +233,41 @@ fn read_file(
         Ok(_) => {}
         Err(err) => return sink.error(error(err)),
     }
-    match read_blob(file, limits.max_file_size, limits.archives, buf) {
-        Ok(ReadOutcome::Text) => sink.blob(Blob { path, bytes: buf }),
-        Ok(ReadOutcome::Binary) => sink.skipped(path, SkipReason::Binary),
-        Ok(ReadOutcome::TooLarge) => sink.skipped(path, SkipReason::TooLarge),
-        Err(err) => sink.error(error(err)),
+    // At most the size limit is read, even from a file that grows during the scan.
+    let mut file = std::io::Read::take(file, limits.max_file_size);
+    hand_over(path, &mut file, limits.read, buf, sink).unwrap_or_else(|err| sink.error(error(err)));
+}
+
+/// Reads an input as [`read_input`] says and hands it to `sink`: whole, as a stream (its first
+/// bytes, then the rest of `reader`), or as skipped; an archive too large to open is skipped
+/// with a warning that names the limit.
+pub(super) fn hand_over(
+    path: &str,
+    reader: &mut dyn std::io::Read,
+    limits: super::read::ReadLimits,
+    buf: &mut Vec<u8>,
+    sink: &mut dyn Sink,
+) -> std::io::Result<()> {
+    match read_input(reader, limits, buf)? {
+        Reading::Whole => sink.blob(Blob { path, bytes: buf }),
+        Reading::Binary => sink.skipped(path, SkipReason::Binary),
+        Reading::Stream => {
+            let mut stream = std::io::Read::chain(&buf[..], reader);
+            sink.stream(path, &mut stream);
+        }
+        Reading::ArchiveTooLarge => {
+            sink.skipped(path, SkipReason::TooLarge);
+            sink.warning(SourceError {
+                path: path.to_string(),
+                message: format!(
+                    "an archive larger than {} bytes is not opened (the `archives.max_entry_size` \
+                     limit): raise it in .sprawl.yml to scan what it holds",
+                    limits.archive.unwrap_or_default()
+                ),
+            });
+        }
     }
+    Ok(())
 }
 
 /// Whether `path` is a `.git` folder or lies inside one: git's internals are never scanned,

@@ -1,6 +1,7 @@
 //! Sources: where blobs come from. Each source reads its inputs, applies the limits every input
 //! is held to (size, binary content), and hands each blob, each skip and each error to a
-//! [`Sink`]. Sources never match; sinks never read.
+//! [`Sink`]. Sources never match; sinks read only what is too long to hand over whole
+//! ([`Sink::stream`]).
 //!
 //! An archive is binary, but it is not skipped when archives are opened: sources look for an
 //! archive's first bytes before the binary check and hand the whole archive on as a blob, and
@@ -17,9 +18,12 @@ use std::fmt;
 
 pub use archive::{expand, is_archive, ArchiveCounts, ArchiveLimits, Expansion};
 pub use fs::{walk, PathFilter, PathGlobs, WalkOptions};
-pub use read::{is_regular_file, read_blob, read_regular_file, ReadOutcome, BINARY_PROBE_LEN};
+pub use read::{
+    is_regular_file, read_input, read_regular_file, ReadLimits, ReadOutcome, Reading,
+    BINARY_PROBE_LEN,
+};
 pub use stdin::{read_stdin, STDIN_PATH};
-pub use utf16::{decode_utf16, is_utf16_text};
+pub use utf16::{decode_utf16, is_utf16_text, utf8_reader};
 
 /// One input's content, with the path it is shown under.
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +102,13 @@ impl fmt::Display for SourceError {
 pub trait Sink {
     /// A blob to scan.
     fn blob(&mut self, blob: Blob<'_>);
+    /// Text too long to hold whole, to be scanned from `input` in overlapping chunks (the one
+    /// place a sink reads: the source could only hand it over whole, which is what the chunks
+    /// avoid).
+    fn stream(&mut self, path: &str, input: &mut dyn std::io::Read);
+    /// Something about an input the user must hear that does not make the scan fail (an
+    /// archive too large to open).
+    fn warning(&mut self, warning: SourceError);
     /// An input that was left out, and why.
     fn skipped(&mut self, path: &str, reason: SkipReason);
     /// An input that could not be read.

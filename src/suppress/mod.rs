@@ -122,6 +122,8 @@ pub struct Suppressor {
     /// Whether finding paths are relative to a repository root (history) rather than file
     /// system paths (a folder scan).
     pub repo_relative_paths: bool,
+    /// Whether the inline markers of gitleaks and detect-secrets allow findings too.
+    pub foreign_markers: bool,
 }
 
 impl Suppressor {
@@ -135,6 +137,7 @@ impl Suppressor {
             baseline: None,
             rule_ids: HashSet::new(),
             repo_relative_paths: false,
+            foreign_markers: true,
         }
     }
 
@@ -151,10 +154,40 @@ impl Suppressor {
             }
         }
         let is_rule = |id: &str| self.rule_ids.contains(id);
-        if inline::allows(blob, finding.offset, &finding.rule_id, &is_rule) {
+        if inline::allows(
+            blob,
+            finding.offset,
+            &finding.rule_id,
+            &is_rule,
+            self.foreign_markers,
+        ) {
             return Some(Suppression::Inline);
         }
         None
+    }
+
+    /// For a finding the content stage kept: a warning when a `sprawl:allow` next to it names a
+    /// rule id that is not loaded (a typo that made the comment silence nothing).
+    pub fn misspelt_allow(&self, finding: &Finding, blob: &[u8]) -> Option<String> {
+        let is_rule = |id: &str| self.rule_ids.contains(id);
+        let unknown = inline::misspelt(blob, finding.offset, &is_rule)?;
+        let mut known: Vec<&str> = self.rule_ids.iter().map(String::as_str).collect();
+        known.sort_unstable();
+        let suggestions: Vec<String> = unknown
+            .iter()
+            .flat_map(|id| crate::rules::show::similar_ids(id, known.iter().copied()))
+            .collect();
+        let hint = match suggestions.as_slice() {
+            [] => String::new(),
+            ids => format!(" (did you mean `{}`?)", ids.join("`, `")),
+        };
+        Some(format!(
+            "line {}: `sprawl:allow {}` names no loaded rule{hint}, so it does not allow this {} \
+             finding: fix the id, or write `sprawl:allow` alone to allow every rule on the line",
+            finding.line,
+            unknown.join(", "),
+            finding.rule_id
+        ))
     }
 
     /// The place stage: rule path scopes, confidence, baseline.

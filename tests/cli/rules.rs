@@ -371,7 +371,17 @@ fn rules_show_of_an_unknown_id_exits_2_suggesting_its_family() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "sprawl: error: no rule has the id `test.tokn`; did you mean test.token, test.hushword, test.blob, test.unused?\n"
+        "sprawl: error: no rule has the id `test.tokn`; did you mean test.token?\n"
+    );
+    // Nothing close: the ids of its family.
+    let family = crate::util::run(
+        env.sprawl()
+            .args(["rules", "show", "test.secret", "--rules"])
+            .arg(env.rules_file()),
+    );
+    assert_eq!(
+        family.stderr,
+        "sprawl: error: no rule has the id `test.secret`; did you mean test.token, test.hushword, test.blob, test.unused?\n"
     );
     let unrelated = crate::util::run(env.sprawl().args(["rules", "show", "nosuch"]));
     unrelated.code(2);

@@ -1,7 +1,7 @@
 //! Exit codes, and the errors behind exit code 2: bad arguments, bad rule files, inputs that
 //! cannot be read. An error naming a file must name it.
 
-use crate::util::{run, token, TestEnv};
+use crate::util::{finding_paths, run, token, TestEnv};
 
 #[test]
 fn nothing_found_exits_0() {
@@ -39,16 +39,23 @@ fn exit_code_flag_is_used_when_found_and_only_then() {
 }
 
 #[test]
-fn a_missing_path_exits_2_and_is_named() {
+fn a_missing_path_exits_2_and_is_named_and_the_other_folder_is_still_reported() {
     let env = TestEnv::new();
-    env.create("present.txt", format!("x = {}\n", token(1)));
-    let run = run(env.scan().args(["present.txt", "absent.txt"]));
+    env.create("app1/config.env", format!("x = {}\n", token(1)));
+    let missing = env.aux_path("nope");
+    let (report, run) = env.scan_json(&["app1", missing.to_str().unwrap()]);
     run.code(2);
-    assert_eq!(
-        run.stderr,
-        "sprawl: error: absent.txt: no such file or folder\n"
+    assert_eq!(finding_paths(&report), ["app1/config.env"]);
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert_eq!(report.errors[0].message, "no such file or folder");
+    assert!(
+        run.stderr.starts_with(&format!(
+            "sprawl: error: {}: no such file or folder\n",
+            missing.display()
+        )),
+        "{}",
+        run.stderr
     );
-    assert_eq!(run.stdout, "");
 }
 
 #[test]
