@@ -148,10 +148,7 @@ impl ScanConfig {
                     respect_ignore_files: !args.no_ignore,
                     follow_symlinks: args.follow_symlinks,
                     max_file_size,
-                    read: ReadLimits {
-                        whole: crate::scanner::CHUNK_SIZE as u64,
-                        archive: archives.map(|limits| limits.max_entry_size),
-                    },
+                    read: read_limits(archives),
                     threads,
                 },
             }
@@ -304,6 +301,15 @@ impl ScanConfig {
             cache: None,
             warnings,
         })
+    }
+}
+
+/// What is read whole, streamed, or opened as an archive: text up to a chunk is read whole,
+/// an archive up to its entry size limit (when archives are opened).
+pub fn read_limits(archives: Option<&ArchiveLimits>) -> ReadLimits {
+    ReadLimits {
+        whole: crate::scanner::CHUNK_SIZE as u64,
+        archive: archives.map(|limits| limits.max_entry_size),
     }
 }
 
@@ -557,6 +563,7 @@ fn suppressor_of(
     if let Some(path) = baseline_path {
         suppressor.baseline = Some(Baseline::new(
             &BaselineFile::read(&path)?,
+            &path,
             crate::suppress::baseline::today(),
         ));
     }

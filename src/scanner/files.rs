@@ -45,8 +45,9 @@ pub(super) fn scan(
     result
 }
 
-/// One thread's scanning state.
-struct Worker<'a> {
+/// One thread's scanning state: a sink that scans what it is handed and merges its results into
+/// `shared` when dropped.
+pub(super) struct Worker<'a> {
     scanner: BlobScanner<'a>,
     suppressor: &'a Suppressor,
     explain: bool,
@@ -57,7 +58,7 @@ struct Worker<'a> {
 }
 
 impl<'a> Worker<'a> {
-    fn new(
+    pub(super) fn new(
         config: &'a ScanConfig,
         shared: &'a Mutex<ScanResult>,
         list_skipped: bool,

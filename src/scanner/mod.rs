@@ -10,6 +10,7 @@
 //! (unless `--no-archives`) and scans each text blob inside, so a file, standard input and a git
 //! blob are expanded the same way.
 
+mod baseline;
 mod cache;
 mod chunked;
 mod files;
@@ -314,6 +315,12 @@ pub fn scan_with_progress(
         Target::Files { inputs, walk } => files::scan(config, inputs, walk, list_skipped, progress),
         Target::Git { repo, mode } => history::scan(config, repo, mode, list_skipped, progress)?,
     };
+    result.warnings.extend(baseline::warnings(config));
+    // A blob scanned again (at several places in history) warns once.
+    let mut seen = std::collections::HashSet::new();
+    result
+        .warnings
+        .retain(|warning| seen.insert((warning.path.clone(), warning.message.clone())));
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
     result.warnings.sort_by(|a, b| a.path.cmp(&b.path));
     result.explained.sort_by(|a, b| {

@@ -136,7 +136,7 @@ where
             .as_ref()
             .is_some_and(|ex| ex.matches(entry.path(), is_dir))
     });
-    let limits = ReadLimits {
+    let limits = FileLimits {
         max_file_size: options.max_file_size,
         read: options.read,
     };
@@ -155,7 +155,7 @@ where
 
 /// What reading a file is held to.
 #[derive(Debug, Clone, Copy)]
-struct ReadLimits {
+struct FileLimits {
     /// Larger files are skipped (`--max-file-size`).
     max_file_size: u64,
     /// What is read whole, streamed, or opened as an archive.
@@ -165,7 +165,7 @@ struct ReadLimits {
 fn visit(
     entry: &DirEntry,
     filter: &PathFilter,
-    limits: ReadLimits,
+    limits: FileLimits,
     buf: &mut Vec<u8>,
     sink: &mut dyn Sink,
 ) {
@@ -211,10 +211,32 @@ fn visit(
     read_file(entry.path(), &path, limits, buf, sink);
 }
 
+/// Reads the one file at `fs_path` (after symbolic links) as the walk reads each file it meets,
+/// and hands it to `sink` shown as `shown`: for a file named outside a walk (a path handed to the
+/// staged scan that has nothing staged). Not a regular file: skipped as special.
+pub fn read_one(
+    fs_path: &Path,
+    shown: &str,
+    max_file_size: u64,
+    read: super::read::ReadLimits,
+    sink: &mut dyn Sink,
+) {
+    match std::fs::metadata(fs_path) {
+        Ok(meta) if !meta.is_file() => sink.skipped(shown, SkipReason::Special),
+        _ => {
+            let limits = FileLimits {
+                max_file_size,
+                read,
+            };
+            read_file(fs_path, shown, limits, &mut Vec::new(), sink);
+        }
+    }
+}
+
 fn read_file(
     fs_path: &Path,
     path: &str,
-    limits: ReadLimits,
+    limits: FileLimits,
     buf: &mut Vec<u8>,
     sink: &mut dyn Sink,
 ) {

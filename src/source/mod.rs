@@ -17,7 +17,7 @@ mod utf16;
 use std::fmt;
 
 pub use archive::{expand, is_archive, ArchiveCounts, ArchiveLimits, Expansion};
-pub use fs::{walk, PathFilter, PathGlobs, WalkOptions};
+pub use fs::{read_one, walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{
     is_regular_file, read_input, read_regular_file, ReadLimits, ReadOutcome, Reading,
     BINARY_PROBE_LEN,

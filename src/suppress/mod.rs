@@ -17,7 +17,7 @@ use regex::bytes::Regex;
 use crate::finding::Finding;
 use crate::rules::Confidence;
 use crate::source::PathGlobs;
-pub use baseline::{Baseline, BaselineEntry, BaselineFile};
+pub use baseline::{Baseline, BaselineEntry, BaselineFile, BaselineReport};
 
 /// Why a finding was suppressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -190,8 +190,13 @@ impl Suppressor {
         ))
     }
 
-    /// The place stage: rule path scopes, confidence, baseline.
+    /// The place stage: rule path scopes, confidence, baseline. The baseline is asked first,
+    /// whatever suppresses the finding, so that its entry counts as met.
     pub fn by_place(&self, finding: &Finding) -> Option<Suppression> {
+        let in_baseline = self
+            .baseline
+            .as_ref()
+            .is_some_and(|baseline| baseline.contains(finding));
         if let Some(scope) = self.rule_scopes.get(&finding.rule_id) {
             let matches_path = |globs: &PathGlobs, path: &str| {
                 if self.repo_relative_paths {
@@ -214,11 +219,7 @@ impl Suppressor {
         if finding.confidence < self.min_confidence {
             return Some(Suppression::Confidence);
         }
-        if self
-            .baseline
-            .as_ref()
-            .is_some_and(|baseline| baseline.contains(finding))
-        {
+        if in_baseline {
             return Some(Suppression::Baseline);
         }
         None

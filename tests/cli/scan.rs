@@ -172,10 +172,18 @@ fn an_unknown_flag_exits_2() {
     let env = TestEnv::new();
     let run = run(env.scan().arg("--no-such-flag"));
     run.code(2);
+    // In sprawl's own error style, as every other error, with clap's usage after it.
     assert!(
-        run.stderr.contains("unexpected argument '--no-such-flag'"),
+        run.stderr
+            .starts_with("sprawl: error: unexpected argument '--no-such-flag' found"),
         "{run:?}"
     );
+    assert!(run.stderr.contains("Usage: sprawl scan"), "{run:?}");
+    // Help and version are not errors.
+    let help = crate::util::run(env.sprawl().args(["scan", "--help"]));
+    help.code(0);
+    assert!(help.stdout.contains("Usage: sprawl scan") && help.stderr.is_empty());
+    crate::util::run(env.sprawl().arg("--version")).code(0);
 }
 
 #[test]
