@@ -180,6 +180,10 @@ pub struct SkippedRecord {
     pub special: u64,
     /// git submodules (not followed).
     pub submodule: u64,
+    /// Files and folders left out by `.gitignore`, `.ignore` or `.git/info/exclude` (a folder
+    /// counts once); absent in reports written before sprawl counted them.
+    #[serde(default)]
+    pub ignored: u64,
 }
 
 /// Findings suppressed, by reason.
@@ -264,6 +268,7 @@ impl StatsRecord {
                 symlink: stats.skipped(SkipReason::Symlink),
                 special: stats.skipped(SkipReason::Special),
                 submodule: stats.skipped(SkipReason::Submodule),
+                ignored: stats.skipped(SkipReason::Ignored),
             },
             findings: report.findings.len(),
             errors: report.errors.len(),

@@ -210,7 +210,14 @@ pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
         let reasons: Vec<String> = SkipReason::ALL
             .iter()
             .filter(|&&reason| stats.skipped(reason) > 0)
-            .map(|&reason| format!("{} {}", stats.skipped(reason), reason.phrase()))
+            .map(|&reason| match reason {
+                SkipReason::Ignored => format!(
+                    "{} {}: --no-ignore scans them",
+                    stats.skipped(reason),
+                    reason.phrase()
+                ),
+                _ => format!("{} {}", stats.skipped(reason), reason.phrase()),
+            })
             .collect();
         parts.push(format!(
             "skipped {} ({})",
@@ -337,6 +344,10 @@ mod tests {
         // No rate for an instant scan.
         stats.elapsed = Duration::from_millis(2);
         assert!(summary(&[], &stats, 0).contains("(2.0 KiB) in 0.00 s;"));
+        stats.add_skips(SkipReason::Ignored, 4);
+        assert!(summary(&[], &stats, 0).contains(
+            "skipped 7 (1 binary, 2 too large, 4 ignored by .gitignore/.ignore: --no-ignore scans them)"
+        ));
     }
 
     #[test]

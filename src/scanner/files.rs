@@ -33,10 +33,14 @@ pub(super) fn scan(
             Input::Stdin => None,
         })
         .partition(|path| std::fs::symlink_metadata(path).is_ok());
-    source::walk(&paths, walk, &config.paths, make_worker);
+    let ignored = source::walk(&paths, walk, &config.paths, make_worker);
     let mut result = shared
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Every shard walks every folder; the first one counts what the ignore files left out.
+    if config.shard.is_none_or(|shard| shard.index() == 1) {
+        result.stats.add_skips(SkipReason::Ignored, ignored);
+    }
     result.errors.extend(missing.iter().map(|path| SourceError {
         path: path.display().to_string(),
         message: "no such file or folder".into(),

@@ -2,11 +2,14 @@
 //!
 //! Hidden files are walked (a `.env` is the classic leak); `.gitignore`, `.ignore` and
 //! `.git/info/exclude` are honoured unless asked not to, in or out of a git repository, but the
-//! user's global git excludes are not, so a scan gives the same answer on every machine. `.git`
+//! user's global git excludes are not, so a scan gives the same answer on every machine. What
+//! they leave out is counted ([`IgnoredCount`]), so a summary never reads as if all was read. `.git`
 //! folders are never entered. Symbolic links are reported as skipped unless followed; FIFOs,
 //! sockets and devices are never opened, so the walk cannot block on them.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{DirEntry, WalkBuilder, WalkState};
@@ -102,14 +105,20 @@ impl PathFilter {
 }
 
 /// Walks `roots` (files and folders) in parallel; each walker thread gets its own sink from
-/// `make_sink` and drops it when the thread is done.
-pub fn walk<S, F>(roots: &[PathBuf], options: &WalkOptions, filter: &PathFilter, make_sink: F)
+/// `make_sink` and drops it when the thread is done. Returns how many entries the ignore files
+/// left out (see [`IgnoredCount`]).
+pub fn walk<S, F>(
+    roots: &[PathBuf],
+    options: &WalkOptions,
+    filter: &PathFilter,
+    make_sink: F,
+) -> u64
 where
     S: Sink + Send,
     F: Fn() -> S + Sync,
 {
     let Some((first, rest)) = roots.split_first() else {
-        return;
+        return 0;
     };
     let mut builder = WalkBuilder::new(first);
     for root in rest {
@@ -127,7 +136,10 @@ where
         .follow_links(options.follow_symlinks)
         .threads(options.threads);
     let exclude = filter.exclude.clone();
+    let ignored = IgnoredCount::default();
+    let reached = Arc::clone(&ignored.reached);
     builder.filter_entry(move |entry| {
+        reached.fetch_add(1, Ordering::Relaxed);
         let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
         if in_git_folder(entry.path()) {
             return false;
@@ -140,17 +152,57 @@ where
         max_file_size: options.max_file_size,
         read: options.read,
     };
+    let listed = &ignored.listed;
     builder.build_parallel().run(|| {
         let mut sink = make_sink();
         let mut buf = Vec::new();
         Box::new(move |entry| {
             match entry {
-                Ok(entry) => visit(&entry, filter, limits, &mut buf, &mut sink),
+                Ok(entry) => {
+                    if respect {
+                        count_children(&entry, listed);
+                    }
+                    visit(&entry, filter, limits, &mut buf, &mut sink)
+                }
                 Err(err) => sink.error(walk_error(&err)),
             }
             WalkState::Continue
         })
     });
+    if respect {
+        ignored.total()
+    } else {
+        0
+    }
+}
+
+/// How many entries the ignore files left out of a walk, counted without matching any ignore
+/// rule ourselves: `ignore` hands every entry that no ignore rule drops to the entry filter,
+/// so the entries of the folders walked, less those the filter saw, are the ones ignored. An
+/// ignored folder counts once, however much it holds (it is never entered). Each folder is
+/// listed once more for this: a directory read per folder, no file read.
+#[derive(Debug, Default)]
+struct IgnoredCount {
+    /// Entries in the folders the walk entered.
+    listed: AtomicU64,
+    /// Entries that reached the entry filter.
+    reached: Arc<AtomicU64>,
+}
+
+impl IgnoredCount {
+    fn total(&self) -> u64 {
+        let listed = self.listed.load(Ordering::Relaxed);
+        listed.saturating_sub(self.reached.load(Ordering::Relaxed))
+    }
+}
+
+/// Adds the number of entries of `entry`, when it is a folder the walk enters, to `listed`.
+fn count_children(entry: &DirEntry, listed: &AtomicU64) {
+    if entry.file_type().is_some_and(|kind| kind.is_dir()) {
+        if let Ok(children) = std::fs::read_dir(entry.path()) {
+            listed.fetch_add(children.count() as u64, Ordering::Relaxed);
+        }
+    }
 }
 
 /// What reading a file is held to.

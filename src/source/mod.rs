@@ -47,16 +47,20 @@ pub enum SkipReason {
     Special,
     /// A git submodule: its commits live in another repository and are not followed.
     Submodule,
+    /// Left out by `.gitignore`, `.ignore` or `.git/info/exclude` (see `--no-ignore`); a
+    /// folder counts once, whatever it holds.
+    Ignored,
 }
 
 impl SkipReason {
     /// Every reason, in the order summaries list them.
-    pub const ALL: [SkipReason; 5] = [
+    pub const ALL: [SkipReason; 6] = [
         SkipReason::Binary,
         SkipReason::TooLarge,
         SkipReason::Symlink,
         SkipReason::Special,
         SkipReason::Submodule,
+        SkipReason::Ignored,
     ];
 
     /// The snake_case name used in JSON stats.
@@ -67,6 +71,7 @@ impl SkipReason {
             SkipReason::Symlink => "symlink",
             SkipReason::Special => "special",
             SkipReason::Submodule => "submodule",
+            SkipReason::Ignored => "ignored",
         }
     }
 
@@ -78,6 +83,7 @@ impl SkipReason {
             SkipReason::Symlink => "symlink",
             SkipReason::Special => "not a regular file",
             SkipReason::Submodule => "submodule",
+            SkipReason::Ignored => "ignored by .gitignore/.ignore",
         }
     }
 }
