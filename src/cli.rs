@@ -27,7 +27,7 @@ pub enum Command {
     /// Examples:
     ///   sprawl scan                     scan the current folder
     ///   sprawl scan src config.yml      scan a folder and a file
-    ///   git diff | sprawl scan -        scan standard input
+    ///   git diff | sprawl scan -        the lines a diff adds, at their files' lines
     ///   sprawl scan --format sarif -o sprawl.sarif
     #[command(verbatim_doc_comment)]
     Scan(ScanArgs),
@@ -108,9 +108,19 @@ pub struct MergeArgs {
 /// Options of `sprawl scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files and folders to scan; `-` reads standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files and folders to scan; `-` reads standard input [default: `.`, or `-` with --diff].
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Read standard input as a unified diff (`git diff`, a patch) and scan only the lines it
+    /// adds, reported at the new file's path and line. Without it, standard input that starts
+    /// like a diff is read as one.
+    #[arg(long, conflicts_with = "no_diff")]
+    pub diff: bool,
+
+    /// Scan standard input as plain text even when it starts like a diff.
+    #[arg(long)]
+    pub no_diff: bool,
 
     /// Also scan files that .gitignore, .ignore and .git/info/exclude leave out.
     #[arg(long)]

@@ -19,6 +19,7 @@ use crate::report::{ColorChoice, Format, ReportOptions};
 use crate::rules::{self, Confidence, Rule, RuleSet};
 use crate::scan::DecodeLimits;
 use crate::shard::Shard;
+use crate::source::diff::DiffMode;
 use crate::source::git::Selection;
 use crate::source::{ArchiveLimits, PathFilter, PathGlobs, ReadLimits, WalkOptions};
 use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
@@ -109,6 +110,8 @@ pub enum Target {
         inputs: Vec<Input>,
         /// How folders are walked.
         walk: WalkOptions,
+        /// Whether standard input is read as a unified diff.
+        diff: DiffMode,
     },
     /// A git repository (`sprawl git`).
     Git {
@@ -139,7 +142,23 @@ pub enum GitMode {
 impl ScanConfig {
     /// Checks the arguments of `sprawl scan`.
     pub fn from_scan_args(args: &ScanArgs) -> Result<ScanConfig> {
-        let inputs = inputs_of(&args.paths)?;
+        let diff = match (args.diff, args.no_diff) {
+            (true, _) => DiffMode::Always,
+            (false, true) => DiffMode::Never,
+            (false, false) => DiffMode::Auto,
+        };
+        let default = if args.diff { "-" } else { "." };
+        let paths = match args.paths.as_slice() {
+            [] => vec![PathBuf::from(default)],
+            paths => paths.to_vec(),
+        };
+        if args.diff && paths.iter().any(|path| path.as_os_str() != "-") {
+            bail!(
+                "--diff reads a diff from standard input only: pipe it in (`git diff | sprawl \
+                 scan --diff`, `sprawl scan --diff < fix.patch`) and scan other paths apart"
+            );
+        }
+        let inputs = inputs_of(&paths)?;
         let root = scan_root(&inputs);
         ScanConfig::build(&args.options, &root, |max_file_size, threads, archives| {
             Target::Files {
@@ -151,6 +170,7 @@ impl ScanConfig {
                     read: read_limits(archives),
                     threads,
                 },
+                diff,
             }
         })
     }

@@ -166,20 +166,26 @@ impl Part {
 }
 
 impl BlobScanner<'_> {
-    /// Scans `input`, shown as `path`, in overlapping windows of [`CHUNK_SIZE`] bytes (see the
-    /// module header), adding its findings to `findings` as each window is done. Returns the
+    /// Scans `input`, shown as `path` with its first line numbered `first_line` (1 for a file;
+    /// a diff hunk's start), in overlapping windows of [`CHUNK_SIZE`] bytes (see the module
+    /// header), adding its findings to `out` as each window is done. Returns the
     /// bytes read; a read error ends the scan, with the findings of the windows before it kept.
     /// Archives are not opened: a stream is text.
     pub(crate) fn scan_reader(
         &mut self,
         path: &str,
+        first_line: usize,
         input: &mut dyn Read,
         out: &mut StreamOut<'_>,
     ) -> io::Result<u64> {
         let Windows { chunk, overlap } = self.windows;
         let mut input = source::utf8_reader(Box::new(input))?;
-        let mut buf: Vec<u8> = Vec::with_capacity(chunk + 2 * overlap);
-        let mut origin = Origin::default();
+        // Grown as needed: most hunks of a diff are short.
+        let mut buf: Vec<u8> = Vec::new();
+        let mut origin = Origin {
+            lines: first_line.saturating_sub(1),
+            ..Origin::default()
+        };
         let mut own_start = 0;
         let mut read = 0u64;
         loop {

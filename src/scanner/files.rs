@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use super::{sort_by_place, suppress_by_place, BlobScanner, ScanResult, StreamOut};
 use crate::config::{Input, ScanConfig};
 use crate::progress::Progress;
+use crate::source::diff::{DiffMode, Hunk};
 use crate::source::{self, Blob, Sink, SkipReason, SourceError, WalkOptions};
 use crate::suppress::Suppressor;
 
@@ -13,7 +14,7 @@ use crate::suppress::Suppressor;
 pub(super) fn scan(
     config: &ScanConfig,
     inputs: &[Input],
-    walk: &WalkOptions,
+    (walk, diff): (&WalkOptions, DiffMode),
     list_skipped: bool,
     progress: &Progress,
 ) -> ScanResult {
@@ -24,7 +25,7 @@ pub(super) fn scan(
         .is_none_or(|shard| shard.owns(source::STDIN_PATH.as_bytes()));
     if inputs.contains(&Input::Stdin) && owns_stdin {
         let mut worker = make_worker();
-        source::read_stdin(walk.read, config.max_file_size, &mut worker);
+        source::read_stdin(walk.read, config.max_file_size, diff, &mut worker);
     }
     let (paths, missing): (Vec<PathBuf>, Vec<PathBuf>) = inputs
         .iter()
@@ -90,7 +91,7 @@ impl Sink for Worker<'_> {
             explained: &mut local.explained,
             warnings: &mut local.warnings,
         };
-        let read = self.scanner.scan_reader(path, input, &mut out);
+        let read = self.scanner.scan_reader(path, 1, input, &mut out);
         let bytes = match read {
             Ok(bytes) => bytes,
             Err(err) => {
@@ -111,6 +112,43 @@ impl Sink for Worker<'_> {
 
     fn warning(&mut self, warning: SourceError) {
         self.local.warnings.push(warning);
+    }
+
+    fn note(&mut self, note: String) {
+        self.local.notes.push(note);
+    }
+
+    fn hunk(&mut self, hunk: &mut Hunk<'_>) {
+        let path = hunk.path().to_string();
+        let local = &mut self.local;
+        let (mut found, mut explained) = (Vec::new(), Vec::new());
+        let mut out = StreamOut {
+            findings: &mut found,
+            stats: &mut local.stats,
+            explained: &mut explained,
+            warnings: &mut local.warnings,
+        };
+        let first_line = hunk.first_line();
+        let bytes = match self.scanner.scan_reader(&path, first_line, hunk, &mut out) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                local.errors.push(SourceError {
+                    path: path.clone(),
+                    message: format!("cannot read the diff: {err}"),
+                });
+                0
+            }
+        };
+        // Context lines are read for what they tell rules about the added ones, never reported.
+        found.retain(|finding| hunk.adds(finding.line));
+        explained.retain(|explanation| hunk.adds(explanation.line));
+        local.explained.append(&mut explained);
+        local.stats.files_scanned += u64::from(hunk.first_of_file());
+        local.stats.bytes_scanned += bytes;
+        let explained = self.explain.then_some(&mut local.explained);
+        suppress_by_place(&mut found, self.suppressor, &mut local.stats, explained);
+        self.progress.record(bytes, found.len());
+        local.findings.append(&mut found);
     }
 
     fn blob(&mut self, blob: Blob<'_>) {
@@ -152,6 +190,7 @@ impl Drop for Worker<'_> {
         shared.errors.extend(local.errors);
         shared.warnings.extend(local.warnings);
         shared.skipped.extend(local.skipped);
+        shared.notes.extend(local.notes);
         shared.explained.extend(local.explained);
         shared.stats.merge(&local.stats);
     }

@@ -312,7 +312,9 @@ pub fn scan_with_progress(
 ) -> Result<ScanResult, HistoryError> {
     let started = std::time::Instant::now();
     let mut result = match &config.target {
-        Target::Files { inputs, walk } => files::scan(config, inputs, walk, list_skipped, progress),
+        Target::Files { inputs, walk, diff } => {
+            files::scan(config, inputs, (walk, *diff), list_skipped, progress)
+        }
         Target::Git { repo, mode } => history::scan(config, repo, mode, list_skipped, progress)?,
     };
     result.warnings.extend(baseline::warnings(config));

@@ -8,6 +8,7 @@
 //! [`archive::expand`] turns it into the text blobs it holds.
 
 pub mod archive;
+pub mod diff;
 mod fs;
 pub mod git;
 mod read;
@@ -115,6 +116,11 @@ pub trait Sink {
     /// Something about an input the user must hear that does not make the scan fail (an
     /// archive too large to open).
     fn warning(&mut self, warning: SourceError);
+    /// One hunk of a unified diff, to be scanned from its reader (the hunk's new side); only
+    /// what starts on a line it adds ([`diff::Hunk::adds`]) is to be reported.
+    fn hunk(&mut self, hunk: &mut diff::Hunk<'_>);
+    /// Something worth knowing about how an input was read (standard input taken for a diff).
+    fn note(&mut self, note: String);
     /// An input that was left out, and why.
     fn skipped(&mut self, path: &str, reason: SkipReason);
     /// An input that could not be read.

@@ -7,6 +7,7 @@ mod badinput;
 mod checks;
 mod config;
 mod decode;
+mod diff;
 mod docs;
 mod findings;
 mod formats;

@@ -87,7 +87,7 @@ fn windows_find_what_the_whole_input_holds_placed_alike() {
                 warnings: &mut chunk_warnings,
             };
             let read = scanner(&rules, &suppressor, chunk)
-                .scan_reader("f", &mut &input[..], &mut out)
+                .scan_reader("f", 1, &mut &input[..], &mut out)
                 .unwrap();
             assert_eq!(read, input.len() as u64);
             assert_eq!(found, whole, "seed {seed}, chunk {chunk}");
@@ -132,7 +132,7 @@ fn utf16_input_is_decoded_as_it_is_read() {
         warnings: &mut warnings,
     };
     scanner(&rules, &suppressor, 500)
-        .scan_reader("f", &mut &utf16[..], &mut out)
+        .scan_reader("f", 1, &mut &utf16[..], &mut out)
         .unwrap();
     assert_eq!(found, whole);
 }
