@@ -94,7 +94,7 @@ fn is_comment_only(line: &[u8]) -> bool {
 fn marker_allows(line: &[u8], rule_id: &str, is_rule: &dyn Fn(&str) -> bool) -> Option<bool> {
     memchr::memmem::find(line, MARKER)?;
     Some(match marker_ids(line, is_rule) {
-        Some(ids) => ids.iter().any(|id| *id == rule_id),
+        Some(ids) => ids.contains(&rule_id),
         None => true,
     })
 }
