@@ -205,8 +205,8 @@ fn announce(config: &ScanConfig) {
     );
 }
 
-/// Unreadable inputs and archive warnings (always) and skipped inputs (when verbose), on
-/// standard error.
+/// Unreadable inputs and warnings (always), notes (unless quiet) and skipped inputs (when
+/// verbose), on standard error.
 fn report_problems(config: &ScanConfig, result: &ScanResult) {
     for error in &result.errors {
         eprintln!("sprawl: error: {error}");
@@ -214,8 +214,11 @@ fn report_problems(config: &ScanConfig, result: &ScanResult) {
     for warning in &result.warnings {
         eprintln!("sprawl: warning: {warning}");
     }
-    for note in &result.notes {
-        eprintln!("sprawl: note: {note}");
+    // Notes are neither errors nor findings: --quiet leaves them out.
+    if config.verbosity != Verbosity::Quiet {
+        for note in &result.notes {
+            eprintln!("sprawl: note: {note}");
+        }
     }
     if config.verbosity == Verbosity::Verbose {
         for (path, reason) in &result.skipped {

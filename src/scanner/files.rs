@@ -54,6 +54,7 @@ pub(super) fn scan(
 /// `shared` when dropped.
 pub(super) struct Worker<'a> {
     scanner: BlobScanner<'a>,
+    paths: &'a crate::source::PathFilter,
     suppressor: &'a Suppressor,
     explain: bool,
     local: ScanResult,
@@ -71,6 +72,7 @@ impl<'a> Worker<'a> {
     ) -> Worker<'a> {
         Worker {
             scanner: BlobScanner::new(config),
+            paths: &config.paths,
             suppressor: &config.suppressor,
             explain: config.explain,
             local: ScanResult::default(),
@@ -120,6 +122,11 @@ impl Sink for Worker<'_> {
 
     fn hunk(&mut self, hunk: &mut Hunk<'_>) {
         let path = hunk.path().to_string();
+        // A diff names paths from its repository's root, as history does: the config's
+        // excludes and includes apply to them as they do to a staged scan.
+        if !self.paths.admits_relative(&path) {
+            return;
+        }
         let local = &mut self.local;
         let (mut found, mut explained) = (Vec::new(), Vec::new());
         let mut out = StreamOut {

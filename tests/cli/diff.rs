@@ -146,3 +146,21 @@ fn the_output_of_git_diff_and_git_show_is_read_as_git_writes_it() {
         [("app/settings.env".into(), 3, 7, "test.token".into())]
     );
 }
+
+#[test]
+fn the_configs_paths_apply_to_the_files_a_diff_names() {
+    let env = TestEnv::new();
+    env.create(".sprawl.yml", "exclude_paths: [conf/]\n");
+    let run = run(env
+        .sprawl()
+        .args(["scan", "--format", "json", "--rules"])
+        .arg(env.rules_file())
+        .arg("-")
+        .write_stdin(diff()));
+    run.code(0);
+    assert!(run.json().findings.is_empty());
+    // A note is not an error: --quiet leaves it out.
+    let quiet = scan_stdin(&env, &["-q", "-"], diff());
+    quiet.code(1);
+    assert!(!quiet.stderr.contains("note:"), "{}", quiet.stderr);
+}
