@@ -1,7 +1,7 @@
 //! Scanning the staged index against HEAD: what a commit made now would add (the pre-commit
 //! hook's scan), and the paths a hook hands over that have nothing staged.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -40,24 +40,22 @@ pub(super) fn scan_staged(
     progress.set_total((changes.len() + unstaged.len()) as u64);
     let reader = BlobReader::from_repository(repo);
     let mut result = scan_changes(config, &reader, changes, list_skipped, progress);
-    let shown: std::collections::HashMap<&str, &str> = given
+    let typed: HashMap<&str, &str> = given
         .iter()
         .map(|(typed, relative)| (relative.as_str(), typed.as_str()))
         .collect();
-    for (path, what) in unstaged.into_iter().filter(|(path, _)| include(path)) {
-        let typed = shown.get(path.as_str()).copied().unwrap_or(&path);
-        let place = (path.as_str(), typed);
-        scan_unstaged(
-            config,
-            &reader,
-            &workdir,
-            place,
-            what,
-            list_skipped,
-            &mut result,
-        );
-        progress.record(0, 0);
-    }
+    let handed = Handed {
+        config,
+        reader: &reader,
+        workdir: &workdir,
+        list_skipped,
+        progress,
+    };
+    let unstaged: Vec<(String, Unstaged)> = unstaged
+        .into_iter()
+        .filter(|(path, _)| include(path))
+        .collect();
+    handed.scan(unstaged, &typed, &mut result);
     super::sort_by_place(&mut result.findings);
     Ok(result)
 }
@@ -152,51 +150,87 @@ fn scan_changes(
     result
 }
 
-/// A path handed over with nothing staged under it (`path` relative to the work tree's root,
-/// `typed` as given): a file scanned whole from the work tree or the index, a note, or an error.
-fn scan_unstaged(
-    config: &ScanConfig,
-    reader: &BlobReader,
-    workdir: &Path,
-    (path, typed): (&str, &str),
-    what: Unstaged,
+/// What scanning the paths handed over with nothing staged under them needs.
+struct Handed<'a> {
+    config: &'a ScanConfig,
+    reader: &'a BlobReader,
+    /// The work tree's root.
+    workdir: &'a Path,
     list_skipped: bool,
-    result: &mut ScanResult,
-) {
-    let mut note = |text: &str| result.notes.push(format!("{typed}: {text}"));
-    match what {
-        Unstaged::WorkTree => {
-            let file = workdir.join(path);
-            let shared = Mutex::new(std::mem::take(result));
-            {
-                let hidden = Progress::hidden();
-                let mut worker = Worker::new(config, &shared, list_skipped, &hidden);
+    progress: &'a Progress,
+}
+
+impl Handed<'_> {
+    /// Each path (relative to the work tree's root; `typed` maps it to the path as given): a
+    /// file scanned whole from the work tree or the index, a note, or an error.
+    fn scan(
+        &self,
+        unstaged: Vec<(String, Unstaged)>,
+        typed: &HashMap<&str, &str>,
+        result: &mut ScanResult,
+    ) {
+        let mut in_work_tree = Vec::new();
+        for (path, what) in unstaged {
+            let shown = typed.get(path.as_str()).copied().unwrap_or(&path);
+            let note = |text: &str| format!("{shown}: {text}");
+            match what {
+                Unstaged::WorkTree => in_work_tree.push(path.clone()),
+                Unstaged::Index(oid) => {
+                    scan_index_blob(self.config, self.reader, &path, oid, result)
+                }
+                Unstaged::Deleted => result
+                    .notes
+                    .push(note("staged for deletion: nothing to scan")),
+                Unstaged::Folder => result
+                    .notes
+                    .push(note("no staged change under this folder")),
+                Unstaged::Missing => result.errors.push(self.missing(shown)),
+            }
+            if what != Unstaged::WorkTree {
+                self.progress.record(0, 0);
+            }
+        }
+        self.scan_work_tree(&in_work_tree, result);
+    }
+
+    /// Files of the work tree, whole, read as `sprawl scan` reads files (one worker: hooks hand
+    /// over a few files, or, for `--all-files`, files that are mostly small).
+    fn scan_work_tree(&self, paths: &[String], result: &mut ScanResult) {
+        if paths.is_empty() {
+            return;
+        }
+        let shared = Mutex::new(std::mem::take(result));
+        {
+            let mut worker = Worker::new(self.config, &shared, self.list_skipped, self.progress);
+            let read = crate::config::read_limits(self.config.archives.as_ref());
+            for path in paths {
+                let file = self.workdir.join(path);
+                // A link is not followed (it may point out of the work tree): skipped, as a
+                // folder scan skips it.
                 if std::fs::symlink_metadata(&file).is_ok_and(|meta| meta.is_symlink()) {
                     worker.skipped(path, SkipReason::Symlink);
                 } else {
-                    let read = crate::config::read_limits(config.archives.as_ref());
-                    source::read_one(&file, path, config.max_file_size, read, &mut worker);
+                    source::read_one(&file, path, self.config.max_file_size, read, &mut worker);
                 }
             }
-            *result = shared
-                .into_inner()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
         }
-        Unstaged::Index(oid) => scan_index_blob(config, reader, path, oid, result),
-        Unstaged::Deleted => note("staged for deletion: nothing to scan"),
-        Unstaged::Folder => note("no staged change under this folder"),
-        Unstaged::Missing => {
-            // A hook run from a subfolder may hand over paths relative to the root.
-            let hint = if workdir.join(typed).exists() {
-                " (paths are taken from the current folder; this one exists from the \
-                 repository's root: run from there)"
-            } else {
-                ""
-            };
-            result.errors.push(SourceError {
-                path: typed.to_string(),
-                message: format!("no such file in the work tree or the index{hint}"),
-            });
+        *result = shared
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
+
+    /// The error for a path that is nowhere; a hook run from a subfolder may hand over paths
+    /// relative to the root, which the message points out.
+    fn missing(&self, shown: &str) -> SourceError {
+        let hint = if self.workdir.join(shown).exists() {
+            " (paths are taken from the current folder; this one exists from the repository's \
+             root: run from there)"
+        } else {
+            ""
+        };
+        SourceError {
+            path: shown.to_string(),
+            message: format!("no such file in the work tree or the index{hint}"),
         }
     }
 }

@@ -106,7 +106,7 @@ impl PathFilter {
 
 /// Walks `roots` (files and folders) in parallel; each walker thread gets its own sink from
 /// `make_sink` and drops it when the thread is done. Returns how many entries the ignore files
-/// left out (see [`IgnoredCount`]).
+/// left out (counted as `IgnoredCount` says).
 pub fn walk<S, F>(
     roots: &[PathBuf],
     options: &WalkOptions,
