@@ -40,8 +40,10 @@ pub struct JsonReport {
     pub stats: StatsRecord,
     /// Inputs that could not be read.
     pub errors: Vec<ErrorRecord>,
-    /// Archives that are hostile or broken (a bomb, a truncated stream, an encrypted entry),
-    /// each naming the archive; present only when there are some.
+    /// Warnings, each naming the file they concern: archives that are hostile or broken (a
+    /// bomb, a truncated stream, an encrypted entry) or too large to open, inline allows that
+    /// name no loaded rule, expired and stale baseline entries; present only when there are
+    /// some.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<ErrorRecord>,
     /// With `--shard`: which part of the scan this report covers; present only then.

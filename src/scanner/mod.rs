@@ -41,8 +41,10 @@ pub struct ScanResult {
     pub stats: Stats,
     /// Inputs that could not be read, sorted by path.
     pub errors: Vec<SourceError>,
-    /// Archives that were read but are hostile or broken (a bomb, a truncated stream, an
-    /// encrypted entry), sorted by path. Unlike errors, they do not change the exit code.
+    /// What the user must hear that does not make the scan fail, sorted by path: archives that
+    /// were read but are hostile or broken (a bomb, a truncated stream, an encrypted entry),
+    /// inline allows that allow nothing, expired and stale baseline entries. Unlike errors,
+    /// they do not change the exit code.
     pub warnings: Vec<SourceError>,
     /// Skipped inputs with their reasons, sorted by path (only collected when asked for).
     pub skipped: Vec<(String, SkipReason)>,
