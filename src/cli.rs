@@ -27,7 +27,7 @@ pub enum Command {
     /// Examples:
     ///   sprawl scan                     scan the current folder
     ///   sprawl scan src config.yml      scan a folder and a file
-    ///   git diff | sprawl scan -        scan standard input
+    ///   git diff | sprawl scan -        the lines a diff adds, at their files' lines
     ///   sprawl scan --format sarif -o sprawl.sarif
     #[command(verbatim_doc_comment)]
     Scan(ScanArgs),
@@ -108,9 +108,19 @@ pub struct MergeArgs {
 /// Options of `sprawl scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files and folders to scan; `-` reads standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files and folders to scan; `-` reads standard input [default: `.`, or `-` with --diff].
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Read standard input as a unified diff (`git diff`, a patch) and scan only the lines it
+    /// adds, reported at the new file's path and line. Without it, standard input that starts
+    /// like a diff is read as one.
+    #[arg(long, conflicts_with = "no_diff")]
+    pub diff: bool,
+
+    /// Scan standard input as plain text even when it starts like a diff.
+    #[arg(long)]
+    pub no_diff: bool,
 
     /// Also scan files that .gitignore, .ignore and .git/info/exclude leave out.
     #[arg(long)]
@@ -312,6 +322,10 @@ pub enum RulesCommand {
         /// Only rules carrying TAG. Repeatable: rules carrying any of the tags.
         #[arg(long = "tag", value_name = "TAG")]
         tags: Vec<String>,
+        /// `text`: a table (cut to the terminal's width on a terminal); `json`: an array of
+        /// every field of each rule, for scripts.
+        #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+        format: ListFormatArg,
     },
     /// Show everything about one rule: fields, pattern, examples and where it was defined.
     /// Exits 2 if no rule has the id.
@@ -347,6 +361,15 @@ pub enum FormatArg {
     Csv,
     /// JUnit XML for CI test reports: one failing test case per finding.
     Junit,
+}
+
+/// `sprawl rules list --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormatArg {
+    /// A table for people.
+    Text,
+    /// A JSON array of rules.
+    Json,
 }
 
 /// `--min-confidence` values.

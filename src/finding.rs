@@ -245,7 +245,7 @@ impl<'a> Lines<'a> {
 }
 
 /// The number of code points in `bytes`: every byte that does not continue a UTF-8 sequence.
-fn count_chars(bytes: &[u8]) -> usize {
+pub(crate) fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&byte| (byte as i8) >= -0x40).count()
 }
 

@@ -310,6 +310,7 @@ fn add_stats(parts: &[Part], sharded: bool) -> StatsRecord {
         t.symlink += s.symlink;
         t.special += s.special;
         t.submodule += s.submodule;
+        t.ignored += s.ignored;
         let (s, t) = (&stats.suppressed, &mut total.suppressed);
         t.allow += s.allow;
         t.inline += s.inline;
@@ -347,6 +348,7 @@ fn empty_stats() -> StatsRecord {
             symlink: 0,
             special: 0,
             submodule: 0,
+            ignored: 0,
         },
         findings: 0,
         errors: 0,

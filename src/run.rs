@@ -6,11 +6,12 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Cli, Command, MergeArgs, RulesCommand};
+use crate::cli::{Cli, Command, ListFormatArg, MergeArgs, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
 use crate::finding::redacted;
 use crate::progress::Progress;
 use crate::report::{self, Report};
+use crate::rules::list::RuleRecord;
 use crate::rules::{self, RuleSet};
 use crate::scanner::{self, ScanResult};
 use crate::suppress::BaselineFile;
@@ -54,26 +55,45 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Command::Man => man(),
         Command::Merge(args) => merge(args),
         Command::Rules {
-            command: RulesCommand::List { rules, id, tags },
+            command:
+                RulesCommand::List {
+                    rules,
+                    id,
+                    tags,
+                    format,
+                },
         } => list_rules(
-            &load_rules(rules)?,
+            &rules_from(rules)?,
             &rules::show::RuleFilter {
                 id: id.clone(),
                 tags: tags.clone(),
             },
+            *format,
         ),
         Command::Rules {
             command: RulesCommand::Show { id, rules },
-        } => show_rule(&load_rules(rules)?, id),
+        } => show_rule(&rules_from(rules)?, id),
         Command::Rules {
             command: RulesCommand::Check { rules },
-        } => check_rules(&load_rules(rules)?),
+        } => check_rules(&rules_from(rules)?),
     }
+}
+
+/// The rules of `args`, saying on standard error which `--rules` paths added none.
+fn rules_from(args: &crate::cli::RuleSourceArgs) -> Result<RuleSet> {
+    let (rules, warnings) = load_rules(args)?;
+    for warning in warnings {
+        eprintln!("sprawl: warning: {warning}");
+    }
+    Ok(rules)
 }
 
 /// `sprawl scan` and `sprawl git`; progress (counting `noun`) is drawn while scanning unless
 /// `no_progress` or [`crate::progress::progress_enabled`] says otherwise.
 fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Outcome> {
+    for warning in &config.warnings {
+        eprintln!("sprawl: warning: {warning}");
+    }
     announce(config);
     let quiet = config.verbosity == Verbosity::Quiet;
     let progress = Progress::for_stderr(quiet, no_progress, noun);
@@ -185,8 +205,8 @@ fn announce(config: &ScanConfig) {
     );
 }
 
-/// Unreadable inputs and archive warnings (always) and skipped inputs (when verbose), on
-/// standard error.
+/// Unreadable inputs and warnings (always), notes (unless quiet) and skipped inputs (when
+/// verbose), on standard error.
 fn report_problems(config: &ScanConfig, result: &ScanResult) {
     for error in &result.errors {
         eprintln!("sprawl: error: {error}");
@@ -194,8 +214,11 @@ fn report_problems(config: &ScanConfig, result: &ScanResult) {
     for warning in &result.warnings {
         eprintln!("sprawl: warning: {warning}");
     }
-    for note in &result.notes {
-        eprintln!("sprawl: note: {note}");
+    // Notes are neither errors nor findings: --quiet leaves them out.
+    if config.verbosity != Verbosity::Quiet {
+        for note in &result.notes {
+            eprintln!("sprawl: note: {note}");
+        }
     }
     if config.verbosity == Verbosity::Verbose {
         for (path, reason) in &result.skipped {
@@ -262,7 +285,7 @@ fn merge(args: &MergeArgs) -> Result<Outcome> {
         }
     };
     let findings = merged.findings();
-    let rules = load_rules(&args.rules)?;
+    let rules = rules_from(&args.rules)?;
     let stats = crate::stats::Stats::default();
     let errors = merged
         .report
@@ -354,44 +377,47 @@ fn ignore_broken_pipe(result: io::Result<()>) -> io::Result<()> {
     }
 }
 
-/// `sprawl rules list`: one rule per line, aligned; only the rules `filter` picks.
-fn list_rules(rules: &RuleSet, filter: &rules::show::RuleFilter) -> Result<Outcome> {
+/// `sprawl rules list`: a table, one rule per line, fitted to the terminal; or a JSON array.
+/// Only the rules `filter` picks.
+fn list_rules(
+    rules: &RuleSet,
+    filter: &rules::show::RuleFilter,
+    format: ListFormatArg,
+) -> Result<Outcome> {
     let picked: Vec<&rules::Rule> = rules
         .rules()
         .iter()
         .filter(|rule| filter.matches(rule))
         .collect();
-    if picked.is_empty() {
+    if picked.is_empty() && format == ListFormatArg::Text {
         eprintln!("sprawl: no rule matches the given --id and --tag");
         return Ok(Outcome::Clean);
     }
-    let id_width = picked.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    let name_width = picked
-        .iter()
-        .map(|r| r.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
     let mut out = BufWriter::new(io::stdout().lock());
-    let mut lines = vec![format!(
-        "{:id_width$}  {:name_width$}  {:10}  KEYWORDS",
-        "ID", "NAME", "CONFIDENCE"
-    )];
-    for rule in &picked {
-        lines.push(format!(
-            "{:id_width$}  {:name_width$}  {:10}  {}",
-            rule.id,
-            rule.name,
-            rule.confidence.as_str(),
-            rule.keywords.join(", ")
-        ));
-    }
-    let written = lines
-        .iter()
-        .try_for_each(|line| writeln!(out, "{}", line.trim_end()))
-        .and_then(|()| out.flush());
-    ignore_broken_pipe(written).context("cannot write to standard output")?;
+    let written = match format {
+        ListFormatArg::Json => {
+            let records: Vec<_> = picked.iter().map(|rule| RuleRecord::of(rule)).collect();
+            serde_json::to_writer_pretty(&mut out, &records)
+                .map_err(io::Error::from)
+                .and_then(|()| out.write_all(b"\n"))
+        }
+        ListFormatArg::Text => {
+            let width = io::stdout().is_terminal().then(terminal_width).flatten();
+            rules::list::table(&picked, width)
+                .iter()
+                .try_for_each(|line| writeln!(out, "{line}"))
+        }
+    };
+    ignore_broken_pipe(written.and_then(|()| out.flush()))
+        .context("cannot write to standard output")?;
     Ok(Outcome::Clean)
+}
+
+/// The width of the terminal on standard output, else `COLUMNS`.
+fn terminal_width() -> Option<usize> {
+    terminal_size::terminal_size_of(io::stdout())
+        .map(|(width, _)| usize::from(width.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
 }
 
 /// `sprawl rules show ID`: every field of one rule; an unknown id is an error that suggests

@@ -47,6 +47,10 @@ pub struct ConfigFile {
     /// Whether and how encoded text is decoded and scanned again.
     #[serde(default)]
     pub decode: DecodeConfig,
+    /// Whether the inline markers of gitleaks (`gitleaks:allow`) and detect-secrets (`pragma:
+    /// allowlist secret`) allow findings as `sprawl:allow` does (default: yes).
+    #[serde(default)]
+    pub foreign_allow_markers: Option<bool>,
 }
 
 /// The `decode` section: every field optional, defaults as documented in the README.
@@ -265,6 +269,7 @@ mod tests {
             "min_confidence: medium\n",
             "archives:\n  enabled: true\n  max_depth: 2\n  max_total_size: 1GiB\n  max_entry_size: 5MB\n  max_ratio: 50\n  max_entries: 10\n",
             "decode:\n  enabled: true\n  max_depth: 1\n  max_size: 64KiB\n",
+            "foreign_allow_markers: false\n",
         ))
         .unwrap();
         let file = &config.file;
@@ -275,6 +280,7 @@ mod tests {
         assert_eq!(file.archives.max_total_size.as_deref(), Some("1GiB"));
         assert_eq!(file.decode.max_depth, Some(1));
         assert_eq!(file.decode.max_size.as_deref(), Some("64KiB"));
+        assert_eq!(file.foreign_allow_markers, Some(false));
     }
 
     #[test]

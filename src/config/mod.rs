@@ -19,16 +19,18 @@ use crate::report::{ColorChoice, Format, ReportOptions};
 use crate::rules::{self, Confidence, Rule, RuleSet};
 use crate::scan::DecodeLimits;
 use crate::shard::Shard;
+use crate::source::diff::DiffMode;
 use crate::source::git::Selection;
-use crate::source::{ArchiveLimits, PathFilter, PathGlobs, WalkOptions};
+use crate::source::{ArchiveLimits, PathFilter, PathGlobs, ReadLimits, WalkOptions};
 use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
 pub use file::{
     discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, LoadedConfig, RuleOverride,
     RulesConfig, CONFIG_FILE_NAME,
 };
 
-/// The file size limit when neither the command line nor the config sets one.
-pub const DEFAULT_MAX_FILE_SIZE: &str = "25MiB";
+/// The largest archive entry (and archive) opened when neither the command line nor the config
+/// sets a file size limit (the config's `archives.max_entry_size` changes it too).
+pub const DEFAULT_ARCHIVE_ENTRY_SIZE: u64 = 25 << 20;
 
 /// The deepest `--archive-depth` allowed.
 pub const MAX_ARCHIVE_DEPTH: u32 = 16;
@@ -61,7 +63,8 @@ pub enum Verbosity {
 pub struct ScanConfig {
     /// What to scan.
     pub target: Target,
-    /// Files and blobs larger than this many bytes are skipped.
+    /// Files and blobs larger than this many bytes are skipped (`u64::MAX`, the default: none
+    /// is; long text is scanned in chunks).
     pub max_file_size: u64,
     /// How archives are opened; `None` with `--no-archives`.
     pub archives: Option<ArchiveLimits>,
@@ -93,6 +96,9 @@ pub struct ScanConfig {
     pub shard: Option<Shard>,
     /// With `sprawl git --cache`: the folder of the blob cache.
     pub cache: Option<PathBuf>,
+    /// What the user should hear about the configuration before the scan starts (a `--rules`
+    /// folder that holds no rule file).
+    pub warnings: Vec<String>,
 }
 
 /// What a scan reads.
@@ -104,6 +110,8 @@ pub enum Target {
         inputs: Vec<Input>,
         /// How folders are walked.
         walk: WalkOptions,
+        /// Whether standard input is read as a unified diff.
+        diff: DiffMode,
     },
     /// A git repository (`sprawl git`).
     Git {
@@ -134,7 +142,23 @@ pub enum GitMode {
 impl ScanConfig {
     /// Checks the arguments of `sprawl scan`.
     pub fn from_scan_args(args: &ScanArgs) -> Result<ScanConfig> {
-        let inputs = inputs_of(&args.paths)?;
+        let diff = match (args.diff, args.no_diff) {
+            (true, _) => DiffMode::Always,
+            (false, true) => DiffMode::Never,
+            (false, false) => DiffMode::Auto,
+        };
+        let default = if args.diff { "-" } else { "." };
+        let paths = match args.paths.as_slice() {
+            [] => vec![PathBuf::from(default)],
+            paths => paths.to_vec(),
+        };
+        if args.diff && paths.iter().any(|path| path.as_os_str() != "-") {
+            bail!(
+                "--diff reads a diff from standard input only: pipe it in (`git diff | sprawl \
+                 scan --diff`, `sprawl scan --diff < fix.patch`) and scan other paths apart"
+            );
+        }
+        let inputs = inputs_of(&paths)?;
         let root = scan_root(&inputs);
         ScanConfig::build(&args.options, &root, |max_file_size, threads, archives| {
             Target::Files {
@@ -143,9 +167,10 @@ impl ScanConfig {
                     respect_ignore_files: !args.no_ignore,
                     follow_symlinks: args.follow_symlinks,
                     max_file_size,
-                    archives,
+                    read: read_limits(archives),
                     threads,
                 },
+                diff,
             }
         })
     }
@@ -153,6 +178,13 @@ impl ScanConfig {
     /// Checks the arguments of `sprawl git`.
     pub fn from_git_args(args: &GitArgs) -> Result<ScanConfig> {
         if std::fs::metadata(&args.repo).is_err() {
+            if let Some(url) = remote_url(&args.repo) {
+                bail!(
+                    "{url} is a remote repository: sprawl never touches the network, so clone it \
+                     first and scan the clone: `git clone --mirror {url} repo.git && sprawl git \
+                     repo.git`"
+                );
+            }
             bail!("{}: no such folder", args.repo.display());
         }
         let mode = if args.staged {
@@ -195,12 +227,12 @@ impl ScanConfig {
     }
 
     /// The parts every scan shares: limits, config file, path filter, rules, suppression,
-    /// report options. `target` gets the file size limit, the thread count and whether archives
-    /// are opened.
+    /// report options. `target` gets the file size limit, the thread count and the archive
+    /// limits (`None`: archives are not opened).
     fn build(
         options: &CommonArgs,
         root: &Path,
-        target: impl FnOnce(u64, usize, bool) -> Target,
+        target: impl FnOnce(u64, usize, Option<&ArchiveLimits>) -> Target,
     ) -> Result<ScanConfig> {
         let config = match (options.no_config, &options.config) {
             (true, _) => None,
@@ -219,13 +251,13 @@ impl ScanConfig {
             parse_size(size).map_err(|err| config.error("max_file_size", size, err))?;
         }
         let max_file_size = match (&options.max_file_size, &file.max_file_size, &config) {
-            (Some(size), _, _) => {
-                parse_size(size).with_context(|| format!("invalid --max-file-size `{size}`"))?
-            }
+            (Some(size), _, _) => Some(
+                parse_size(size).with_context(|| format!("invalid --max-file-size `{size}`"))?,
+            ),
             (None, Some(size), Some(config)) => {
-                parse_size(size).map_err(|err| config.error("max_file_size", size, err))?
+                Some(parse_size(size).map_err(|err| config.error("max_file_size", size, err))?)
             }
-            _ => parse_size(DEFAULT_MAX_FILE_SIZE)?,
+            _ => None,
         };
         let threads = match options.threads {
             Some(0) => bail!("--threads must be at least 1"),
@@ -238,10 +270,16 @@ impl ScanConfig {
             .map(str::parse::<Shard>)
             .transpose()
             .map_err(|err| anyhow::anyhow!("invalid --shard {err}"))?;
-        let archives = archives_of(options, config.as_ref(), max_file_size)?;
+        let archives = archives_of(
+            options,
+            config.as_ref(),
+            max_file_size.unwrap_or(DEFAULT_ARCHIVE_ENTRY_SIZE),
+        )?;
+        let max_file_size = max_file_size.unwrap_or(u64::MAX);
         let decode = decode_of(options, config.as_ref())?;
-        let rules = rules_of(options, config.as_ref())?;
-        let target = target(max_file_size, threads, archives.is_some());
+        let mut warnings = Vec::new();
+        let rules = rules_of(options, config.as_ref(), &mut warnings)?;
+        let target = target(max_file_size, threads, archives.as_ref());
         let mut suppressor = suppressor_of(options, config.as_ref(), &rules)?;
         suppressor.repo_relative_paths = matches!(target, Target::Git { .. });
         let write_baseline = match &options.write_baseline {
@@ -281,19 +319,30 @@ impl ScanConfig {
             },
             shard,
             cache: None,
+            warnings,
         })
     }
 }
 
+/// What is read whole, streamed, or opened as an archive: text up to a chunk is read whole,
+/// an archive up to its entry size limit (when archives are opened).
+pub fn read_limits(archives: Option<&ArchiveLimits>) -> ReadLimits {
+    ReadLimits {
+        whole: crate::scanner::CHUNK_SIZE as u64,
+        archive: archives.map(|limits| limits.max_entry_size),
+    }
+}
+
 /// The archive limits from `--no-archives`, `--archive-depth` and the config's `archives`
-/// section (flags win), or `None` when archives are not opened. Entries are held to the file
-/// size limit unless the config says otherwise.
+/// section (flags win), or `None` when archives are not opened. Entries (and archives read
+/// whole to be opened) are held to `entry_size` (the file size limit, if one is set) unless the
+/// config says otherwise.
 fn archives_of(
     options: &CommonArgs,
     config: Option<&LoadedConfig>,
-    max_file_size: u64,
+    entry_size: u64,
 ) -> Result<Option<ArchiveLimits>> {
-    let mut limits = ArchiveLimits::with_entry_size(max_file_size);
+    let mut limits = ArchiveLimits::with_entry_size(entry_size);
     let mut enabled = true;
     // The config is checked whole even where a flag wins: a typo must not hide behind a flag.
     if let Some(config) = config {
@@ -415,7 +464,11 @@ fn globs_of(
 
 /// The built-in rules, `--rules` and the config's `rules.files`, less disabled rules, with the
 /// config's overrides applied.
-fn rules_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> Result<RuleSet> {
+fn rules_of(
+    options: &CommonArgs,
+    config: Option<&LoadedConfig>,
+    warnings: &mut Vec<String>,
+) -> Result<RuleSet> {
     let mut paths = options.rules.rule_paths.clone();
     if let Some(config) = config {
         for path in &config.file.rules.files {
@@ -426,7 +479,7 @@ fn rules_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> Result<RuleS
             paths.push(full);
         }
     }
-    let mut all = collect_rules(&paths)?;
+    let mut all = collect_rules(&paths, warnings)?;
     let Some(config) = config else {
         return Ok(RuleSet::new(all)?);
     };
@@ -435,11 +488,12 @@ fn rules_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> Result<RuleS
     let check_ids = |field: &str, ids: &mut dyn Iterator<Item = &String>| -> Result<()> {
         for id in ids {
             if !known.contains(id) {
-                return Err(config.error(
-                    field,
-                    id,
-                    format!("unknown rule `{id}` (see `sprawl rules list`)"),
-                ));
+                let similar = rules::show::similar_ids(id, all.iter().map(|rule| rule.id.as_str()));
+                let hint = match similar.as_slice() {
+                    [] => "`sprawl rules list` shows every id".to_string(),
+                    ids => format!("did you mean `{}`?", ids.join("`, `")),
+                };
+                return Err(config.error(field, id, format!("unknown rule `{id}`: {hint}")));
             }
         }
         Ok(())
@@ -483,6 +537,7 @@ fn suppressor_of(
     let mut suppressor = Suppressor::none();
     suppressor.rule_ids = rules.rules().iter().map(|rule| rule.id.clone()).collect();
     if let Some(config) = config {
+        suppressor.foreign_markers = config.file.foreign_allow_markers != Some(false);
         suppressor.global = allow_list_of(config, "allow", &config.file.allow)?;
         for (id, change) in &config.file.rules.overrides {
             let field = format!("rules.overrides.{id}");
@@ -528,6 +583,7 @@ fn suppressor_of(
     if let Some(path) = baseline_path {
         suppressor.baseline = Some(Baseline::new(
             &BaselineFile::read(&path)?,
+            &path,
             crate::suppress::baseline::today(),
         ));
     }
@@ -556,6 +612,28 @@ fn allow_list_of(config: &LoadedConfig, field: &str, allow: &AllowConfig) -> Res
     })
 }
 
+/// `path` as a remote repository's URL (`https://host/repo.git`, `ssh://...`, `git@host:repo`),
+/// if it is written as one.
+fn remote_url(path: &Path) -> Option<&str> {
+    let text = path.to_str()?;
+    let scheme = [
+        "https://",
+        "http://",
+        "ssh://",
+        "git://",
+        "git+ssh://",
+        "ftp://",
+        "ftps://",
+    ]
+    .iter()
+    .any(|scheme| text.starts_with(scheme));
+    // scp-like syntax: `user@host:path`, with no slash before the colon.
+    let scp = text
+        .split_once(':')
+        .is_some_and(|(host, _)| host.contains('@') && !host.contains('/'));
+    (scheme || scp).then_some(text)
+}
+
 /// `A..B` (or `A...B`): the commits reachable from B and not from A. An empty B is HEAD.
 fn parse_range(range: &str) -> Result<Selection> {
     let (from, to) = range
@@ -571,17 +649,37 @@ fn parse_range(range: &str) -> Result<Selection> {
     })
 }
 
-/// The built-in rules plus every file or folder given with `--rules`.
-pub fn load_rules(args: &RuleSourceArgs) -> Result<RuleSet> {
-    Ok(RuleSet::new(collect_rules(&args.rule_paths)?)?)
+/// The built-in rules plus every file or folder given with `--rules`, and a warning for each
+/// of those that added no rule.
+pub fn load_rules(args: &RuleSourceArgs) -> Result<(RuleSet, Vec<String>)> {
+    let mut warnings = Vec::new();
+    let rules = RuleSet::new(collect_rules(&args.rule_paths, &mut warnings)?)?;
+    Ok((rules, warnings))
 }
 
-/// The built-in rules, then those of each rule file or folder in `paths`.
-fn collect_rules(paths: &[PathBuf]) -> Result<Vec<Rule>> {
+/// The built-in rules, then those of each rule file or folder in `paths`. A path that adds no
+/// rule (a folder without `*.yml` files, a file with an empty list) gets a warning: the user
+/// meant to add rules, and a scan without them must not look like a scan with them.
+fn collect_rules(paths: &[PathBuf], warnings: &mut Vec<String>) -> Result<Vec<Rule>> {
     let mut all =
         rules::builtin::load().context("the built-in rules are invalid (a bug in sprawl)")?;
     for path in paths {
-        all.append(&mut rules::load_path(path)?);
+        let mut more = rules::load_path(path)?;
+        if more.is_empty() {
+            warnings.push(if path.is_dir() {
+                format!(
+                    "{}: no rule files (*.yml, *.yaml) directly in this folder, so no rule was \
+                     added; give the rule files or the folder that holds them",
+                    path.display()
+                )
+            } else {
+                format!(
+                    "{}: the file defines no rules, so none was added",
+                    path.display()
+                )
+            });
+        }
+        all.append(&mut more);
     }
     Ok(all)
 }
@@ -594,9 +692,9 @@ fn inputs_of(paths: &[PathBuf]) -> Result<Vec<Input>> {
                 bail!("`-` (standard input) is given more than once");
             }
             inputs.push(Input::Stdin);
-        } else if std::fs::symlink_metadata(path).is_err() {
-            bail!("{}: no such file or folder", path.display());
         } else {
+            // A path that does not exist is reported by the scan, which goes on with the others
+            // (and exits 2), as with any input that cannot be read.
             inputs.push(Input::Path(path.clone()));
         }
     }
@@ -693,6 +791,21 @@ mod tests {
         assert_eq!(parse_range("v1.0..").unwrap(), range("v1.0", "HEAD"));
         assert!(parse_range("..x").is_err());
         assert!(parse_range("main").is_err());
+    }
+
+    #[test]
+    fn remote_urls_are_told_from_paths() {
+        for url in [
+            "https://github.com/acme/app.git",
+            "ssh://git@example.com/app.git",
+            "git@github.com:acme/app.git",
+            "git://example.com/app",
+        ] {
+            assert_eq!(remote_url(Path::new(url)), Some(url));
+        }
+        for path in ["app", "./repos/app.git", "/srv/a@b/x:y", "C:/repos/app"] {
+            assert_eq!(remote_url(Path::new(path)), None, "{path}");
+        }
     }
 
     #[test]

@@ -40,8 +40,10 @@ pub struct JsonReport {
     pub stats: StatsRecord,
     /// Inputs that could not be read.
     pub errors: Vec<ErrorRecord>,
-    /// Archives that are hostile or broken (a bomb, a truncated stream, an encrypted entry),
-    /// each naming the archive; present only when there are some.
+    /// Warnings, each naming the file they concern: archives that are hostile or broken (a
+    /// bomb, a truncated stream, an encrypted entry) or too large to open, inline allows that
+    /// name no loaded rule, expired and stale baseline entries; present only when there are
+    /// some.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<ErrorRecord>,
     /// With `--shard`: which part of the scan this report covers; present only then.
@@ -180,6 +182,10 @@ pub struct SkippedRecord {
     pub special: u64,
     /// git submodules (not followed).
     pub submodule: u64,
+    /// Files and folders left out by `.gitignore`, `.ignore` or `.git/info/exclude` (a folder
+    /// counts once); absent in reports written before sprawl counted them.
+    #[serde(default)]
+    pub ignored: u64,
 }
 
 /// Findings suppressed, by reason.
@@ -264,6 +270,7 @@ impl StatsRecord {
                 symlink: stats.skipped(SkipReason::Symlink),
                 special: stats.skipped(SkipReason::Special),
                 submodule: stats.skipped(SkipReason::Submodule),
+                ignored: stats.skipped(SkipReason::Ignored),
             },
             findings: report.findings.len(),
             errors: report.errors.len(),

@@ -72,7 +72,8 @@ pub struct Report<'a> {
     pub stats: &'a Stats,
     /// Inputs that could not be read.
     pub errors: &'a [SourceError],
-    /// Archives that are hostile or broken.
+    /// Warnings: hostile or broken archives, inline allows that allow nothing, baseline
+    /// entries that expired or match nothing.
     pub warnings: &'a [SourceError],
     /// The rules the scan ran (SARIF describes the ones that fired).
     pub rules: &'a RuleSet,

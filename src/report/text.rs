@@ -91,23 +91,11 @@ fn write_finding(
         paint.style(SECRET, &shown),
         paint.style(DIM, &described(finding)),
     )?;
-    let mut line = String::from("      ");
-    for (index, part) in finding.snippet.parts.iter().enumerate() {
-        let text = if index == 0 {
-            part.text.trim_start()
-        } else {
-            part.text.as_str()
-        };
-        let part = match part.kind {
-            PartKind::Text => printable(text),
-            PartKind::Secret if redact => paint.style(SECRET, &shown),
-            PartKind::Secret => paint.style(SECRET, &printable(text)),
-            PartKind::OtherSecret if redact => redacted(text),
-            PartKind::OtherSecret => printable(text),
-        };
-        line.push_str(&part);
-    }
-    writeln!(out, "{line}")?;
+    writeln!(
+        out,
+        "      {}",
+        snippet_line(finding, &shown, redact, paint)
+    )?;
     if let Some(git) = &finding.git {
         let elsewhere = match git.occurrences {
             0 => String::new(),
@@ -133,12 +121,42 @@ fn write_finding(
     Ok(())
 }
 
-/// `(name, confidence)`, and how the secret was encoded if it was.
+/// The line that holds the secret, as it is in the file, the secret masked (or highlighted).
+/// A decoded secret's line shows its encoded text, masked like any secret: the decoded secret
+/// is on the line above, which says what was decoded.
+fn snippet_line(finding: &Finding, shown: &str, redact: bool, paint: Paint) -> String {
+    let decoded = !finding.encoding.is_empty();
+    let mut line = String::new();
+    for (index, part) in finding.snippet.parts.iter().enumerate() {
+        let text = if index == 0 {
+            part.text.trim_start()
+        } else {
+            part.text.as_str()
+        };
+        let part = match part.kind {
+            PartKind::Text => printable(text),
+            PartKind::Secret if redact && !decoded => paint.style(SECRET, shown),
+            PartKind::Secret if redact => paint.style(SECRET, &printable(&redacted(text))),
+            PartKind::Secret => paint.style(SECRET, &printable(text)),
+            PartKind::OtherSecret if redact => redacted(text),
+            PartKind::OtherSecret => printable(text),
+        };
+        line.push_str(&part);
+    }
+    line
+}
+
+/// `(name, confidence)`, and what was decoded to find the secret if anything was.
 fn described(finding: &Finding) -> String {
     let encoded = if finding.encoding.is_empty() {
         String::new()
     } else {
-        format!(", encoded: {}", super::encoding_chain(&finding.encoding))
+        let layers: Vec<&str> = finding
+            .encoding
+            .iter()
+            .map(|layer| layer.as_str())
+            .collect();
+        format!(", decoded from {}", layers.join(" then "))
     };
     format!(
         "({}, {} confidence{encoded})",
@@ -210,7 +228,14 @@ pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
         let reasons: Vec<String> = SkipReason::ALL
             .iter()
             .filter(|&&reason| stats.skipped(reason) > 0)
-            .map(|&reason| format!("{} {}", stats.skipped(reason), reason.phrase()))
+            .map(|&reason| match reason {
+                SkipReason::Ignored => format!(
+                    "{} {}: --no-ignore scans them",
+                    stats.skipped(reason),
+                    reason.phrase()
+                ),
+                _ => format!("{} {}", stats.skipped(reason), reason.phrase()),
+            })
             .collect();
         parts.push(format!(
             "skipped {} ({})",
@@ -337,6 +362,10 @@ mod tests {
         // No rate for an instant scan.
         stats.elapsed = Duration::from_millis(2);
         assert!(summary(&[], &stats, 0).contains("(2.0 KiB) in 0.00 s;"));
+        stats.add_skips(SkipReason::Ignored, 4);
+        assert!(summary(&[], &stats, 0).contains(
+            "skipped 7 (1 binary, 2 too large, 4 ignored by .gitignore/.ignore: --no-ignore scans them)"
+        ));
     }
 
     #[test]

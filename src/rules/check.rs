@@ -30,6 +30,16 @@ pub fn check(rules: &RuleSet) -> CheckReport {
         ..CheckReport::default()
     };
     for rule in rules.rules() {
+        if let Some(comment) = &rule.name_comment {
+            report.problems.push(problem(
+                rule,
+                format!(
+                    "the name is cut short by a YAML comment: it loads as `{}` and `{comment}` is \
+                     dropped as a comment; quote the whole name (`name: \"{} {comment}\"`)",
+                    rule.name, rule.name
+                ),
+            ));
+        }
         for (index, example) in rule.examples.iter().enumerate() {
             report.examples += 1;
             let found = found_by(&mut matcher, example);
@@ -168,6 +178,17 @@ mod tests {
             .contains("example 3 is not found: the secret's entropy 0.00 is below min_entropy 2"));
         assert!(problems[3].contains("example 4 is not found: the rule's allow list drops"));
         assert!(problems[4].contains("negative example 1 is found: \"tok_a1b2c3\""));
+    }
+
+    #[test]
+    fn a_name_cut_short_by_a_yaml_comment_is_a_problem() {
+        let problems = checked("  - id: t.tok\n    name: Key #2 of two\n    keywords: [tok_]\n    pattern: 'tok_[a-z0-9]{6}'\n    confidence: high\n    examples: ['tok_a1b2c3']\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("loads as `Key` and `#2 of two` is dropped")
+                && problems[0].contains(r#"name: "Key #2 of two""#),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -72,9 +72,16 @@ pub(crate) fn parse_rule_file_compiling(
     })?;
     let mut rules = Vec::with_capacity(file.rules.len());
     let mut errors = Vec::new();
+    let cut_names = names_cut_by_comments(text);
     for syntax in file.rules {
         match Rule::compile(syntax, origin, when) {
-            Ok(rule) => rules.push(rule),
+            Ok(mut rule) => {
+                rule.name_comment = cut_names
+                    .iter()
+                    .find(|(name, _)| *name == rule.name)
+                    .map(|(_, comment)| comment.to_string());
+                rules.push(rule);
+            }
             Err(mut problems) => errors.append(&mut problems),
         }
     }
@@ -83,6 +90,27 @@ pub(crate) fn parse_rule_file_compiling(
     } else {
         Err(LoadError::Rules(errors))
     }
+}
+
+/// Every unquoted `name:` value of a rule file that a YAML comment cuts short: the name YAML
+/// reads (the text before ` #`) and the comment. `name: PKCS #8 private key` is the name `PKCS`
+/// and the comment `#8 private key`, which is rarely what its author meant.
+fn names_cut_by_comments(text: &str) -> Vec<(&str, &str)> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = line.strip_prefix('-').map_or(line, str::trim_start);
+            let value = line.strip_prefix("name:")?.trim_start();
+            if value.starts_with(['"', '\'', '|', '>', '#']) {
+                return None;
+            }
+            let comment = value
+                .char_indices()
+                .find(|&(at, c)| c == '#' && value[..at].ends_with([' ', '\t']))
+                .map(|(at, _)| at)?;
+            Some((value[..comment].trim_end(), value[comment..].trim_end()))
+        })
+        .collect()
 }
 
 /// Loads a rule file, or every `*.yml` / `*.yaml` file directly inside a folder (in name order).
@@ -131,4 +159,37 @@ pub(crate) fn is_rule_file_name(path: &Path) -> bool {
         path.extension().and_then(|ext| ext.to_str()),
         Some("yml" | "yaml")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cut_by_a_comment_are_found_and_quoted_names_are_not() {
+        let text = concat!(
+            "rules:\n",
+            "  - id: a.b\n    name: PKCS #8 private key (PEM)\n",
+            "  - name: Plain name\n",
+            "    name: \"Quoted #1\"\n",
+            "    name: 'Single #2'\n",
+            "    name: No#comment here\n",
+            "    name: Tabbed\t# note\n",
+        );
+        assert_eq!(
+            names_cut_by_comments(text),
+            vec![("PKCS", "#8 private key (PEM)"), ("Tabbed", "# note")]
+        );
+    }
+
+    #[test]
+    fn a_loaded_rule_remembers_the_comment_that_cut_its_name() {
+        let rules = parse_rule_file(
+            "rules:\n  - id: a.b\n    name: PKCS #8 key\n    pattern: x\n    keywords: [x]\n    confidence: high\n    examples: [x]\n",
+            "t.yml",
+        )
+        .unwrap();
+        assert_eq!(rules[0].name, "PKCS");
+        assert_eq!(rules[0].name_comment.as_deref(), Some("#8 key"));
+    }
 }

@@ -7,6 +7,7 @@
 
 pub mod builtin;
 pub mod check;
+pub mod list;
 mod load;
 mod rule;
 mod set;

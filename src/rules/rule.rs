@@ -103,6 +103,9 @@ pub struct Rule {
     pub check: Option<Check>,
     /// Noise filters run on each candidate, in this order.
     pub filters: Vec<Filter>,
+    /// When the `name:` line of the rule file goes on past the name in a YAML comment (`name:
+    /// PKCS #8 key` loads as `PKCS`): that comment, for `sprawl rules check` to refuse.
+    pub(crate) name_comment: Option<String>,
     /// Built on first use for built-in rules (only rules whose keywords occur ever need it), at
     /// load time for the user's (so a pattern too large to compile is reported at once).
     regex: OnceLock<Regex>,
@@ -243,6 +246,7 @@ impl Rule {
             origin: origin.to_string(),
             check: syntax.check,
             filters: syntax.filters,
+            name_comment: None,
             regex,
             secret_group,
             max_len,

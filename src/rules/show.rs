@@ -68,18 +68,36 @@ pub struct UnknownRule {
 impl UnknownRule {
     /// The error for `id` not being in `rules`.
     pub fn new(rules: &RuleSet, id: &str) -> UnknownRule {
-        let family = id.split('.').next().unwrap_or(id);
-        let suggestions = rules
-            .rules()
-            .iter()
-            .filter(|rule| rule.id.split('.').next() == Some(family))
-            .map(|rule| rule.id.clone())
-            .collect();
         UnknownRule {
             id: id.to_string(),
-            suggestions,
+            suggestions: similar_ids(id, rules.rules().iter().map(|rule| rule.id.as_str())),
         }
     }
+}
+
+/// The ids of `known` that `id` was probably meant to be: those a typo or two away (closest
+/// first), else those of its family (the part before the first dot), in the order given.
+pub fn similar_ids<'a>(id: &str, known: impl Iterator<Item = &'a str> + Clone) -> Vec<String> {
+    // One edit per five characters, at least one: `github.patt` is `github.pat`, `aws.key` is
+    // not `gcp.key`.
+    let reach = (id.chars().count() / 5).max(1);
+    let mut close: Vec<(usize, &str)> = known
+        .clone()
+        .map(|other| (strsim::levenshtein(id, other), other))
+        .filter(|&(distance, _)| distance <= reach)
+        .collect();
+    close.sort_by_key(|&(distance, _)| distance);
+    if !close.is_empty() {
+        return close
+            .into_iter()
+            .map(|(_, other)| other.to_string())
+            .collect();
+    }
+    let family = id.split('.').next().unwrap_or(id);
+    known
+        .filter(|other| other.split('.').next() == Some(family))
+        .map(str::to_string)
+        .collect()
 }
 
 impl fmt::Display for UnknownRule {
@@ -213,6 +231,25 @@ mod tests {
         );
         let none = UnknownRule::new(&set(), "zzz");
         assert!(none.suggestions.is_empty());
+    }
+
+    #[test]
+    fn a_typo_suggests_the_id_it_is_closest_to() {
+        let ids = ["github.pat", "github.oauth", "gitlab.pat", "aws.secret-key"];
+        assert_eq!(
+            similar_ids("github.patt", ids.iter().copied()),
+            ["github.pat"]
+        );
+        assert_eq!(
+            similar_ids("github.ptt", ids.iter().copied()),
+            ["github.pat"]
+        );
+        // Nothing close: the family.
+        assert_eq!(
+            similar_ids("github.token", ids.iter().copied()),
+            ["github.pat", "github.oauth"]
+        );
+        assert!(similar_ids("slack.bot", ids.iter().copied()).is_empty());
     }
 
     #[test]

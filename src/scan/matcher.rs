@@ -100,7 +100,8 @@ pub struct DropCounts {
 }
 
 impl DropCounts {
-    fn add(&mut self, reason: DropReason) {
+    /// Counts one dropped candidate.
+    pub fn add(&mut self, reason: DropReason) {
         match reason.slot() {
             0 => self.entropy += 1,
             1 => self.rule_allow += 1,

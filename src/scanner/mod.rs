@@ -10,7 +10,9 @@
 //! (unless `--no-archives`) and scans each text blob inside, so a file, standard input and a git
 //! blob are expanded the same way.
 
+mod baseline;
 mod cache;
+mod chunked;
 mod files;
 mod history;
 mod staged;
@@ -23,8 +25,11 @@ use crate::scan::{DropReason, Matcher};
 use crate::source::{self, ArchiveLimits, Blob, SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
+use chunked::Part;
 
 pub use cache::{default_cache_dir, CacheUse};
+pub(crate) use chunked::StreamOut;
+pub use chunked::{CHUNK_SIZE, MAX_OVERLAP};
 pub use history::HistoryError;
 
 /// What a scan found.
@@ -36,8 +41,10 @@ pub struct ScanResult {
     pub stats: Stats,
     /// Inputs that could not be read, sorted by path.
     pub errors: Vec<SourceError>,
-    /// Archives that were read but are hostile or broken (a bomb, a truncated stream, an
-    /// encrypted entry), sorted by path. Unlike errors, they do not change the exit code.
+    /// What the user must hear that does not make the scan fail, sorted by path: archives that
+    /// were read but are hostile or broken (a bomb, a truncated stream, an encrypted entry),
+    /// inline allows that allow nothing, expired and stale baseline entries. Unlike errors,
+    /// they do not change the exit code.
     pub warnings: Vec<SourceError>,
     /// Skipped inputs with their reasons, sorted by path (only collected when asked for).
     pub skipped: Vec<(String, SkipReason)>,
@@ -91,6 +98,8 @@ pub(crate) struct BlobScanner<'a> {
     suppressor: &'a Suppressor,
     explain: bool,
     archives: Option<&'a ArchiveLimits>,
+    /// How long inputs are cut into windows ([`BlobScanner::scan_reader`]).
+    windows: chunked::Windows,
 }
 
 impl<'a> BlobScanner<'a> {
@@ -103,6 +112,7 @@ impl<'a> BlobScanner<'a> {
             suppressor: &config.suppressor,
             explain: config.explain,
             archives: config.archives.as_ref(),
+            windows: chunked::Windows::for_rules(&config.rules),
         }
     }
 
@@ -114,7 +124,7 @@ impl<'a> BlobScanner<'a> {
     /// [`BlobScanner::scan`] for an input: when it is an archive or a document, every text blob
     /// inside it is scanned instead, its findings placed at `outer!inner` (with
     /// [`Finding::outer_len`] set). What was opened is counted in `stats`; warnings about
-    /// hostile or broken archives go to `warnings`.
+    /// hostile or broken archives, and about inline allows that allow nothing, go to `warnings`.
     pub(crate) fn scan_input(
         &mut self,
         blob: Blob<'_>,
@@ -123,11 +133,12 @@ impl<'a> BlobScanner<'a> {
         warnings: &mut Vec<SourceError>,
     ) -> Vec<Finding> {
         let Some(limits) = self.archives else {
-            return self.scan(blob, stats, explained);
+            return self.scan(blob, stats, explained, warnings);
         };
         let mut findings = Vec::new();
+        let mut inner_warnings = Vec::new();
         let expansion = source::expand(blob, limits, &mut |inner| {
-            let mut found = self.scan(inner, stats, explained);
+            let mut found = self.scan(inner, stats, explained, &mut inner_warnings);
             if inner.path.len() > blob.path.len() {
                 for finding in &mut found {
                     finding.outer_len = Some(blob.path.len());
@@ -137,6 +148,7 @@ impl<'a> BlobScanner<'a> {
         });
         stats.archives.merge(expansion.counts);
         warnings.extend(expansion.warnings);
+        warnings.append(&mut inner_warnings);
         findings
     }
 
@@ -147,18 +159,52 @@ impl<'a> BlobScanner<'a> {
         blob: Blob<'_>,
         stats: &mut Stats,
         explained: &mut Vec<Explanation>,
+        warnings: &mut Vec<SourceError>,
     ) -> Vec<Finding> {
         let decoded = source::decode_utf16(blob.bytes);
         let blob = Blob {
             bytes: &decoded,
             ..blob
         };
+        self.scan_part(blob, &Part::whole(), stats, explained, warnings)
+    }
+
+    /// [`BlobScanner::scan`] of the part of `blob` that `part` owns, placed in its input.
+    fn scan_part(
+        &mut self,
+        blob: Blob<'_>,
+        part: &Part,
+        stats: &mut Stats,
+        explained: &mut Vec<Explanation>,
+        warnings: &mut Vec<SourceError>,
+    ) -> Vec<Finding> {
+        // A window's drops are kept one by one, to count only those it owns.
+        self.matcher.explain(self.explain || part.is_window());
         let counted = self.matcher.counts();
         let mut findings = findings_in(&mut self.matcher, blob);
-        stats.dropped.merge(self.matcher.counts().since(counted));
-        if self.explain {
-            let dropped = self.matcher.take_dropped();
-            explained.extend(explain_dropped(self.matcher.rules(), blob, dropped));
+        findings.retain(|finding| part.owns(finding.offset));
+        if part.is_window() {
+            let owned: Vec<_> = self
+                .matcher
+                .take_dropped()
+                .into_iter()
+                .filter(|drop| part.owns(drop.secret.start))
+                .collect();
+            for drop in &owned {
+                stats.dropped.add(drop.reason);
+            }
+            if self.explain {
+                explained.extend(explain_dropped(self.matcher.rules(), blob, owned, part));
+            }
+        } else {
+            stats.dropped.merge(self.matcher.counts().since(counted));
+            if self.explain {
+                let dropped = self.matcher.take_dropped();
+                explained.extend(explain_dropped(self.matcher.rules(), blob, dropped, part));
+            }
+        }
+        for finding in &mut findings {
+            part.place(finding);
         }
         findings.retain(
             |finding| match self.suppressor.by_content(finding, blob.bytes) {
@@ -172,6 +218,15 @@ impl<'a> BlobScanner<'a> {
                 None => true,
             },
         );
+        for finding in &mut findings {
+            if let Some(message) = self.suppressor.misspelt_allow(finding, blob.bytes) {
+                warnings.push(SourceError {
+                    path: finding.path.clone(),
+                    message,
+                });
+            }
+            finding.offset = part.offset(finding.offset);
+        }
         findings
     }
 }
@@ -205,11 +260,12 @@ pub(crate) fn passes_place_stage(
     false
 }
 
-/// Places the matcher's dropped candidates and says why each was dropped.
+/// Places the matcher's dropped candidates (in `part`'s input) and says why each was dropped.
 fn explain_dropped(
     rules: &RuleSet,
     blob: Blob<'_>,
     mut dropped: Vec<crate::scan::Dropped>,
+    part: &Part,
 ) -> Vec<Explanation> {
     dropped.sort_by_key(|drop| drop.secret.start);
     let mut lines = Lines::new(blob.bytes);
@@ -230,14 +286,16 @@ fn explain_dropped(
                     format!("fails the rule's `{check}` check: {}", check.failure())
                 }
             };
-            Explanation {
+            let mut explanation = Explanation {
                 path: blob.path.to_string(),
                 line: at.line,
                 column: at.column,
                 rule_id: rules.rule(drop.rule).id.clone(),
                 secret: blob.bytes[drop.secret].to_vec(),
                 reason,
-            }
+            };
+            part.place_explanation(&mut explanation);
+            explanation
         })
         .collect()
 }
@@ -256,9 +314,17 @@ pub fn scan_with_progress(
 ) -> Result<ScanResult, HistoryError> {
     let started = std::time::Instant::now();
     let mut result = match &config.target {
-        Target::Files { inputs, walk } => files::scan(config, inputs, walk, list_skipped, progress),
+        Target::Files { inputs, walk, diff } => {
+            files::scan(config, inputs, (walk, *diff), list_skipped, progress)
+        }
         Target::Git { repo, mode } => history::scan(config, repo, mode, list_skipped, progress)?,
     };
+    result.warnings.extend(baseline::warnings(config));
+    // A blob scanned again (at several places in history) warns once.
+    let mut seen = std::collections::HashSet::new();
+    result
+        .warnings
+        .retain(|warning| seen.insert((warning.path.clone(), warning.message.clone())));
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
     result.warnings.sort_by(|a, b| a.path.cmp(&b.path));
     result.explained.sort_by(|a, b| {

@@ -2,16 +2,19 @@
 //!
 //! Hidden files are walked (a `.env` is the classic leak); `.gitignore`, `.ignore` and
 //! `.git/info/exclude` are honoured unless asked not to, in or out of a git repository, but the
-//! user's global git excludes are not, so a scan gives the same answer on every machine. `.git`
+//! user's global git excludes are not, so a scan gives the same answer on every machine. What
+//! they leave out is counted ([`IgnoredCount`]), so a summary never reads as if all was read. `.git`
 //! folders are never entered. Symbolic links are reported as skipped unless followed; FIFOs,
 //! sockets and devices are never opened, so the walk cannot block on them.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
-use super::read::{read_blob, ReadOutcome};
+use super::read::{read_input, Reading};
 use super::{Blob, Sink, SkipReason, SourceError};
 
 /// How the walk behaves.
@@ -21,10 +24,11 @@ pub struct WalkOptions {
     pub respect_ignore_files: bool,
     /// Follow symbolic links.
     pub follow_symlinks: bool,
-    /// Files larger than this many bytes are skipped.
+    /// Files larger than this many bytes are skipped (`u64::MAX`: none is).
     pub max_file_size: u64,
-    /// Read archives whole rather than skip them as binary (they are opened by the sink).
-    pub archives: bool,
+    /// Which files are read whole, which streamed, and which archives read whole to be opened
+    /// by the sink (rather than skipped as binary).
+    pub read: super::read::ReadLimits,
     /// Walker threads.
     pub threads: usize,
 }
@@ -101,14 +105,20 @@ impl PathFilter {
 }
 
 /// Walks `roots` (files and folders) in parallel; each walker thread gets its own sink from
-/// `make_sink` and drops it when the thread is done.
-pub fn walk<S, F>(roots: &[PathBuf], options: &WalkOptions, filter: &PathFilter, make_sink: F)
+/// `make_sink` and drops it when the thread is done. Returns how many entries the ignore files
+/// left out (counted as `IgnoredCount` says).
+pub fn walk<S, F>(
+    roots: &[PathBuf],
+    options: &WalkOptions,
+    filter: &PathFilter,
+    make_sink: F,
+) -> u64
 where
     S: Sink + Send,
     F: Fn() -> S + Sync,
 {
     let Some((first, rest)) = roots.split_first() else {
-        return;
+        return 0;
     };
     let mut builder = WalkBuilder::new(first);
     for root in rest {
@@ -126,7 +136,10 @@ where
         .follow_links(options.follow_symlinks)
         .threads(options.threads);
     let exclude = filter.exclude.clone();
+    let ignored = IgnoredCount::default();
+    let reached = Arc::clone(&ignored.reached);
     builder.filter_entry(move |entry| {
+        reached.fetch_add(1, Ordering::Relaxed);
         let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
         if in_git_folder(entry.path()) {
             return false;
@@ -135,34 +148,76 @@ where
             .as_ref()
             .is_some_and(|ex| ex.matches(entry.path(), is_dir))
     });
-    let limits = ReadLimits {
+    let limits = FileLimits {
         max_file_size: options.max_file_size,
-        archives: options.archives,
+        read: options.read,
     };
+    let listed = &ignored.listed;
     builder.build_parallel().run(|| {
         let mut sink = make_sink();
         let mut buf = Vec::new();
         Box::new(move |entry| {
             match entry {
-                Ok(entry) => visit(&entry, filter, limits, &mut buf, &mut sink),
+                Ok(entry) => {
+                    if respect {
+                        count_children(&entry, listed);
+                    }
+                    visit(&entry, filter, limits, &mut buf, &mut sink)
+                }
                 Err(err) => sink.error(walk_error(&err)),
             }
             WalkState::Continue
         })
     });
+    if respect {
+        ignored.total()
+    } else {
+        0
+    }
+}
+
+/// How many entries the ignore files left out of a walk, counted without matching any ignore
+/// rule ourselves: `ignore` hands every entry that no ignore rule drops to the entry filter,
+/// so the entries of the folders walked, less those the filter saw, are the ones ignored. An
+/// ignored folder counts once, however much it holds (it is never entered). Each folder is
+/// listed once more for this: a directory read per folder, no file read.
+#[derive(Debug, Default)]
+struct IgnoredCount {
+    /// Entries in the folders the walk entered.
+    listed: AtomicU64,
+    /// Entries that reached the entry filter.
+    reached: Arc<AtomicU64>,
+}
+
+impl IgnoredCount {
+    fn total(&self) -> u64 {
+        let listed = self.listed.load(Ordering::Relaxed);
+        listed.saturating_sub(self.reached.load(Ordering::Relaxed))
+    }
+}
+
+/// Adds the number of entries of `entry`, when it is a folder the walk enters, to `listed`.
+fn count_children(entry: &DirEntry, listed: &AtomicU64) {
+    if entry.file_type().is_some_and(|kind| kind.is_dir()) {
+        if let Ok(children) = std::fs::read_dir(entry.path()) {
+            listed.fetch_add(children.count() as u64, Ordering::Relaxed);
+        }
+    }
 }
 
 /// What reading a file is held to.
 #[derive(Debug, Clone, Copy)]
-struct ReadLimits {
+struct FileLimits {
+    /// Larger files are skipped (`--max-file-size`).
     max_file_size: u64,
-    archives: bool,
+    /// What is read whole, streamed, or opened as an archive.
+    read: super::read::ReadLimits,
 }
 
 fn visit(
     entry: &DirEntry,
     filter: &PathFilter,
-    limits: ReadLimits,
+    limits: FileLimits,
     buf: &mut Vec<u8>,
     sink: &mut dyn Sink,
 ) {
@@ -208,10 +263,32 @@ fn visit(
     read_file(entry.path(), &path, limits, buf, sink);
 }
 
+/// Reads the one file at `fs_path` (after symbolic links) as the walk reads each file it meets,
+/// and hands it to `sink` shown as `shown`: for a file named outside a walk (a path handed to the
+/// staged scan that has nothing staged). Not a regular file: skipped as special.
+pub fn read_one(
+    fs_path: &Path,
+    shown: &str,
+    max_file_size: u64,
+    read: super::read::ReadLimits,
+    sink: &mut dyn Sink,
+) {
+    match std::fs::metadata(fs_path) {
+        Ok(meta) if !meta.is_file() => sink.skipped(shown, SkipReason::Special),
+        _ => {
+            let limits = FileLimits {
+                max_file_size,
+                read,
+            };
+            read_file(fs_path, shown, limits, &mut Vec::new(), sink);
+        }
+    }
+}
+
 fn read_file(
     fs_path: &Path,
     path: &str,
-    limits: ReadLimits,
+    limits: FileLimits,
     buf: &mut Vec<u8>,
     sink: &mut dyn Sink,
 ) {
@@ -230,12 +307,41 @@ fn read_file(
         Ok(_) => {}
         Err(err) => return sink.error(error(err)),
     }
-    match read_blob(file, limits.max_file_size, limits.archives, buf) {
-        Ok(ReadOutcome::Text) => sink.blob(Blob { path, bytes: buf }),
-        Ok(ReadOutcome::Binary) => sink.skipped(path, SkipReason::Binary),
-        Ok(ReadOutcome::TooLarge) => sink.skipped(path, SkipReason::TooLarge),
-        Err(err) => sink.error(error(err)),
+    // At most the size limit is read, even from a file that grows during the scan.
+    let mut file = std::io::Read::take(file, limits.max_file_size);
+    hand_over(path, &mut file, limits.read, buf, sink).unwrap_or_else(|err| sink.error(error(err)));
+}
+
+/// Reads an input as [`read_input`] says and hands it to `sink`: whole, as a stream (its first
+/// bytes, then the rest of `reader`), or as skipped; an archive too large to open is skipped
+/// with a warning that names the limit.
+pub(super) fn hand_over(
+    path: &str,
+    reader: &mut dyn std::io::Read,
+    limits: super::read::ReadLimits,
+    buf: &mut Vec<u8>,
+    sink: &mut dyn Sink,
+) -> std::io::Result<()> {
+    match read_input(reader, limits, buf)? {
+        Reading::Whole => sink.blob(Blob { path, bytes: buf }),
+        Reading::Binary => sink.skipped(path, SkipReason::Binary),
+        Reading::Stream => {
+            let mut stream = std::io::Read::chain(&buf[..], reader);
+            sink.stream(path, &mut stream);
+        }
+        Reading::ArchiveTooLarge => {
+            sink.skipped(path, SkipReason::TooLarge);
+            sink.warning(SourceError {
+                path: path.to_string(),
+                message: format!(
+                    "an archive larger than {} bytes is not opened (the `archives.max_entry_size` \
+                     limit): raise it in .sprawl.yml to scan what it holds",
+                    limits.archive.unwrap_or_default()
+                ),
+            });
+        }
     }
+    Ok(())
 }
 
 /// Whether `path` is a `.git` folder or lies inside one: git's internals are never scanned,

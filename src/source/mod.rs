@@ -1,12 +1,14 @@
 //! Sources: where blobs come from. Each source reads its inputs, applies the limits every input
 //! is held to (size, binary content), and hands each blob, each skip and each error to a
-//! [`Sink`]. Sources never match; sinks never read.
+//! [`Sink`]. Sources never match; sinks read only what is too long to hand over whole
+//! ([`Sink::stream`]).
 //!
 //! An archive is binary, but it is not skipped when archives are opened: sources look for an
 //! archive's first bytes before the binary check and hand the whole archive on as a blob, and
 //! [`archive::expand`] turns it into the text blobs it holds.
 
 pub mod archive;
+pub mod diff;
 mod fs;
 pub mod git;
 mod read;
@@ -16,10 +18,13 @@ mod utf16;
 use std::fmt;
 
 pub use archive::{expand, is_archive, ArchiveCounts, ArchiveLimits, Expansion};
-pub use fs::{walk, PathFilter, PathGlobs, WalkOptions};
-pub use read::{is_regular_file, read_blob, read_regular_file, ReadOutcome, BINARY_PROBE_LEN};
+pub use fs::{read_one, walk, PathFilter, PathGlobs, WalkOptions};
+pub use read::{
+    is_regular_file, read_input, read_regular_file, ReadLimits, ReadOutcome, Reading,
+    BINARY_PROBE_LEN,
+};
 pub use stdin::{read_stdin, STDIN_PATH};
-pub use utf16::{decode_utf16, is_utf16_text};
+pub use utf16::{decode_utf16, is_utf16_text, utf8_reader};
 
 /// One input's content, with the path it is shown under.
 #[derive(Debug, Clone, Copy)]
@@ -43,16 +48,20 @@ pub enum SkipReason {
     Special,
     /// A git submodule: its commits live in another repository and are not followed.
     Submodule,
+    /// Left out by `.gitignore`, `.ignore` or `.git/info/exclude` (see `--no-ignore`); a
+    /// folder counts once, whatever it holds.
+    Ignored,
 }
 
 impl SkipReason {
     /// Every reason, in the order summaries list them.
-    pub const ALL: [SkipReason; 5] = [
+    pub const ALL: [SkipReason; 6] = [
         SkipReason::Binary,
         SkipReason::TooLarge,
         SkipReason::Symlink,
         SkipReason::Special,
         SkipReason::Submodule,
+        SkipReason::Ignored,
     ];
 
     /// The snake_case name used in JSON stats.
@@ -63,6 +72,7 @@ impl SkipReason {
             SkipReason::Symlink => "symlink",
             SkipReason::Special => "special",
             SkipReason::Submodule => "submodule",
+            SkipReason::Ignored => "ignored",
         }
     }
 
@@ -74,6 +84,7 @@ impl SkipReason {
             SkipReason::Symlink => "symlink",
             SkipReason::Special => "not a regular file",
             SkipReason::Submodule => "submodule",
+            SkipReason::Ignored => "ignored by .gitignore/.ignore",
         }
     }
 }
@@ -98,6 +109,18 @@ impl fmt::Display for SourceError {
 pub trait Sink {
     /// A blob to scan.
     fn blob(&mut self, blob: Blob<'_>);
+    /// Text too long to hold whole, to be scanned from `input` in overlapping chunks (the one
+    /// place a sink reads: the source could only hand it over whole, which is what the chunks
+    /// avoid).
+    fn stream(&mut self, path: &str, input: &mut dyn std::io::Read);
+    /// Something about an input the user must hear that does not make the scan fail (an
+    /// archive too large to open).
+    fn warning(&mut self, warning: SourceError);
+    /// One hunk of a unified diff, to be scanned from its reader (the hunk's new side); only
+    /// what starts on a line it adds ([`diff::Hunk::adds`]) is to be reported.
+    fn hunk(&mut self, hunk: &mut diff::Hunk<'_>);
+    /// Something worth knowing about how an input was read (standard input taken for a diff).
+    fn note(&mut self, note: String);
     /// An input that was left out, and why.
     fn skipped(&mut self, path: &str, reason: SkipReason);
     /// An input that could not be read.

@@ -1,5 +1,6 @@
-//! Reading one input into a reused buffer under the size limit, with the binary check (which an
-//! archive passes when archives are opened).
+//! Reading the start of one input into a reused buffer, with the binary check (which an archive
+//! passes when archives are opened): text that fits is read whole, longer text is handed on as a
+//! stream for the chunked scan, an archive is read whole within its own limit.
 
 use std::io::{self, Read};
 
@@ -18,29 +19,58 @@ pub enum ReadOutcome {
     TooLarge,
 }
 
-/// Reads `reader` into `buf` (cleared first), stopping early for binary or oversized input.
-/// With `archives`, an input that starts like an archive is read whole, binary or not.
-///
-/// Only the first [`BINARY_PROBE_LEN`] bytes are read before deciding that an input is binary,
-/// and never more than `max_size + 1` bytes in all, so a file that grows during the scan or an
-/// endless stream cannot exhaust memory.
-pub fn read_blob(
-    reader: impl Read,
-    max_size: u64,
-    archives: bool,
+/// What an input is held to while it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Text up to this many bytes is read whole; a longer input is handed on as a stream, to be
+    /// scanned in overlapping chunks with bounded memory.
+    pub whole: u64,
+    /// With archives opened: the largest archive read whole to be opened (an archive is never
+    /// streamed). `None`: archives are not opened, and are binary like any other.
+    pub archive: Option<u64>,
+}
+
+/// What reading the start of an input found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// The buffer holds the whole input: text, or an archive to open.
+    Whole,
+    /// A NUL byte in the first [`BINARY_PROBE_LEN`] bytes, and not an archive to open; the rest
+    /// was not read.
+    Binary,
+    /// Text longer than [`ReadLimits::whole`]: the buffer holds its first bytes, the rest is
+    /// still in the reader.
+    Stream,
+    /// An archive larger than [`ReadLimits::archive`]: not opened, the rest not read.
+    ArchiveTooLarge,
+}
+
+/// Reads the start of `reader` into `buf` (cleared first) and says what the input is. Only the
+/// first [`BINARY_PROBE_LEN`] bytes are read before deciding that it is binary, and past them
+/// never more than one byte beyond the limit that applies, so an endless stream cannot exhaust
+/// memory.
+pub fn read_input(
+    reader: &mut dyn Read,
+    limits: ReadLimits,
     buf: &mut Vec<u8>,
-) -> io::Result<ReadOutcome> {
+) -> io::Result<Reading> {
     buf.clear();
-    let mut limited = reader.take(max_size.saturating_add(1));
-    let probe_len = (limited.by_ref().take(BINARY_PROBE_LEN as u64)).read_to_end(buf)?;
-    if is_binary(&buf[..probe_len], archives) {
-        return Ok(ReadOutcome::Binary);
+    let probe_len = (&mut *reader)
+        .take(BINARY_PROBE_LEN as u64)
+        .read_to_end(buf)?;
+    let probe = &buf[..probe_len];
+    let archive = limits.archive.filter(|_| super::is_archive(probe));
+    if archive.is_none() && is_binary(probe, false) {
+        return Ok(Reading::Binary);
     }
-    limited.read_to_end(buf)?;
-    if buf.len() as u64 > max_size {
-        return Ok(ReadOutcome::TooLarge);
-    }
-    Ok(ReadOutcome::Text)
+    let limit = archive.unwrap_or(limits.whole);
+    let rest = limit.saturating_add(1).saturating_sub(buf.len() as u64);
+    (&mut *reader).take(rest).read_to_end(buf)?;
+    Ok(match (buf.len() as u64 > limit, archive.is_some()) {
+        (false, _) => Reading::Whole,
+        (true, false) => Reading::Stream,
+        (true, true) => Reading::ArchiveTooLarge,
+    })
 }
 
 /// Reads a config, rule file or baseline. A device or socket is refused before it is opened
@@ -85,13 +115,14 @@ pub fn is_binary(probe: &[u8], archives: bool) -> bool {
 mod tests {
     use super::*;
 
-    fn read(input: &[u8], max: u64) -> (ReadOutcome, usize) {
-        read_with(input, max, false)
+    fn read(input: &[u8], whole: u64) -> (Reading, usize) {
+        read_with(input, whole, None)
     }
 
-    fn read_with(input: &[u8], max: u64, archives: bool) -> (ReadOutcome, usize) {
+    fn read_with(input: &[u8], whole: u64, archive: Option<u64>) -> (Reading, usize) {
         let mut buf = vec![1, 2, 3];
-        let outcome = read_blob(input, max, archives, &mut buf).unwrap();
+        let limits = ReadLimits { whole, archive };
+        let outcome = read_input(&mut &input[..], limits, &mut buf).unwrap();
         (outcome, buf.len())
     }
 
@@ -100,25 +131,38 @@ mod tests {
         let mut zip = b"PK\x03\x04".to_vec();
         zip.resize(BINARY_PROBE_LEN * 2, 0);
         assert_eq!(
-            read_with(&zip, 1 << 20, true),
-            (ReadOutcome::Text, zip.len())
+            read_with(&zip, 10, Some(1 << 20)),
+            (Reading::Whole, zip.len())
         );
-        assert_eq!(read_with(&zip, 1 << 20, false).0, ReadOutcome::Binary);
-        assert_eq!(read_with(&zip, 100, true).0, ReadOutcome::TooLarge);
+        assert_eq!(read_with(&zip, 1 << 20, None).0, Reading::Binary);
+        assert_eq!(
+            read_with(&zip, 1 << 20, Some(100)),
+            (Reading::ArchiveTooLarge, BINARY_PROBE_LEN)
+        );
+        assert_eq!(
+            read_with(&zip, 1 << 20, Some(BINARY_PROBE_LEN as u64 + 10)),
+            (Reading::ArchiveTooLarge, BINARY_PROBE_LEN + 11)
+        );
         let mut other = b"MZ".to_vec();
         other.resize(100, 0);
-        assert_eq!(read_with(&other, 1 << 20, true).0, ReadOutcome::Binary);
+        assert_eq!(read_with(&other, 1 << 20, Some(1 << 20)).0, Reading::Binary);
     }
 
     #[test]
-    fn text_is_read_whole() {
-        assert_eq!(read(b"hello", 5), (ReadOutcome::Text, 5));
-        assert_eq!(read(b"", 5), (ReadOutcome::Text, 0));
+    fn text_is_read_whole_up_to_the_limit() {
+        assert_eq!(read(b"hello", 5), (Reading::Whole, 5));
+        assert_eq!(read(b"", 5), (Reading::Whole, 0));
     }
 
     #[test]
-    fn more_than_the_limit_is_too_large() {
-        assert_eq!(read(b"hello!", 5).0, ReadOutcome::TooLarge);
+    fn longer_text_is_a_stream_with_one_byte_past_the_limit_read() {
+        assert_eq!(read(b"hello!!", 5), (Reading::Stream, 7));
+        let mut input = vec![b'a'; BINARY_PROBE_LEN * 3];
+        input[BINARY_PROBE_LEN * 2] = 0;
+        assert_eq!(
+            read(&input, BINARY_PROBE_LEN as u64 + 5),
+            (Reading::Stream, BINARY_PROBE_LEN + 6)
+        );
     }
 
     #[test]
@@ -126,7 +170,7 @@ mod tests {
         let mut input = vec![b'a'; 100_000];
         input[10] = 0;
         let (outcome, len) = read(&input, 1 << 20);
-        assert_eq!(outcome, ReadOutcome::Binary);
+        assert_eq!(outcome, Reading::Binary);
         assert_eq!(len, BINARY_PROBE_LEN);
     }
 
@@ -134,6 +178,6 @@ mod tests {
     fn a_nul_past_the_probe_is_text() {
         let mut input = vec![b'a'; BINARY_PROBE_LEN + 10];
         input[BINARY_PROBE_LEN + 1] = 0;
-        assert_eq!(read(&input, 1 << 20).0, ReadOutcome::Text);
+        assert_eq!(read(&input, 1 << 20).0, Reading::Whole);
     }
 }

@@ -8,6 +8,7 @@
 //! becomes U+FFFD, as in any lossy decoding.
 
 use std::borrow::Cow;
+use std::io::{self, Read};
 
 /// Which byte order a BOM announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,103 @@ pub fn decode_utf16(bytes: &[u8]) -> Cow<'_, [u8]> {
         text.push(char::REPLACEMENT_CHARACTER);
     }
     Cow::Owned(text.into_bytes())
+}
+
+/// `input` as UTF-8, for text too long to decode whole: decoded as it is read when it starts
+/// with a UTF-16 BOM (as [`decode_utf16`] does, the BOM dropped), else passed on as it is.
+pub fn utf8_reader<'r>(mut input: Box<dyn Read + 'r>) -> io::Result<Box<dyn Read + 'r>> {
+    let mut head = Vec::with_capacity(2);
+    (&mut input).take(2).read_to_end(&mut head)?;
+    Ok(match order_of(&head) {
+        Some(order) => Box::new(Utf16Reader {
+            input,
+            order,
+            raw: Vec::new(),
+            high: None,
+            out: Vec::new(),
+            at: 0,
+            done: false,
+        }),
+        None => Box::new(io::Cursor::new(head).chain(input)),
+    })
+}
+
+/// Decodes UTF-16 into UTF-8 as it is read, in blocks of [`UTF16_BLOCK`] bytes.
+struct Utf16Reader<'r> {
+    input: Box<dyn Read + 'r>,
+    order: Order,
+    /// Raw bytes read, of which a trailing odd byte waits for its pair.
+    raw: Vec<u8>,
+    /// A high surrogate waiting for the unit that follows it.
+    high: Option<u16>,
+    /// Decoded text not yet handed out, from `at` on.
+    out: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+/// The raw bytes decoded at a time.
+const UTF16_BLOCK: usize = 64 << 10;
+
+impl Utf16Reader<'_> {
+    /// Decodes the next block into `out`; at the end of the input, what is left unpaired
+    /// becomes U+FFFD.
+    fn fill(&mut self) -> io::Result<()> {
+        self.out.clear();
+        self.at = 0;
+        let read = (&mut self.input)
+            .take(UTF16_BLOCK as u64)
+            .read_to_end(&mut self.raw)?;
+        let mut push = |c: char| {
+            let mut utf8 = [0; 4];
+            self.out
+                .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes())
+        };
+        let whole = self.raw.len() / 2 * 2;
+        for unit in units(&self.raw[..whole], self.order) {
+            match (self.high.take(), unit) {
+                (Some(high), 0xDC00..=0xDFFF) => {
+                    let code =
+                        0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
+                    push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+                    continue;
+                }
+                (Some(_), _) => push(char::REPLACEMENT_CHARACTER),
+                (None, _) => {}
+            }
+            match unit {
+                0xD800..=0xDBFF => self.high = Some(unit),
+                0xDC00..=0xDFFF => push(char::REPLACEMENT_CHARACTER),
+                _ => push(char::from_u32(u32::from(unit)).unwrap_or(char::REPLACEMENT_CHARACTER)),
+            }
+        }
+        self.raw.drain(..whole);
+        // A short block is the end of the input.
+        if read < UTF16_BLOCK {
+            self.done = true;
+            let unpaired = usize::from(self.high.take().is_some()) + self.raw.len();
+            self.raw.clear();
+            for _ in 0..unpaired {
+                push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Read for Utf16Reader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.out.len() {
+            if self.done {
+                return Ok(0);
+            }
+            self.fill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -98,5 +196,62 @@ mod tests {
     fn a_nul_character_makes_utf16_binary() {
         assert!(is_utf16_text(&le("text")));
         assert!(!is_utf16_text(&le("te\0xt")));
+    }
+
+    /// A reader that hands out at most `step` bytes per read, to split units and surrogate
+    /// pairs across reads.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.step).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn the_streaming_decoder_agrees_with_the_whole_one() {
+        let mut odd = le("x");
+        odd.push(0x41);
+        let lone_high = {
+            let mut bytes = le("a");
+            bytes.extend([0x00, 0xd8, 0x62, 0x00]);
+            bytes
+        };
+        let lone_high_at_end = {
+            let mut bytes = le("a");
+            bytes.extend([0x3d, 0xd8]);
+            bytes
+        };
+        let long = le(&"TOKEN=é😀\n".repeat(20_000));
+        for input in [
+            le("password = hunter2\r\nnext 😀 line"),
+            be("big endian é text"),
+            odd,
+            lone_high,
+            lone_high_at_end,
+            long,
+            b"plain utf-8 text".to_vec(),
+            vec![0xff],
+            Vec::new(),
+        ] {
+            for step in [1, 3, 4096, usize::MAX] {
+                let trickle = Trickle {
+                    bytes: &input,
+                    step,
+                };
+                let mut out = Vec::new();
+                utf8_reader(Box::new(trickle))
+                    .unwrap()
+                    .read_to_end(&mut out)
+                    .unwrap();
+                assert_eq!(out, decode_utf16(&input).into_owned(), "step {step}");
+            }
+        }
     }
 }

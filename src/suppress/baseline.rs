@@ -7,8 +7,10 @@
 //! findings change and merges cleanly. An entry may carry a `reason` and an `expires` date
 //! (YYYY-MM-DD) from which on it no longer suppresses.
 
-use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -47,12 +49,31 @@ pub struct BaselineEntry {
     pub expires: Option<String>,
 }
 
-/// A loaded baseline: the entries that still suppress.
+/// A loaded baseline: the entries that still suppress, and which entries the scan met, so that
+/// it can say which ones expired on a finding and which ones no finding needs any more.
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
-    active: HashSet<(String, String, String)>,
+    /// The file, for messages.
+    path: PathBuf,
+    /// Every entry, in file order.
+    entries: Vec<BaselineEntry>,
+    /// Entry index by (path, rule id, fingerprint).
+    index: HashMap<(String, String, String), usize>,
+    /// Per entry: whether it is past its `expires` date.
+    expired_flags: Vec<bool>,
+    /// Per entry: whether a finding of this scan matched it (shared by the scanning threads).
+    met: Arc<[AtomicBool]>,
     /// Entries past their `expires` date.
     pub expired: usize,
+}
+
+/// What a baseline has to say once the scan is over.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BaselineReport {
+    /// Entries that expired while their finding is still there: it is reported again.
+    pub expired_met: Vec<BaselineEntry>,
+    /// Entries no finding matched, among those the scan could have met.
+    pub stale: Vec<BaselineEntry>,
 }
 
 impl BaselineFile {
@@ -140,35 +161,69 @@ impl BaselineFile {
 }
 
 impl Baseline {
-    /// The entries of `file` that have not expired on `today`.
-    pub fn new(file: &BaselineFile, today: Date) -> Baseline {
-        let mut baseline = Baseline::default();
-        for entry in &file.entries {
+    /// The baseline of `file`, read from `path`, with entries expired on `today` set apart.
+    pub fn new(file: &BaselineFile, path: &Path, today: Date) -> Baseline {
+        let mut baseline = Baseline {
+            path: path.to_path_buf(),
+            entries: file.entries.clone(),
+            met: (0..file.entries.len())
+                .map(|_| AtomicBool::new(false))
+                .collect(),
+            ..Baseline::default()
+        };
+        for (at, entry) in file.entries.iter().enumerate() {
             let expired = entry
                 .expires
                 .as_deref()
                 .and_then(|date| parse_date(date).ok())
                 .is_some_and(|expires| expires <= today);
-            if expired {
-                baseline.expired += 1;
-            } else {
-                baseline.active.insert((
+            baseline.expired += usize::from(expired);
+            baseline.expired_flags.push(expired);
+            baseline.index.insert(
+                (
                     entry.path.clone(),
                     entry.rule_id.clone(),
                     entry.fingerprint.clone(),
-                ));
-            }
+                ),
+                at,
+            );
         }
         baseline
     }
 
-    /// Whether `finding` is acknowledged.
+    /// Whether `finding` is acknowledged (by an entry that has not expired). Either way, the
+    /// entry that matches it is marked as met.
     pub fn contains(&self, finding: &Finding) -> bool {
-        self.active.contains(&(
+        let key = (
             finding.path.clone(),
             finding.rule_id.clone(),
             finding.fingerprint.clone(),
-        ))
+        );
+        let Some(&at) = self.index.get(&key) else {
+            return false;
+        };
+        self.met[at].store(true, Ordering::Relaxed);
+        !self.expired_flags[at]
+    }
+
+    /// The file the baseline was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// After the scan: the expired entries a finding met, and the entries nothing met among
+    /// those `in_scope` says the scan could have met.
+    pub fn report(&self, in_scope: &dyn Fn(&BaselineEntry) -> bool) -> BaselineReport {
+        let mut report = BaselineReport::default();
+        for (at, entry) in self.entries.iter().enumerate() {
+            let met = self.met[at].load(Ordering::Relaxed);
+            if met && self.expired_flags[at] {
+                report.expired_met.push(entry.clone());
+            } else if !met && in_scope(entry) {
+                report.stale.push(entry.clone());
+            }
+        }
+        report
     }
 }
 
@@ -196,6 +251,31 @@ mod tests {
         }
     }
 
+    fn finding(path: &str, fingerprint: &str) -> Finding {
+        let rules = crate::rules::parse_rule_file(
+            "rules:\n  - id: r.x\n    name: X\n    pattern: x\n    keywords: [x]\n    confidence: low\n    examples: [x]\n",
+            "t.yml",
+        )
+        .unwrap();
+        let found = crate::scan::Match {
+            rule: 0,
+            secret: 0..1,
+            entropy: 0.0,
+            decoded: None,
+            paired: None,
+        };
+        let mut finding = Finding::new(
+            &rules[0],
+            &found,
+            b"x",
+            &mut crate::finding::Lines::new(b"x"),
+            path,
+            &[],
+        );
+        finding.fingerprint = fingerprint.into();
+        finding
+    }
+
     #[test]
     fn expired_entries_do_not_suppress() {
         let file = BaselineFile {
@@ -206,18 +286,34 @@ mod tests {
                 entry("c", "f3", None),
             ],
         };
-        let baseline = Baseline::new(&file, date!(2026 - 11 - 30));
+        let baseline = Baseline::new(&file, Path::new("b.json"), date!(2026 - 11 - 30));
         assert_eq!(baseline.expired, 1);
-        assert_eq!(baseline.active.len(), 2);
-        assert!(baseline
-            .active
-            .contains(&("a".into(), "r.x".into(), "f1".into())));
-        assert!(!baseline
-            .active
-            .contains(&("b".into(), "r.x".into(), "f2".into())));
+        assert!(baseline.contains(&finding("a", "f1")));
+        assert!(!baseline.contains(&finding("b", "f2")));
+        assert!(baseline.contains(&finding("c", "f3")));
+        assert!(!baseline.contains(&finding("c", "other")));
         // It expires on the day itself.
-        let on_the_day = Baseline::new(&file, date!(2030 - 01 - 01));
+        let on_the_day = Baseline::new(&file, Path::new("b.json"), date!(2030 - 01 - 01));
         assert_eq!(on_the_day.expired, 2);
+    }
+
+    #[test]
+    fn the_report_names_expired_entries_met_and_stale_ones_in_scope() {
+        let file = BaselineFile {
+            version: 1,
+            entries: vec![
+                entry("a", "f1", None),
+                entry("b", "f2", Some("2020-01-01")),
+                entry("c", "f3", None),
+                entry("elsewhere/d", "f4", None),
+            ],
+        };
+        let baseline = Baseline::new(&file, Path::new("b.json"), date!(2026 - 11 - 30));
+        baseline.contains(&finding("a", "f1"));
+        baseline.contains(&finding("b", "f2"));
+        let report = baseline.report(&|entry| !entry.path.starts_with("elsewhere/"));
+        assert_eq!(report.expired_met, [entry("b", "f2", Some("2020-01-01"))]);
+        assert_eq!(report.stale, [entry("c", "f3", None)]);
     }
 
     #[test]

@@ -7,50 +7,144 @@
 //! (`provider.kind`); words after the ids are free text. Any comment syntax works (`#`, `//`,
 //! `/* */`, `--`, `<!-- -->`, `;`): on the finding's own line the marker is looked for anywhere,
 //! on the line before it must stand in a line that is only a comment.
+//!
+//! A misspelt id (`sprawl:allow github.ptt`) silences nothing rather than everything, and
+//! [`misspelt`] names it so that the scan can say so.
+//!
+//! The markers of other scanners are honoured too, as those scanners define them, so a
+//! repository moving to sprawl keeps its reviewed exceptions: gitleaks' `gitleaks:allow` on the
+//! finding's line, and detect-secrets' `pragma: allowlist secret` on the line or `pragma:
+//! allowlist nextline secret` on the line before. Both silence every rule.
 
 /// The marker.
 pub const MARKER: &[u8] = b"sprawl:allow";
 
+/// gitleaks' marker, honoured on the finding's own line.
+const GITLEAKS_MARKER: &[u8] = b"gitleaks:allow";
+
 /// Comment openers that may start a comment-only line.
 const COMMENT_STARTS: [&[u8]; 9] = [b"#", b"//", b"/*", b"--", b"<!--", b";", b"*", b"%", b"'"];
 
-/// Whether an inline allow silences `rule_id` for a finding starting at byte `offset` of `blob`.
-pub fn allows(blob: &[u8], offset: usize, rule_id: &str, is_rule: &dyn Fn(&str) -> bool) -> bool {
+/// Whether an inline allow silences `rule_id` for a finding starting at byte `offset` of `blob`;
+/// with `foreign`, the markers of gitleaks and detect-secrets count too.
+pub fn allows(
+    blob: &[u8],
+    offset: usize,
+    rule_id: &str,
+    is_rule: &dyn Fn(&str) -> bool,
+    foreign: bool,
+) -> bool {
+    let (line, previous) = lines_around(blob, offset);
+    if marker_allows(line, rule_id, is_rule) == Some(true) {
+        return true;
+    }
+    if foreign && (contains(line, GITLEAKS_MARKER) || detect_secrets_pragma(line, false)) {
+        return true;
+    }
+    let Some(previous) = previous.map(trim_ascii) else {
+        return false;
+    };
+    if foreign && detect_secrets_pragma(previous, true) {
+        return true;
+    }
+    is_comment_only(previous) && marker_allows(previous, rule_id, is_rule) == Some(true)
+}
+
+/// For a finding of `rule_id` at `offset` that no inline allow silenced: the ids of a
+/// `sprawl:allow` near it that name no loaded rule (a typo that made the comment silence
+/// nothing), if there are any.
+pub fn misspelt(blob: &[u8], offset: usize, is_rule: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
+    let (line, previous) = lines_around(blob, offset);
+    let previous = previous
+        .map(trim_ascii)
+        .filter(|previous| is_comment_only(previous));
+    [Some(line), previous]
+        .into_iter()
+        .flatten()
+        .find_map(|line| {
+            let ids = marker_ids(line, is_rule)?;
+            let unknown: Vec<String> = ids
+                .into_iter()
+                .filter(|id| !is_rule(id))
+                .map(str::to_string)
+                .collect();
+            (!unknown.is_empty()).then_some(unknown)
+        })
+}
+
+/// The line holding `offset`, and the line before it if there is one.
+fn lines_around(blob: &[u8], offset: usize) -> (&[u8], Option<&[u8]>) {
     let offset = offset.min(blob.len());
     let line_start = memchr::memrchr(b'\n', &blob[..offset]).map_or(0, |at| at + 1);
     let line_end = memchr::memchr(b'\n', &blob[offset..]).map_or(blob.len(), |at| offset + at);
-    if marker_allows(&blob[line_start..line_end], rule_id, is_rule) {
-        return true;
-    }
+    let line = &blob[line_start..line_end];
     if line_start == 0 {
-        return false;
+        return (line, None);
     }
     let previous_end = line_start - 1;
     let previous_start = memchr::memrchr(b'\n', &blob[..previous_end]).map_or(0, |at| at + 1);
-    let previous = trim_ascii(&blob[previous_start..previous_end]);
-    COMMENT_STARTS
-        .iter()
-        .any(|start| previous.starts_with(start))
-        && marker_allows(previous, rule_id, is_rule)
+    (line, Some(&blob[previous_start..previous_end]))
 }
 
-/// Whether `line` holds a marker that silences `rule_id`.
-fn marker_allows(line: &[u8], rule_id: &str, is_rule: &dyn Fn(&str) -> bool) -> bool {
-    let Some(at) = memchr::memmem::find(line, MARKER) else {
-        return false;
+fn is_comment_only(line: &[u8]) -> bool {
+    COMMENT_STARTS.iter().any(|start| line.starts_with(start))
+}
+
+/// Whether `line` holds a `sprawl:allow` that silences `rule_id` (`None`: no marker at all).
+fn marker_allows(line: &[u8], rule_id: &str, is_rule: &dyn Fn(&str) -> bool) -> Option<bool> {
+    memchr::memmem::find(line, MARKER)?;
+    Some(match marker_ids(line, is_rule) {
+        Some(ids) => ids.contains(&rule_id),
+        None => true,
+    })
+}
+
+/// The rule ids a `sprawl:allow` in `line` names, or `None` when it has no marker or names no
+/// id (and so allows every rule).
+fn marker_ids<'l>(line: &'l [u8], is_rule: &dyn Fn(&str) -> bool) -> Option<Vec<&'l str>> {
+    let at = memchr::memmem::find(line, MARKER)?;
+    // Ids are ASCII; text that is not UTF-8 ends them.
+    let rest = &line[at + MARKER.len()..];
+    let rest = match std::str::from_utf8(rest) {
+        Ok(text) => text,
+        Err(err) => std::str::from_utf8(&rest[..err.valid_up_to()]).unwrap_or_default(),
     };
-    let rest = String::from_utf8_lossy(&line[at + MARKER.len()..]);
     let mut words = rest
         .split(|c: char| c.is_whitespace() || c == ',')
         .map(|word| word.trim_end_matches("*/").trim_end_matches("-->"))
         .filter(|word| !word.is_empty());
     let looks_like_id = |word: &str| is_rule(word) || (word.contains('.') && is_id_shaped(word));
     match words.next() {
-        Some(first) if looks_like_id(first) => std::iter::once(first)
-            .chain(words.take_while(|word| looks_like_id(word)))
-            .any(|id| id == rule_id),
-        _ => true,
+        Some(first) if looks_like_id(first) => Some(
+            std::iter::once(first)
+                .chain(words.take_while(|word| looks_like_id(word)))
+                .collect(),
+        ),
+        _ => None,
     }
+}
+
+/// detect-secrets' pragma: `pragma: allowlist secret` (the finding's line) or, when `next_line`,
+/// `pragma: allowlist nextline secret` (the line before the finding).
+fn detect_secrets_pragma(line: &[u8], next_line: bool) -> bool {
+    let Some(at) = memchr::memmem::find(line, b"pragma:") else {
+        return false;
+    };
+    let rest = trim_ascii_start(&line[at + b"pragma:".len()..]);
+    let Some(rest) = rest.strip_prefix(b"allowlist") else {
+        return false;
+    };
+    let rest = trim_ascii_start(rest);
+    let rest = match (next_line, rest.strip_prefix(b"nextline")) {
+        (true, Some(after)) => trim_ascii_start(after),
+        (false, None) => rest,
+        _ => return false,
+    };
+    rest.starts_with(b"secret")
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 fn is_id_shaped(word: &str) -> bool {
@@ -62,16 +156,21 @@ fn is_id_shaped(word: &str) -> bool {
     })
 }
 
-fn trim_ascii(bytes: &[u8]) -> &[u8] {
+fn trim_ascii_start(bytes: &[u8]) -> &[u8] {
     let start = bytes
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+fn trim_ascii(bytes: &[u8]) -> &[u8] {
+    let bytes = trim_ascii_start(bytes);
     let end = bytes
         .iter()
         .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |at| at + 1);
-    &bytes[start..end]
+        .map_or(0, |at| at + 1);
+    &bytes[..end]
 }
 
 #[cfg(test)]
@@ -85,7 +184,7 @@ mod tests {
     /// Whether the finding at the first `SECRET` in `text` is allowed for `rule`.
     fn allowed(text: &str, rule: &str) -> bool {
         let offset = text.find("SECRET").expect("the text marks the secret");
-        allows(text.as_bytes(), offset, rule, &known)
+        allows(text.as_bytes(), offset, rule, &known, true)
     }
 
     #[test]
@@ -154,6 +253,72 @@ mod tests {
         assert!(allowed(
             "t = SECRET # sprawl:allow github.pat test fixture",
             "github.pat"
+        ));
+    }
+
+    #[test]
+    fn a_misspelt_id_is_named_and_a_loaded_or_absent_one_is_not() {
+        let misspelt_in = |text: &str| {
+            let offset = text.find("SECRET").unwrap();
+            misspelt(text.as_bytes(), offset, &known)
+        };
+        assert_eq!(
+            misspelt_in("t = SECRET # sprawl:allow github.ptt"),
+            Some(vec!["github.ptt".to_string()])
+        );
+        assert_eq!(
+            misspelt_in("# sprawl:allow github.pat, aws.acces-key-id\nt = SECRET"),
+            Some(vec!["aws.acces-key-id".to_string()])
+        );
+        assert_eq!(misspelt_in("t = SECRET # sprawl:allow github.pat"), None);
+        assert_eq!(misspelt_in("t = SECRET # sprawl:allow test fixture"), None);
+        assert_eq!(misspelt_in("t = SECRET"), None);
+    }
+
+    #[test]
+    fn gitleaks_and_detect_secrets_markers_allow_every_rule() {
+        assert!(allowed("token = SECRET # gitleaks:allow", "github.pat"));
+        assert!(allowed(
+            "token = SECRET  # pragma: allowlist secret",
+            "github.pat"
+        ));
+        assert!(allowed(
+            "token = SECRET // pragma:allowlist secret",
+            "mytoken"
+        ));
+        assert!(allowed(
+            "# pragma: allowlist nextline secret\ntoken = SECRET",
+            "github.pat"
+        ));
+        // gitleaks' marker counts on the finding's line only; the nextline pragma only on the
+        // line before, and the plain pragma only on the line itself.
+        assert!(!allowed("# gitleaks:allow\ntoken = SECRET", "github.pat"));
+        assert!(!allowed(
+            "token = SECRET # pragma: allowlist nextline secret",
+            "github.pat"
+        ));
+        assert!(!allowed(
+            "# pragma: allowlist secret\ntoken = SECRET",
+            "github.pat"
+        ));
+        assert!(!allowed("token = SECRET # pragma: allowlist", "github.pat"));
+        // Switched off, they are ordinary text.
+        let text = "token = SECRET # gitleaks:allow";
+        let offset = text.find("SECRET").unwrap();
+        assert!(!allows(
+            text.as_bytes(),
+            offset,
+            "github.pat",
+            &known,
+            false
+        ));
+        let text = "token = SECRET # pragma: allowlist secret";
+        assert!(!allows(
+            text.as_bytes(),
+            offset,
+            "github.pat",
+            &known,
+            false
         ));
     }
 

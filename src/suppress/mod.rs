@@ -17,7 +17,7 @@ use regex::bytes::Regex;
 use crate::finding::Finding;
 use crate::rules::Confidence;
 use crate::source::PathGlobs;
-pub use baseline::{Baseline, BaselineEntry, BaselineFile};
+pub use baseline::{Baseline, BaselineEntry, BaselineFile, BaselineReport};
 
 /// Why a finding was suppressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,6 +122,8 @@ pub struct Suppressor {
     /// Whether finding paths are relative to a repository root (history) rather than file
     /// system paths (a folder scan).
     pub repo_relative_paths: bool,
+    /// Whether the inline markers of gitleaks and detect-secrets allow findings too.
+    pub foreign_markers: bool,
 }
 
 impl Suppressor {
@@ -135,6 +137,7 @@ impl Suppressor {
             baseline: None,
             rule_ids: HashSet::new(),
             repo_relative_paths: false,
+            foreign_markers: true,
         }
     }
 
@@ -151,14 +154,49 @@ impl Suppressor {
             }
         }
         let is_rule = |id: &str| self.rule_ids.contains(id);
-        if inline::allows(blob, finding.offset, &finding.rule_id, &is_rule) {
+        if inline::allows(
+            blob,
+            finding.offset,
+            &finding.rule_id,
+            &is_rule,
+            self.foreign_markers,
+        ) {
             return Some(Suppression::Inline);
         }
         None
     }
 
-    /// The place stage: rule path scopes, confidence, baseline.
+    /// For a finding the content stage kept: a warning when a `sprawl:allow` next to it names a
+    /// rule id that is not loaded (a typo that made the comment silence nothing).
+    pub fn misspelt_allow(&self, finding: &Finding, blob: &[u8]) -> Option<String> {
+        let is_rule = |id: &str| self.rule_ids.contains(id);
+        let unknown = inline::misspelt(blob, finding.offset, &is_rule)?;
+        let mut known: Vec<&str> = self.rule_ids.iter().map(String::as_str).collect();
+        known.sort_unstable();
+        let suggestions: Vec<String> = unknown
+            .iter()
+            .flat_map(|id| crate::rules::show::similar_ids(id, known.iter().copied()))
+            .collect();
+        let hint = match suggestions.as_slice() {
+            [] => String::new(),
+            ids => format!(" (did you mean `{}`?)", ids.join("`, `")),
+        };
+        Some(format!(
+            "line {}: `sprawl:allow {}` names no loaded rule{hint}, so it does not allow this {} \
+             finding: fix the id, or write `sprawl:allow` alone to allow every rule on the line",
+            finding.line,
+            unknown.join(", "),
+            finding.rule_id
+        ))
+    }
+
+    /// The place stage: rule path scopes, confidence, baseline. The baseline is asked first,
+    /// whatever suppresses the finding, so that its entry counts as met.
     pub fn by_place(&self, finding: &Finding) -> Option<Suppression> {
+        let in_baseline = self
+            .baseline
+            .as_ref()
+            .is_some_and(|baseline| baseline.contains(finding));
         if let Some(scope) = self.rule_scopes.get(&finding.rule_id) {
             let matches_path = |globs: &PathGlobs, path: &str| {
                 if self.repo_relative_paths {
@@ -181,11 +219,7 @@ impl Suppressor {
         if finding.confidence < self.min_confidence {
             return Some(Suppression::Confidence);
         }
-        if self
-            .baseline
-            .as_ref()
-            .is_some_and(|baseline| baseline.contains(finding))
-        {
+        if in_baseline {
             return Some(Suppression::Baseline);
         }
         None

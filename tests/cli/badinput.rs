@@ -375,18 +375,24 @@ fn a_path_that_is_not_utf8_is_scanned_and_shown_lossily() {
 }
 
 #[test]
-fn a_path_that_does_not_exist_exits_2_before_scanning_naming_it() {
-    // Checked before the scan starts, like a bad flag: a typo in a path must not pass as a
-    // clean scan of the rest.
+fn a_path_that_does_not_exist_exits_2_naming_it_and_the_others_are_still_reported() {
+    // A typo in a path must not pass as a clean scan of the rest (exit 2), and the findings of
+    // the rest are not lost either (`sprawl scan app1 /nope`).
     let env = TestEnv::new();
     env.create("found.txt", secret_line(1));
     let done = run(env.scan().args(["found.txt", "no/such.txt"]));
     no_panic(&done);
     done.code(2);
-    assert_eq!(done.stdout, "");
-    assert_eq!(
-        done.stderr,
-        "sprawl: error: no/such.txt: no such file or folder\n"
+    assert!(
+        done.stdout.starts_with("found.txt (1 finding)\n"),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        done.stderr
+            .starts_with("sprawl: error: no/such.txt: no such file or folder\n"),
+        "{}",
+        done.stderr
     );
 }
 

@@ -233,7 +233,11 @@ fn text_and_sarif_say_how_the_secret_was_encoded() {
     env.create("a.txt", format!("x = {}\n", b64(&token(10))));
     let text = run(env.scan().arg("a.txt"));
     text.code(1);
-    assert!(text.stdout.contains("encoded: base64"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("decoded from base64"),
+        "{}",
+        text.stdout
+    );
     let sarif = run(env.scan().args(["--format", "sarif", "a.txt"])).json_value();
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(
@@ -244,4 +248,60 @@ fn text_and_sarif_say_how_the_secret_was_encoded() {
         .as_str()
         .unwrap()
         .contains("decoded base64"));
+}
+
+#[test]
+fn a_decoded_finding_shows_its_line_as_it_is_in_the_file_masked_and_says_what_was_decoded() {
+    let env = TestEnv::new();
+    let secret = token(7);
+    let encoded = b64(&secret);
+    env.create("app.env", format!("JWT_SECRET={encoded}\n"));
+    let run = run(env.scan().arg("app.env"));
+    run.code(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    // The header names the decoded secret (masked) and the encoding ...
+    assert!(
+        lines[1].contains(&format!("{}…", &secret[..4]))
+            && lines[1].ends_with("decoded from base64)"),
+        "{}",
+        run.stdout
+    );
+    // ... the line is the file's, its encoded text masked (padding past the secret's
+    // characters stays): no decoded text in it.
+    let (masked, tail) = lines[2].trim().split_once('…').unwrap();
+    assert_eq!(masked, format!("JWT_SECRET={}", &encoded[..4]));
+    assert!(encoded.ends_with(tail) && tail.len() < 4, "{}", lines[2]);
+    // Whole with --no-redact: still the text of the file.
+    let whole = crate::util::run(env.scan().args(["--no-redact", "app.env"]));
+    let lines: Vec<&str> = whole.stdout.lines().collect();
+    assert!(lines[1].contains(&secret), "{}", whole.stdout);
+    assert_eq!(lines[2].trim(), format!("JWT_SECRET={encoded}"));
+}
+
+#[test]
+fn a_secret_inside_a_base64_value_is_masked_within_the_encoded_text() {
+    // A Docker `auth` value: base64 of `user:password`, the password's base64 starting inside
+    // the encoded text. The line must not mix encoded and decoded text.
+    let env = TestEnv::new();
+    let auth = b64(&format!("deploy:{}", token(8)));
+    env.create(
+        "config.json",
+        format!("{{\"auths\": {{\"registry.example.com\": {{\"auth\": \"{auth}\"}}}}}}\n"),
+    );
+    let run = run(env.scan().arg("config.json"));
+    run.code(1);
+    let snippet = run.stdout.lines().nth(2).unwrap().trim().to_string();
+    assert!(
+        !snippet.contains("deploy:") && !snippet.contains("sprawltest"),
+        "{snippet}"
+    );
+    // What is shown of the value is a prefix of the base64 as written, then the mask.
+    let shown = snippet
+        .split("\"auth\": \"")
+        .nth(1)
+        .unwrap()
+        .split('…')
+        .next()
+        .unwrap();
+    assert!(auth.starts_with(shown), "{snippet} vs {auth}");
 }

@@ -371,12 +371,104 @@ fn rules_show_of_an_unknown_id_exits_2_suggesting_its_family() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "sprawl: error: no rule has the id `test.tokn`; did you mean test.token, test.hushword, test.blob, test.unused?\n"
+        "sprawl: error: no rule has the id `test.tokn`; did you mean test.token?\n"
+    );
+    // Nothing close: the ids of its family.
+    let family = crate::util::run(
+        env.sprawl()
+            .args(["rules", "show", "test.secret", "--rules"])
+            .arg(env.rules_file()),
+    );
+    assert_eq!(
+        family.stderr,
+        "sprawl: error: no rule has the id `test.secret`; did you mean test.token, test.hushword, test.blob, test.unused?\n"
     );
     let unrelated = crate::util::run(env.sprawl().args(["rules", "show", "nosuch"]));
     unrelated.code(2);
     assert_eq!(
         unrelated.stderr,
         "sprawl: error: no rule has the id `nosuch` (`sprawl rules list` shows every id)\n"
+    );
+}
+
+#[test]
+fn rules_from_a_folder_without_rule_files_is_a_warning_not_a_silent_no_op() {
+    let env = TestEnv::new();
+    env.create_aux("empty/README.txt", "rules live elsewhere\n");
+    let folder = env.aux_path("empty");
+    for args in [
+        vec!["scan", "."],
+        vec!["rules", "list"],
+        vec!["rules", "check"],
+    ] {
+        let run = run(env.sprawl().args(&args).arg("--rules").arg(&folder));
+        assert!(
+            run.stderr.contains(&format!(
+                "sprawl: warning: {}: no rule files (*.yml, *.yaml) directly in this folder, so no rule was added",
+                folder.display()
+            )),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // A folder that holds rules says nothing.
+    let run = run(env
+        .sprawl()
+        .args(["rules", "list", "--rules"])
+        .arg(env.aux_path("rules.yml")));
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
+
+#[test]
+fn rules_list_json_has_every_field_of_the_picked_rules() {
+    let env = TestEnv::new();
+    let run = run(env
+        .sprawl()
+        .args([
+            "rules", "list", "--format", "json", "--id", "test.*", "--rules",
+        ])
+        .arg(env.rules_file()));
+    run.code(0);
+    let rules = run.json_value();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| rule["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["test.token", "test.hushword", "test.blob", "test.unused"]
+    );
+    let token = &rules[0];
+    assert_eq!(token["name"], "Test token");
+    assert_eq!(token["confidence"], "high");
+    assert_eq!(token["keywords"][0], "sprawltest_");
+    assert_eq!(token["min_entropy"], 3.0);
+    assert_eq!(token["origin"], env.rules_file().display().to_string());
+}
+
+#[test]
+fn built_in_rule_names_are_whole_not_cut_by_a_yaml_comment() {
+    let env = TestEnv::new();
+    let run =
+        run(env
+            .sprawl()
+            .args(["rules", "list", "--format", "json", "--id", "private-key.*"]));
+    run.code(0);
+    let names: Vec<String> = run
+        .json_value()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| rule["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        names.contains(&"PKCS #8 private key (PEM)".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"RSA (PKCS #1) private key (PEM)".to_string()),
+        "{names:?}"
     );
 }

@@ -1,7 +1,7 @@
 //! Exit codes, and the errors behind exit code 2: bad arguments, bad rule files, inputs that
 //! cannot be read. An error naming a file must name it.
 
-use crate::util::{run, token, TestEnv};
+use crate::util::{finding_paths, run, token, TestEnv};
 
 #[test]
 fn nothing_found_exits_0() {
@@ -39,16 +39,23 @@ fn exit_code_flag_is_used_when_found_and_only_then() {
 }
 
 #[test]
-fn a_missing_path_exits_2_and_is_named() {
+fn a_missing_path_exits_2_and_is_named_and_the_other_folder_is_still_reported() {
     let env = TestEnv::new();
-    env.create("present.txt", format!("x = {}\n", token(1)));
-    let run = run(env.scan().args(["present.txt", "absent.txt"]));
+    env.create("app1/config.env", format!("x = {}\n", token(1)));
+    let missing = env.aux_path("nope");
+    let (report, run) = env.scan_json(&["app1", missing.to_str().unwrap()]);
     run.code(2);
-    assert_eq!(
-        run.stderr,
-        "sprawl: error: absent.txt: no such file or folder\n"
+    assert_eq!(finding_paths(&report), ["app1/config.env"]);
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert_eq!(report.errors[0].message, "no such file or folder");
+    assert!(
+        run.stderr.starts_with(&format!(
+            "sprawl: error: {}: no such file or folder\n",
+            missing.display()
+        )),
+        "{}",
+        run.stderr
     );
-    assert_eq!(run.stdout, "");
 }
 
 #[test]
@@ -165,10 +172,18 @@ fn an_unknown_flag_exits_2() {
     let env = TestEnv::new();
     let run = run(env.scan().arg("--no-such-flag"));
     run.code(2);
+    // In sprawl's own error style, as every other error, with clap's usage after it.
     assert!(
-        run.stderr.contains("unexpected argument '--no-such-flag'"),
+        run.stderr
+            .starts_with("sprawl: error: unexpected argument '--no-such-flag' found"),
         "{run:?}"
     );
+    assert!(run.stderr.contains("Usage: sprawl scan"), "{run:?}");
+    // Help and version are not errors.
+    let help = crate::util::run(env.sprawl().args(["scan", "--help"]));
+    help.code(0);
+    assert!(help.stdout.contains("Usage: sprawl scan") && help.stderr.is_empty());
+    crate::util::run(env.sprawl().arg("--version")).code(0);
 }
 
 #[test]

@@ -875,6 +875,65 @@ fn baseline_entries_stop_suppressing_once_they_expire() {
     run.code(1);
     assert_eq!(found(&report), [at("src/app.txt", 1, "test.token")]);
     assert_eq!(suppressed(&report), [("baseline", 2)]);
+    // The finding that came back says why, in the report and on standard error.
+    let expected = "the entry for src/app.txt (test.token) expired on 2001-02-03, so its finding is reported again";
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert_eq!(report.warnings[0].path, file.display().to_string());
+    assert!(
+        report.warnings[0].message.starts_with(expected),
+        "{:?}",
+        report.warnings
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("sprawl: warning: {}: {expected}", file.display())),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn baseline_entries_no_finding_matches_are_named_as_stale_within_what_was_scanned() {
+    let env = TestEnv::new();
+    baseline_fixture(&env);
+    let [pat, settings_token, app_token] = fixture_findings();
+    let gone = ack("src/old.txt", "test.token", token(9));
+    let other_folder = ack("elsewhere/x.txt", "test.token", token(8));
+    let file = env.create_aux(
+        "baseline.json",
+        baseline_text(&[pat, settings_token, app_token, gone, other_folder]),
+    );
+    // A scan of the whole folder: the entry of the removed file is stale, and so is the one of
+    // a folder that does not exist under it (nothing there could match it).
+    let (report, run) = with_baseline(&env, &file, &[]);
+    run.code(0);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    let message = &report.warnings[0].message;
+    assert!(
+        message.starts_with("2 entries match no finding of this scan")
+            && message.contains("src/old.txt (test.token)")
+            && message.contains("elsewhere/x.txt (test.token)")
+            && message.contains(&format!("`--write-baseline {}`", file.display())),
+        "{message}"
+    );
+    // A scan of one folder says nothing about entries elsewhere.
+    let (report, run) = with_baseline(&env, &file, &["config"]);
+    run.code(0);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let (report, _) = with_baseline(&env, &file, &["src"]);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(report.warnings[0]
+        .message
+        .starts_with("1 entry matches no finding"));
+    // A finding hidden by the confidence threshold still meets its entry: not stale.
+    let word = hushword(3, 14);
+    env.create("config/hush.env", format!("hushword = \"{word}\"\n"));
+    let [pat, settings_token, _] = fixture_findings();
+    let hush = ack("config/hush.env", "test.hushword", word);
+    let file = env.create_aux("hush.json", baseline_text(&[pat, settings_token, hush]));
+    let (report, run) = with_baseline(&env, &file, &["config", "--min-confidence", "high"]);
+    run.code(0);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
 
 #[test]
@@ -1390,7 +1449,19 @@ fn config_unknown_rule_error_names_its_own_line_not_that_of_a_longer_id() {
         "rules:\n  overrides:\n    test.token:\n      min_entropy: 3.5\n  disable: [test.tok]\n",
         &[
             ".sprawl.yml:5: field `rules.disable`:",
-            "unknown rule `test.tok`",
+            "unknown rule `test.tok`: did you mean",
+            "`test.token`",
+        ],
+    );
+}
+
+#[test]
+fn config_misspelt_rule_id_gets_a_did_you_mean() {
+    config_error(
+        "rules:\n  disable: [github.patt]\n",
+        &[
+            ".sprawl.yml:2: field `rules.disable`:",
+            "unknown rule `github.patt`: did you mean `github.pat`?",
         ],
     );
 }

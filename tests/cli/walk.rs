@@ -33,6 +33,14 @@ fn gitignore_is_honoured_outside_a_git_repository() {
     run.code(1);
     assert_eq!(finding_paths(&report), ["kept.txt"]);
     assert_eq!(report.stats.files_scanned, 2, "kept.txt and .gitignore");
+    // What the ignore files left out is counted, an ignored folder once, and said.
+    assert_eq!(report.stats.skipped.ignored, 2, "ignored.txt and build/");
+    assert!(
+        run.stderr
+            .contains("skipped 2 (2 ignored by .gitignore/.ignore: --no-ignore scans them)"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -49,6 +57,7 @@ fn no_ignore_scans_ignored_files() {
         finding_paths(&report),
         ["build/out.txt", "ignored.txt", "private.txt"]
     );
+    assert_eq!(report.stats.skipped.ignored, 0);
 }
 
 #[test]
@@ -62,6 +71,10 @@ fn dot_ignore_files_are_honoured() {
     let (report, run) = env.scan_json(&["."]);
     run.code(1);
     assert_eq!(finding_paths(&report), ["sub/kept.txt"]);
+    assert_eq!(
+        report.stats.skipped.ignored, 2,
+        "private.txt and sub/dev.local"
+    );
 }
 
 #[test]

@@ -21,7 +21,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 pub use history::{enumerate, Introduction, Plan, PlannedBlob, Selection};
 pub use reader::BlobReader;
-pub use staged::{staged_changes, StagedChange};
+pub use staged::{staged_changes, unstaged_paths, StagedChange, Unstaged};
 
 /// The commit a blob was introduced by, as reported with a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]

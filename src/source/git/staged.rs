@@ -1,4 +1,8 @@
-//! The staged index against HEAD: what a commit made now would add.
+//! The staged index against HEAD: what a commit made now would add, and what becomes of the
+//! paths a hook hands over that have nothing staged.
+
+use std::collections::HashSet;
+use std::path::Path;
 
 use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Oid, Repository};
 
@@ -80,6 +84,68 @@ pub fn staged_changes(
         });
     }
     Ok(changes)
+}
+
+/// A path handed to the staged scan (`sprawl git --staged -- PATH`) under which no staged change
+/// lies, and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unstaged {
+    /// A file in the work tree (untracked, or tracked with nothing staged, as `pre-commit run
+    /// --all-files` hands every file over): scanned whole from the work tree.
+    WorkTree,
+    /// In the index with nothing staged, but gone from the work tree: its staged blob is what a
+    /// commit would hold, scanned whole.
+    Index(Oid),
+    /// Staged for deletion: nothing to scan.
+    Deleted,
+    /// A folder with no staged change under it.
+    Folder,
+    /// Neither in the work tree, nor in the index, nor in HEAD.
+    Missing,
+}
+
+/// What each of `paths` (relative to the work tree's root `workdir`, as the index names them)
+/// that no staged change in `changes` lies under is, in the order given.
+pub fn unstaged_paths(
+    repo: &Repository,
+    workdir: &Path,
+    paths: &[String],
+    changes: &[StagedChange],
+) -> Result<Vec<(String, Unstaged)>, GitError> {
+    let index = repo
+        .index()
+        .map_err(|err| GitError::repository("read the index", &err))?;
+    let head = repo.head().ok().and_then(|head| head.peel_to_tree().ok());
+    let staged: HashSet<&str> = changes.iter().map(|change| change.path.as_str()).collect();
+    let mut unstaged = Vec::new();
+    for path in paths {
+        if staged.contains(path.as_str()) {
+            continue;
+        }
+        let on_disk = std::fs::symlink_metadata(workdir.join(path)).ok();
+        let is_folder = on_disk.as_ref().is_some_and(|meta| meta.is_dir()) || path.is_empty();
+        if is_folder {
+            let listed = std::slice::from_ref(path);
+            if !changes.iter().any(|change| is_listed(&change.path, listed)) {
+                unstaged.push((path.clone(), Unstaged::Folder));
+            }
+            continue;
+        }
+        let what = if on_disk.is_some() {
+            Unstaged::WorkTree
+        } else if let Some(entry) = index.get_path(Path::new(path), 0) {
+            Unstaged::Index(entry.id)
+        } else if head
+            .as_ref()
+            .is_some_and(|tree| tree.get_path(Path::new(path)).is_ok())
+        {
+            Unstaged::Deleted
+        } else {
+            Unstaged::Missing
+        };
+        unstaged.push((path.clone(), what));
+    }
+    Ok(unstaged)
 }
 
 /// Whether `path` is one of `paths` or lies in one of them (all paths are listed when there
