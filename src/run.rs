@@ -402,7 +402,7 @@ fn show_rule(rules: &RuleSet, id: &str) -> Result<Outcome> {
         .ok_or_else(|| rules::show::UnknownRule::new(rules, id))?;
     let mut out = io::stdout().lock();
     let written = out
-        .write_all(rules::show::describe(rule).as_bytes())
+        .write_all(rules::show::describe(rule, rules.remediation(rule)).as_bytes())
         .and_then(|()| out.flush());
     ignore_broken_pipe(written).context("cannot write to standard output")?;
     Ok(Outcome::Clean)

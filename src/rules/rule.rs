@@ -103,6 +103,9 @@ pub struct Rule {
     pub check: Option<Check>,
     /// Noise filters run on each candidate, in this order.
     pub filters: Vec<Filter>,
+    /// The remediation entry for this rule's family in the rule's own file, if it has one (see
+    /// [`super::RuleSet::remediation`] for the entry that applies).
+    pub remediation: Option<std::sync::Arc<super::Remediation>>,
     /// Built on first use for built-in rules (only rules whose keywords occur ever need it), at
     /// load time for the user's (so a pattern too large to compile is reported at once).
     regex: OnceLock<Regex>,
@@ -243,6 +246,7 @@ impl Rule {
             origin: origin.to_string(),
             check: syntax.check,
             filters: syntax.filters,
+            remediation: None,
             regex,
             secret_group,
             max_len,
@@ -255,6 +259,11 @@ impl Rule {
                 .map(|word| word.to_ascii_lowercase())
                 .collect(),
         })
+    }
+
+    /// The rule's family: its id up to the first dot (`github` for `github.pat`).
+    pub fn family(&self) -> &str {
+        self.id.split('.').next().unwrap_or(&self.id)
     }
 
     /// The compiled pattern, built on first use for lazily compiled rules.
