@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Cli, Command, MergeArgs, RulesCommand};
+use crate::cli::{Cli, Command, InventoryArgs, MergeArgs, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
 use crate::finding::redacted;
 use crate::progress::Progress;
@@ -53,6 +53,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Command::Completions { shell } => completions(*shell),
         Command::Man => man(),
         Command::Merge(args) => merge(args),
+        Command::Inventory(args) => inventory(args),
         Command::Rules {
             command: RulesCommand::List { rules, id, tags },
         } => list_rules(
@@ -318,6 +319,45 @@ fn merge(args: &MergeArgs) -> Result<Outcome> {
         Outcome::Errored
     } else if !merged.report.findings.is_empty() {
         Outcome::Found(args.exit_code)
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// `sprawl inventory`: scans and reads every input, folds them into one inventory, writes it.
+fn inventory(args: &InventoryArgs) -> Result<Outcome> {
+    let config = crate::config::InventoryConfig::from_args(args)?;
+    let inventory = crate::inventory::build(&config)?;
+    for error in &inventory.errors {
+        eprintln!("sprawl: error: {}: {}", error.path, error.message);
+    }
+    for warning in &inventory.warnings {
+        eprintln!("sprawl: warning: {}: {}", warning.path, warning.message);
+    }
+    let write = |out: &mut dyn Write| crate::inventory::write(&inventory, config.format, out);
+    match &config.output {
+        Some(path) => {
+            let mut out = BufWriter::new(create_private(path)?);
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write the inventory to {}", path.display()))?;
+        }
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            let written = write(&mut out).and_then(|()| out.flush());
+            ignore_broken_pipe(written).context("cannot write the inventory to standard output")?;
+        }
+    }
+    if !config.quiet {
+        eprintln!("{}", crate::inventory::summary(&inventory));
+        if inventory.summary.history + inventory.summary.unknown > 0 {
+            eprintln!("sprawl: secrets in history stay readable in every clone: rotate each credential first; rewriting history does not make it safe");
+        }
+    }
+    Ok(if !inventory.errors.is_empty() {
+        Outcome::Errored
+    } else if !inventory.secrets.is_empty() {
+        Outcome::Found(config.exit_code)
     } else {
         Outcome::Clean
     })

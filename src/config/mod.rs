@@ -5,6 +5,7 @@
 //! value, and every error names the flag, file, line or field at fault.
 
 mod file;
+mod inventory;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub use file::{
     discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, LoadedConfig, RuleOverride,
     RulesConfig, CONFIG_FILE_NAME,
 };
+pub use inventory::{InventoryConfig, InventoryInput};
 
 /// The file size limit when neither the command line nor the config sets one.
 pub const DEFAULT_MAX_FILE_SIZE: &str = "25MiB";

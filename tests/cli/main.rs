@@ -13,6 +13,7 @@ mod formats;
 mod formats_more;
 mod git;
 mod incremental;
+mod inventory;
 mod noise;
 mod pairs;
 mod progress;
