@@ -654,3 +654,59 @@ fn counted(n: usize, noun: &str) -> String {
         format!("{n} {noun}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::collect::{Collector, Standing};
+    use crate::report::FindingRecord;
+
+    #[test]
+    fn code_spans_become_code_and_markup_is_escaped() {
+        assert_eq!(
+            prose("Run `aws iam delete-access-key` <now>"),
+            "Run <code>aws iam delete-access-key</code> &lt;now&gt;"
+        );
+        assert_eq!(prose("a ` stray"), "a ` stray");
+        assert_eq!(text("a\u{1b}[1m\"b\""), "a\u{FFFD}[1m&quot;b&quot;");
+    }
+
+    #[test]
+    fn the_page_redacts_a_secret_its_input_held_in_clear() {
+        // Built here, so that the file holds no literal for the self-scan to find.
+        let secret = &format!("acme_live_{}", "0123456789abcdefghij");
+        let record = FindingRecord {
+            rule_id: "acme.key".into(),
+            rule_name: "Acme key".into(),
+            path: "a.env".into(),
+            archive: None,
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 31,
+            secret: secret.into(),
+            paired_id: None,
+            fingerprint: "f".into(),
+            entropy: 4.0,
+            confidence: Confidence::High,
+            commit: None,
+            author: None,
+            email: None,
+            date: None,
+            message: None,
+            occurrences: None,
+            encoding: Vec::new(),
+        };
+        // An inventory built without redaction (as `--format json --no-redact` writes it).
+        let mut collector = Collector::new(false);
+        collector.add_finding("folder", &record, Standing::Files);
+        let inventory = collector.finish();
+        assert_eq!(&inventory.secrets[0].secret, secret);
+        let mut page = Vec::new();
+        write(&inventory, &mut page).unwrap();
+        let page = String::from_utf8(page).unwrap();
+        assert!(!page.contains(&secret[..8]), "{page}");
+        assert!(page.contains("<code class=\"secret-value\">acme…</code>"));
+        assert!(page.contains("in files only, no history") || page.contains("timeline-empty"));
+    }
+}

@@ -452,3 +452,61 @@ fn rules_check_fails_for_a_user_family_without_remediation_and_passes_with_one()
         "{shown:?}"
     );
 }
+
+/// The README's table of every built-in family's remediation pages, as the rule files give it.
+fn remediation_table() -> String {
+    let rules = sprawl::rules::RuleSet::new(sprawl::rules::builtin::load().unwrap()).unwrap();
+    let mut families = std::collections::BTreeMap::new();
+    for rule in rules.rules() {
+        families
+            .entry(rule.family().to_string())
+            .or_insert_with(|| rules.remediation(rule).cloned());
+    }
+    let mut table = String::from(
+        "| family | revoke or rotate: the provider's pages | better than a stored secret |\n| --- | --- | --- |\n",
+    );
+    for (family, entry) in families {
+        let entry = entry.unwrap_or_else(|| panic!("the family `{family}` has no remediation"));
+        let pages: Vec<String> = entry
+            .references
+            .iter()
+            .map(|url| format!("<{url}>"))
+            .collect();
+        let better = if entry.instead.is_empty() {
+            "a secret manager (see above)".to_string()
+        } else {
+            entry.instead.replace('|', "\\|")
+        };
+        table.push_str(&format!(
+            "| `{family}` | {} | {better} |\n",
+            pages.join("<br>")
+        ));
+    }
+    table
+}
+
+#[test]
+fn readme_lists_the_remediation_pages_of_every_built_in_family() {
+    const START: &str = "<!-- remediation-table: generated from the rule files; `SPRAWL_UPDATE_README=1 cargo test readme` rewrites it -->\n";
+    const END: &str = "<!-- /remediation-table -->";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(START)
+        .expect("the README has the table's start marker")
+        + START.len();
+    let end = start + readme[start..].find(END).expect("and its end marker");
+    let table = remediation_table();
+    if std::env::var_os("SPRAWL_UPDATE_README").is_some_and(|value| !value.is_empty()) {
+        std::fs::write(
+            &path,
+            format!("{}{table}{}", &readme[..start], &readme[end..]),
+        )
+        .unwrap();
+        return;
+    }
+    assert!(
+        readme[start..end] == table,
+        "the README's remediation table is out of date with rules/*.yml; rewrite it with `SPRAWL_UPDATE_README=1 cargo test readme`"
+    );
+}
