@@ -563,7 +563,10 @@ mod tests {
         assert!(report.secrets.iter().all(|s| s.status == Status::Unknown));
         let mut clear = Collector::new(false);
         clear.add_finding("r.json", &record("b", None, 1), Standing::Files);
-        assert_eq!(clear.finish().secrets[0].secret, format!("acme_{}", "0123456789abcdef"));
+        assert_eq!(
+            clear.finish().secrets[0].secret,
+            format!("acme_{}", "0123456789abcdef")
+        );
     }
 
     #[test]

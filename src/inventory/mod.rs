@@ -5,8 +5,8 @@
 //! findings of many scans turned inside out: not places with secrets, but secrets with places.
 //! The inventory is built on the scanner's own results (a repository is scanned as `sprawl git
 //! --all-occurrences` scans it, a folder as `sprawl scan` does, a report is read as `sprawl
-//! merge` reads it), so it finds exactly what those find; [`presence`] then asks each
-//! repository's HEAD what became of every secret, and [`collect`] folds it all into one entry per
+//! merge` reads it), so it finds exactly what those find; `presence` then asks each
+//! repository's HEAD what became of every secret, and `collect` folds it all into one entry per
 //! secret. The result is a plain record ([`InventoryReport`]) that the writers render as text,
 //! JSON or one self-contained HTML page, and that `--report` reads back, so inventories of many
 //! repositories, made apart, join into one.

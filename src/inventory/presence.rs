@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use git2::{Commit, DiffOptions, ObjectType, Oid, Repository};
+use git2::{Commit, DiffOptions, ErrorCode, ObjectType, Oid, Repository};
 
 use super::record::CommitRecord;
 use crate::config::ScanConfig;
@@ -54,29 +54,13 @@ pub(crate) fn check(
     wanted: &BTreeMap<String, BTreeSet<String>>,
 ) -> Result<HeadState, GitError> {
     let repository = crate::source::git::open(repo)?;
-    let head = match repository.head() {
-        Ok(reference) => Some((
-            reference
-                .peel_to_commit()
-                .map_err(|err| GitError::Repository {
-                    action: "read the commit HEAD points at".into(),
-                    message: err.message().to_string(),
-                })?,
-            reference
-                .is_branch()
-                .then(|| reference.shorthand().ok().map(str::to_string))
-                .flatten(),
-        )),
-        // An unborn HEAD (no commit yet): nothing is present.
-        Err(_) => None,
-    };
     let mut state = HeadState::default();
-    let Some((commit, branch)) = head else {
+    let Some((commit, branch)) = head_of(&repository)? else {
+        // An unborn HEAD (no commit yet) holds nothing.
         for (path, fingerprints) in wanted {
             for fingerprint in fingerprints {
-                state
-                    .places
-                    .insert((path.clone(), fingerprint.clone()), AtHead::Removed(None));
+                let place = (path.clone(), fingerprint.clone());
+                state.places.insert(place, AtHead::Removed(None));
             }
         }
         return Ok(state);
@@ -96,16 +80,13 @@ pub(crate) fn check(
             _ => HashMap::new(),
         };
         for fingerprint in fingerprints {
+            let place = (path.clone(), fingerprint.clone());
             match held.get(fingerprint) {
                 Some(lines) => {
-                    let place = (path.clone(), fingerprint.clone());
                     state.places.insert(place, AtHead::Present(lines.clone()));
                 }
                 None => {
-                    unresolved
-                        .entry(path.clone())
-                        .or_default()
-                        .insert(fingerprint.clone());
+                    unresolved.entry(place.0).or_default().insert(place.1);
                 }
             }
         }
@@ -113,6 +94,34 @@ pub(crate) fn check(
     let removals = walk_back(&repository, commit, unresolved, &mut blobs);
     state.places.extend(removals);
     Ok(state)
+}
+
+/// The commit HEAD points at and the branch it names (none when detached); `None` for an
+/// unborn HEAD.
+fn head_of(repository: &Repository) -> Result<Option<(Commit<'_>, Option<String>)>, GitError> {
+    let reference = match repository.head() {
+        Ok(reference) => reference,
+        Err(err) if matches!(err.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+            return Ok(None)
+        }
+        Err(err) => {
+            return Err(GitError::Repository {
+                action: "read HEAD".into(),
+                message: err.message().to_string(),
+            })
+        }
+    };
+    let commit = reference
+        .peel_to_commit()
+        .map_err(|err| GitError::Repository {
+            action: "read the commit HEAD points at".into(),
+            message: err.message().to_string(),
+        })?;
+    let branch = reference
+        .is_branch()
+        .then(|| reference.shorthand().ok().map(str::to_string))
+        .flatten();
+    Ok(Some((commit, branch)))
 }
 
 /// Walks HEAD's first-parent line back from `commit` until every (path, fingerprint) of

@@ -5,6 +5,7 @@ named in $SPRAWL (default target/release/sprawl), opened from disk with a fresh 
 checked for what a unit test cannot see: that it loads without a single network request or
 Content-Security-Policy violation, that its script runs (the policy lets it, by hash), that the
 table sorts and filters and the timeline follows, and that no secret is anywhere in the page.
+The same demo checks the README's worked example: its output is what the demo gives.
 
 Run by .ci/run; a missing browser or Playwright is a failure, never a skip. Locally:
 
@@ -68,6 +69,11 @@ class InventoryPage(unittest.TestCase):
         clear = json.loads(
             sprawl("inventory", *inputs, "--format", "json", "--no-redact", "-q", cwd=demo).stdout
         )
+        # The README's worked example runs exactly this, in the demo.
+        cls.readme_run = sprawl("inventory", "app", "api", "deploy", cwd=demo)
+        cls.readme_json = json.loads(
+            sprawl("inventory", "app", "api", "deploy", "--format", "json", "-q", cwd=demo).stdout
+        )
         cls.secrets = [s["secret"] for s in clear["secrets"]]
         cls.secrets += [s["paired_id"] for s in clear["secrets"] if s.get("paired_id")]
         cls.expected = clear
@@ -108,6 +114,30 @@ class InventoryPage(unittest.TestCase):
         return self.page.eval_on_selector_all(
             "#inventory tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.rule)"
         )
+
+    def test_the_readme_example_is_what_the_demo_gives(self):
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        start = readme.index("<!-- inventory-example:")
+        block = readme[start:readme.index("<!-- /inventory-example -->", start)]
+        shown = block[block.index("```text\n") + len("```text\n"):block.rindex("```")]
+        self.assertEqual(shown, self.readme_run.stdout)
+        for line in self.readme_run.stderr.splitlines():
+            self.assertIn(f"\n{line}\n", readme)
+        # The `jq -c` lines below it.
+        for secret in self.readme_json["secrets"]:
+            line = json.dumps(
+                {
+                    "rule_id": secret["rule_id"],
+                    "status": secret["status"],
+                    "repositories": secret["repositories"],
+                    "places": [
+                        f"{p['repository']}:{p['path']} {p['status']}" for p in secret["places"]
+                    ],
+                },
+                separators=(",", ":"),
+                ensure_ascii=False,
+            )
+            self.assertIn(f"\n{line}\n", readme)
 
     def test_the_report_is_written_owner_only(self):
         mode = stat.S_IMODE(self.report.stat().st_mode)
