@@ -369,8 +369,11 @@ fn timeline(inventory: &InventoryReport, page: &mut String) {
         return;
     };
     let end = end.max(start + 86_400);
+    // In floating point and clamped: a date that does not parse (from a hostile inventory read
+    // back) must neither overflow nor draw outside the plot.
     let x = |date: i64| {
-        PLOT_LEFT + (date - start) as f64 / (end - start) as f64 * (PLOT_RIGHT - PLOT_LEFT)
+        let share = (date as f64 - start as f64) / (end as f64 - start as f64);
+        PLOT_LEFT + share.clamp(0.0, 1.0) * (PLOT_RIGHT - PLOT_LEFT)
     };
     let height = TOP + ROW_HEIGHT * inventory.secrets.len().max(1);
     page.push_str("<h2>Timeline</h2>\n<p class=\"note\">Each bar runs from the first commit that wrote the secret to the commit that removed it, or to the newest HEAD while it is still present. Dots are the commits that wrote it; a stroke is a removal.</p>\n");

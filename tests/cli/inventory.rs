@@ -764,3 +764,64 @@ fn inventory_schema_validates_real_output_and_rejects_what_it_never_holds() {
     value["secrets"][0]["places"][0]["surprise"] = json!(1);
     assert_eq!(validator.iter_errors(&value).count(), 2);
 }
+
+#[test]
+fn a_hostile_inventory_read_back_is_escaped_and_draws_no_wild_timeline() {
+    let env = TestEnv::new();
+    let commit = |date: &str| json!({"id": "<b>c</b>", "date": date, "author": "<i>a</i>", "email": "e", "message": "<script>x</script>"});
+    // A secret in clear, as an inventory written with --no-redact holds it (built here, so that
+    // this file holds no literal for the self-scan to find).
+    let secret = format!("acme_live_{}", "plaintext_value");
+    let place = json!({
+        "repository": "<img src=x>", "path": "a\u{1b}[2J.env", "lines": [1], "status": "history",
+        "removed": commit("not a date"),
+        "commits": [{"commit": commit("1800-01-01T00:00:00Z"), "line": 1, "column": 1}]
+    });
+    let hostile = json!({
+        "version": 1,
+        "summary": {"secrets": 1, "present": 0, "history": 1, "unknown": 0, "places": 1, "high": 1, "medium": 0, "low": 0},
+        "sources": [{"name": "<img src=x>", "kind": "repository", "path": "p"}],
+        "secrets": [{
+            "rule_id": "acme.key", "rule_name": "<u>n</u>", "confidence": "high",
+            "fingerprint": "f", "secret": secret, "status": "history",
+            "repositories": ["<img src=x>"], "places": [place]
+        }],
+        "rules": {"acme.key": {"name": "n", "family": "acme", "remediation": {
+            "rotate": "`x` <b>", "references": ["javascript:alert(1)"], "instead": "i"}}},
+        "errors": []
+    });
+    let file = env.create_aux("hostile.json", hostile.to_string());
+    let out = env.aux_path("hostile.html");
+    let run = inventory(
+        env.root(),
+        &[
+            "--report",
+            &text(&file),
+            "--format",
+            "html",
+            "-o",
+            &text(&out),
+        ],
+    );
+    run.code(1);
+    let page = std::fs::read_to_string(&out).unwrap();
+    for needle in [
+        "<img",
+        "<script>x",
+        "<b>c",
+        "<i>a",
+        "<u>n",
+        "acme_live",
+        "\u{1b}",
+        "href=\"javascript:",
+    ] {
+        assert!(!page.contains(needle), "{needle:?} in the page");
+    }
+    assert!(page.contains("&lt;img src=x&gt;"));
+    assert!(!page.contains("href=\"javascript:"));
+    // Every drawn x stays inside the plot.
+    for (at, _) in page.match_indices(" x1=\"") {
+        let value: f64 = page[at + 5..].split('"').next().unwrap().parse().unwrap();
+        assert!((0.0..=1000.0).contains(&value), "{value}");
+    }
+}
