@@ -84,6 +84,15 @@ impl Collector {
         }
     }
 
+    /// Records a note about the source `name` as a whole (a shallow clone's cut history) as a
+    /// warning naming the source.
+    pub(crate) fn add_note(&mut self, name: &str, note: &str) {
+        self.warnings.push(ErrorRecord {
+            path: name.to_string(),
+            message: note.to_string(),
+        });
+    }
+
     /// Describes the rule `id` from `rules` (its name and family's remediation), unless it is
     /// described already; a rule `rules` does not hold is described by `name` alone.
     pub(crate) fn add_rule(&mut self, id: &str, name: &str, rules: &RuleSet) {

@@ -32,7 +32,7 @@ pub use text::summary;
 
 use crate::config::{InventoryConfig, InventoryInput};
 use crate::progress::Progress;
-use crate::report::{ErrorRecord, FindingRecord};
+use crate::report::FindingRecord;
 use crate::rules::RuleSet;
 use collect::{Collector, Standing};
 use presence::HeadState;
@@ -100,11 +100,7 @@ fn scan_input(
         collector.add_problem(&input.name, &warning.into(), true);
     }
     for note in &result.notes {
-        let record = ErrorRecord {
-            path: input.path.display().to_string(),
-            message: note.clone(),
-        };
-        collector.add_problem(&input.name, &record, true);
+        collector.add_note(&input.name, note);
     }
     let mut records: Vec<FindingRecord> = result
         .findings

@@ -1014,7 +1014,7 @@ fn a_bare_repository_is_scanned() {
 }
 
 /// A `git clone --depth 1` of `fx` in a new temp folder (git2 cannot make shallow clones).
-fn shallow_clone(fx: &Fixture) -> TempDir {
+pub(crate) fn shallow_clone(fx: &Fixture) -> TempDir {
     let clone = tempfile::Builder::new()
         .prefix("sprawl-shallow")
         .tempdir()

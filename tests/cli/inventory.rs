@@ -10,7 +10,7 @@ use git2::Oid;
 use serde_json::json;
 use sprawl::inventory::{schema, InventoryReport, SecretRecord, Status, INVENTORY_VERSION};
 
-use crate::git::{date_of, pat_line, Fixture};
+use crate::git::{date_of, pat_line, shallow_clone, Fixture};
 use crate::util::{github_pat, run, Run, TestEnv};
 
 /// `sprawl inventory --no-config --no-progress ARGS` in `cwd`.
@@ -824,4 +824,36 @@ fn a_hostile_inventory_read_back_is_escaped_and_draws_no_wild_timeline() {
         let value: f64 = page[at + 5..].split('"').next().unwrap().parse().unwrap();
         assert!((0.0..=1000.0).contains(&value), "{value}");
     }
+}
+
+#[test]
+fn a_shallow_clone_is_inventoried_with_a_warning_naming_it_once() {
+    let mut fx = Fixture::new();
+    fx.commit("main", "old", &[("old.env", Some(&pat_line(10)))]);
+    fx.commit("main", "gone", &[("old.env", None)]);
+    fx.commit("main", "kept", &[("app.env", Some(&pat_line(11)))]);
+    let clone = shallow_clone(&fx);
+    let (report, run) = inventory_json(clone.path(), &["."]);
+    run.code(1);
+    assert_eq!(
+        report.secrets.len(),
+        1,
+        "the old secret is behind the boundary"
+    );
+    assert_eq!(secret_of(&report, 11).status, Status::Present);
+    let name = clone
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert_eq!(report.warnings.len(), 1, "{:#?}", report.warnings);
+    assert_eq!(report.warnings[0].path, name);
+    assert!(report.warnings[0].message.contains("shallow clone"));
+    assert!(
+        run.stderr.contains(&format!(
+            "sprawl: warning: {name}: the repository is a shallow clone"
+        )),
+        "{run:?}"
+    );
 }
