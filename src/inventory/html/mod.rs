@@ -1,21 +1,21 @@
 //! The inventory as one self-contained HTML page, for auditors: it opens from a USB stick, with
 //! no server and no network.
 //!
-//! Everything is rendered here, in Rust: the table, the timeline (SVG: bars are placed with
-//! attributes, not inline styles) and each secret's places with the `git show` commands to see
-//! them, so the page reads the same with scripts off. The embedded script only sorts and filters
-//! what is there. The page's Content-Security-Policy allows nothing but its own style sheet and
+//! Everything is rendered here, in Rust: the table, the timeline (`timeline`, SVG) and each
+//! secret's places with the `git show` commands to see them, so the page reads the same with
+//! scripts off. The embedded script (`inventory.js`) only sorts and filters what is there. The page's Content-Security-Policy allows nothing but its own style sheet and
 //! script, by hash: no request can leave it (`default-src 'none'`), and no markup that slipped
 //! through escaping could run. Every string from a repository is escaped for HTML after
 //! control characters are replaced, and secrets are redacted again here, whatever the input.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod timeline;
+
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use base64::Engine as _;
 use quick_xml::escape::escape;
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
 
 use super::collect::{shown, timestamp};
 use super::record::{
@@ -25,15 +25,9 @@ use super::text::{git_show, short};
 use crate::report::printable;
 use crate::rules::{is_web_url, Confidence};
 
-const STYLE: &str = include_str!("html/inventory.css");
-const SCRIPT: &str = include_str!("html/inventory.js");
+const STYLE: &str = include_str!("inventory.css");
+const SCRIPT: &str = include_str!("inventory.js");
 
-/// The timeline's drawing: its width, the label column, the row height and the axis above.
-const WIDTH: f64 = 1000.0;
-const PLOT_LEFT: f64 = 290.0;
-const PLOT_RIGHT: f64 = 985.0;
-const ROW_HEIGHT: usize = 22;
-const TOP: usize = 34;
 /// Sorts a secret with no date after every dated one.
 const NO_DATE: i64 = 1_000_000_000_000_000;
 
@@ -45,7 +39,7 @@ pub fn write(inventory: &InventoryReport, out: &mut dyn Write) -> io::Result<()>
     sources(inventory, &mut page);
     filters(inventory, &mut page);
     table(inventory, &mut page);
-    timeline(inventory, &mut page);
+    timeline::write(inventory, &mut page);
     details(inventory, &mut page);
     page.push_str("<script>");
     page.push_str(SCRIPT);
@@ -345,148 +339,6 @@ fn row(number: usize, secret: &SecretRecord, page: &mut String) {
     ));
 }
 
-/// The timeline: per secret, a bar from the first commit that wrote it to the commit that
-/// removed it (or to the newest HEAD, while it is present), with a dot for every commit that
-/// wrote it and a stroke for every removal.
-fn timeline(inventory: &InventoryReport, page: &mut String) {
-    let mut dates: Vec<i64> = Vec::new();
-    for secret in &inventory.secrets {
-        for place in &secret.places {
-            dates.extend(place.commits.iter().map(|o| timestamp(&o.commit.date)));
-            dates.extend(place.removed.iter().map(|c| timestamp(&c.date)));
-        }
-    }
-    dates.extend(
-        inventory
-            .sources
-            .iter()
-            .filter_map(|source| source.head.as_ref())
-            .map(|commit| timestamp(&commit.date)),
-    );
-    dates.retain(|&date| date != i64::MAX);
-    let (Some(&start), Some(&end)) = (dates.iter().min(), dates.iter().max()) else {
-        page.push_str("<h2>Timeline</h2>\n<p id=\"timeline-empty\" class=\"muted\">No secret has a git history to draw.</p>\n");
-        return;
-    };
-    let end = end.max(start + 86_400);
-    // In floating point and clamped: a date that does not parse (from a hostile inventory read
-    // back) must neither overflow nor draw outside the plot.
-    let x = |date: i64| {
-        let share = (date as f64 - start as f64) / (end as f64 - start as f64);
-        PLOT_LEFT + share.clamp(0.0, 1.0) * (PLOT_RIGHT - PLOT_LEFT)
-    };
-    let height = TOP + ROW_HEIGHT * inventory.secrets.len().max(1);
-    page.push_str("<h2>Timeline</h2>\n<p class=\"note\">Each bar runs from the first commit that wrote the secret to the commit that removed it, or to the newest HEAD while it is still present. Dots are the commits that wrote it; a stroke is a removal.</p>\n");
-    page.push_str(&format!(
-        "<svg id=\"timeline\" class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" height=\"{height}\" data-row-height=\"{ROW_HEIGHT}\" data-top=\"{TOP}\" role=\"img\" aria-label=\"When each secret was introduced and removed\">\n"
-    ));
-    page.push_str(&format!(
-        "<line class=\"axis\" x1=\"{PLOT_LEFT}\" y1=\"24\" x2=\"{PLOT_RIGHT}\" y2=\"24\"/>\n"
-    ));
-    for (date, anchor) in [
-        (start, "start"),
-        (start + (end - start) / 2, "middle"),
-        (end, "end"),
-    ] {
-        page.push_str(&format!(
-            "<text class=\"tick\" x=\"{:.1}\" y=\"16\" text-anchor=\"{anchor}\">{}</text>\n",
-            x(date),
-            day_of(date)
-        ));
-    }
-    for (index, secret) in inventory.secrets.iter().enumerate() {
-        let y = TOP + ROW_HEIGHT * index;
-        timeline_row(index + 1, secret, y, end, &x, page);
-    }
-    page.push_str("</svg>\n");
-}
-
-fn timeline_row(
-    number: usize,
-    secret: &SecretRecord,
-    y: usize,
-    end: i64,
-    x: &dyn Fn(i64) -> f64,
-    page: &mut String,
-) {
-    let mut label = format!("#{number} {}", secret.rule_id);
-    if label.chars().count() > 40 {
-        label = label.chars().take(39).collect::<String>() + "…";
-    }
-    page.push_str(&format!(
-        "<g class=\"timeline-row\" id=\"timeline-{number}\" data-index=\"{number}\" transform=\"translate(0,{y})\"><text x=\"0\" y=\"14\">{}</text>",
-        text(&label)
-    ));
-    let Some(first) = &secret.first_seen else {
-        page.push_str(&format!(
-            "<text class=\"files\" x=\"{PLOT_LEFT}\" y=\"14\">in files only, no history</text></g>\n"
-        ));
-        return;
-    };
-    let stop = match (secret.status, &secret.removed, &secret.last_seen) {
-        (Status::Present, _, _) => end,
-        (_, Some(removed), _) => timestamp(&removed.commit.date),
-        (_, None, Some(last)) => timestamp(&last.commit.date),
-        (_, None, None) => timestamp(&first.commit.date),
-    };
-    let status = secret.status.as_str();
-    page.push_str(&format!(
-        "<line class=\"span {status}\" x1=\"{:.1}\" y1=\"10\" x2=\"{:.1}\" y2=\"10\"><title>{}</title></line>",
-        x(timestamp(&first.commit.date)),
-        x(stop.max(timestamp(&first.commit.date))),
-        text(&format!("{} {}: {}", secret.rule_id, status_label(secret.status), span_words(secret)))
-    ));
-    let mut commits: BTreeMap<&str, (&str, &PlaceRecord, &str)> = BTreeMap::new();
-    for place in &secret.places {
-        for occurrence in &place.commits {
-            let commit = &occurrence.commit;
-            commits.insert(&commit.id, (&commit.date, place, &commit.author));
-        }
-        if let Some(removed) = &place.removed {
-            let at = x(timestamp(&removed.date));
-            page.push_str(&format!(
-                "<line class=\"removal\" x1=\"{at:.1}\" y1=\"3\" x2=\"{at:.1}\" y2=\"17\"><title>{}</title></line>",
-                text(&format!(
-                    "removed from {} {} by {} ({}, {})",
-                    place.repository,
-                    place.path,
-                    short(&removed.id),
-                    day(&removed.date),
-                    removed.author
-                ))
-            ));
-        }
-    }
-    for (id, (date, place, author)) in commits {
-        page.push_str(&format!(
-            "<circle class=\"commit\" cx=\"{:.1}\" cy=\"10\" r=\"4\"><title>{}</title></circle>",
-            x(timestamp(date)),
-            text(&format!(
-                "{} {} {}: {} {}",
-                short(id),
-                day(date),
-                author,
-                place.repository,
-                place.path
-            ))
-        ));
-    }
-    page.push_str("</g>\n");
-}
-
-/// `2024-03-01 to 2024-03-05` or `since 2024-03-01`.
-fn span_words(secret: &SecretRecord) -> String {
-    let first = secret
-        .first_seen
-        .as_ref()
-        .map_or("", |seen| day(&seen.commit.date));
-    match (&secret.removed, secret.status) {
-        (Some(removed), _) => format!("{first} to {}", day(&removed.commit.date)),
-        (None, Status::Present) => format!("since {first}"),
-        (None, _) => format!("from {first}, removal unknown"),
-    }
-}
-
 fn details(inventory: &InventoryReport, page: &mut String) {
     page.push_str("<section id=\"details\">\n<h2>Places</h2>\n");
     for (index, secret) in inventory.secrets.iter().enumerate() {
@@ -641,13 +493,6 @@ fn confidence_rank(confidence: Confidence) -> u8 {
 /// The day of an RFC 3339 date, as written (`2024-03-01`).
 fn day(date: &str) -> &str {
     date.get(..10).unwrap_or(date)
-}
-
-/// The UTC day of a timestamp.
-fn day_of(seconds: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(seconds)
-        .map(|at| at.date().to_string())
-        .unwrap_or_default()
 }
 
 fn counted(n: usize, noun: &str) -> String {
