@@ -73,6 +73,115 @@ pub enum Command {
     ///   sprawl merge --format sarif -o all.sarif shard-1.json shard-2.json
     #[command(verbatim_doc_comment)]
     Merge(MergeArgs),
+    /// List every secret once, across repositories, folders and reports: each with every place
+    /// it occurs, when it was introduced, and whether HEAD still holds it or only history does.
+    ///
+    /// A PATH that is a git repository (its work tree root, or a bare repository) is scanned as
+    /// `sprawl git --all-occurrences` scans it, and its HEAD is checked for each secret; any
+    /// other folder (or file) is scanned as `sprawl scan` scans it. Secrets are grouped by rule
+    /// and fingerprint, so one credential copied into five repositories is one entry with five
+    /// places. Exits 1 if the inventory holds secrets, 2 if an input could not be read.
+    ///
+    /// Examples:
+    ///   sprawl inventory                               the current repository
+    ///   sprawl inventory ~/src/app ~/src/api ~/deploy  two repositories and a folder
+    ///   sprawl inventory --format html -o inventory.html /srv/git/*.git
+    ///   sprawl inventory --report merged.json --report-repo .
+    #[command(verbatim_doc_comment)]
+    Inventory(InventoryArgs),
+}
+
+/// Options of `sprawl inventory`.
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    /// Repositories and folders to inventory [default: `.` when no --report is given].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// A JSON or JSONL report of `sprawl scan`, `sprawl git` or `sprawl merge`, or a JSON
+    /// inventory, to add. Repeatable. Places of a report are named after the report file.
+    #[arg(long = "report", value_name = "FILE")]
+    pub reports: Vec<PathBuf>,
+
+    /// The repository the --report files were scanned from (a history scan, or the shards of
+    /// one): its HEAD is checked for each secret they hold in history, and it names their places.
+    #[arg(long, value_name = "REPO", requires = "reports")]
+    pub report_repo: Option<PathBuf>,
+
+    /// Output format: `text` for people, `json` for tools, `html` one self-contained page to
+    /// open in a browser (secrets always redacted).
+    #[arg(long, value_enum, default_value_t = InventoryFormatArg::Text)]
+    pub format: InventoryFormatArg,
+
+    /// Write the inventory to FILE (created owner-only) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Where rules come from (for reports, the rules their scans used, so that HEAD can be
+    /// checked and remediation shown).
+    #[command(flatten)]
+    pub rules: RuleSourceArgs,
+
+    /// A config file to use for every PATH instead of the `.sprawl.yml` found at each.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any `.sprawl.yml`.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Skip files (and blobs) larger than SIZE (as for `sprawl scan`).
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<String>,
+
+    /// Do not open archives, compressed files, Office documents or notebooks.
+    #[arg(long)]
+    pub no_archives: bool,
+
+    /// Do not decode base64, hex or percent-encoded text to scan it again.
+    #[arg(long)]
+    pub no_decode: bool,
+
+    /// List only secrets of at least this confidence [default: each config's
+    /// `min_confidence`, else low].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
+
+    /// Ignore the baselines the configs name: list acknowledged secrets too.
+    #[arg(long)]
+    pub no_baseline: bool,
+
+    /// Threads to scan with [default: the number of cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print secrets whole in text and JSON. By default at most their first 4 characters are
+    /// shown; HTML is always redacted.
+    #[arg(long)]
+    pub no_redact: bool,
+
+    /// The exit code when the inventory holds secrets.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+
+    /// Print no summary: only the inventory and errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Draw no progress line on standard error.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// `sprawl inventory --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormatArg {
+    /// One entry per secret with its places, for people.
+    Text,
+    /// One JSON document (see `schema/sprawl-inventory.v1.json`).
+    Json,
+    /// One self-contained HTML page: a sortable, filterable table and a timeline.
+    Html,
 }
 
 /// Options of `sprawl merge`.

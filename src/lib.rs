@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod docs;
 pub mod finding;
+pub mod inventory;
 pub mod merge;
 pub mod progress;
 pub mod report;

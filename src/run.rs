@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Cli, Command, ListFormatArg, MergeArgs, RulesCommand};
+use crate::cli::{Cli, Command, InventoryArgs, ListFormatArg, MergeArgs, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
 use crate::finding::redacted;
 use crate::progress::Progress;
@@ -54,6 +54,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Command::Completions { shell } => completions(*shell),
         Command::Man => man(),
         Command::Merge(args) => merge(args),
+        Command::Inventory(args) => inventory(args),
         Command::Rules {
             command:
                 RulesCommand::List {
@@ -346,6 +347,48 @@ fn merge(args: &MergeArgs) -> Result<Outcome> {
     })
 }
 
+/// `sprawl inventory`: scans and reads every input, folds them into one inventory, writes it.
+fn inventory(args: &InventoryArgs) -> Result<Outcome> {
+    let config = crate::config::InventoryConfig::from_args(args)?;
+    for warning in &config.warnings {
+        eprintln!("sprawl: warning: {warning}");
+    }
+    let inventory = crate::inventory::build(&config)?;
+    for error in &inventory.errors {
+        eprintln!("sprawl: error: {}: {}", error.path, error.message);
+    }
+    for warning in &inventory.warnings {
+        eprintln!("sprawl: warning: {}: {}", warning.path, warning.message);
+    }
+    let write = |out: &mut dyn Write| crate::inventory::write(&inventory, config.format, out);
+    match &config.output {
+        Some(path) => {
+            let mut out = BufWriter::new(create_private(path)?);
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write the inventory to {}", path.display()))?;
+        }
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            let written = write(&mut out).and_then(|()| out.flush());
+            ignore_broken_pipe(written).context("cannot write the inventory to standard output")?;
+        }
+    }
+    if !config.quiet {
+        eprintln!("{}", crate::inventory::summary(&inventory));
+        if inventory.summary.history + inventory.summary.unknown > 0 {
+            eprintln!("sprawl: secrets in history stay readable in every clone: rotate each credential first; rewriting history does not make it safe");
+        }
+    }
+    Ok(if !inventory.errors.is_empty() {
+        Outcome::Errored
+    } else if !inventory.secrets.is_empty() {
+        Outcome::Found(config.exit_code)
+    } else {
+        Outcome::Clean
+    })
+}
+
 /// Creates (or truncates) `path`, readable and writable by its owner only where the platform
 /// allows, also when it existed before.
 fn create_private(path: &Path) -> Result<File> {
@@ -428,7 +471,7 @@ fn show_rule(rules: &RuleSet, id: &str) -> Result<Outcome> {
         .ok_or_else(|| rules::show::UnknownRule::new(rules, id))?;
     let mut out = io::stdout().lock();
     let written = out
-        .write_all(rules::show::describe(rule).as_bytes())
+        .write_all(rules::show::describe(rule, rules.remediation(rule)).as_bytes())
         .and_then(|()| out.flush());
     ignore_broken_pipe(written).context("cannot write to standard output")?;
     Ok(Outcome::Clean)

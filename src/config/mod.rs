@@ -5,6 +5,7 @@
 //! value, and every error names the flag, file, line or field at fault.
 
 mod file;
+mod inventory;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ pub use file::{
     discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, LoadedConfig, RuleOverride,
     RulesConfig, CONFIG_FILE_NAME,
 };
+pub use inventory::{InventoryConfig, InventoryInput};
 
 /// The largest archive entry (and archive) opened when neither the command line nor the config
 /// sets a file size limit (the config's `archives.max_entry_size` changes it too).

@@ -17,6 +17,7 @@ pub use json::{
     SkippedRecord, StatsRecord, SuppressedRecord, JSON_VERSION,
 };
 pub use text::summary;
+pub(crate) use text::{printable, shell_quoted};
 
 use crate::finding::Finding;
 use crate::rules::RuleSet;

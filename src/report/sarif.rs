@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 
 use super::Report;
 use crate::finding::Finding;
-use crate::rules::{Confidence, Rule, RuleSet};
+use crate::rules::{is_web_url, Confidence, Remediation, Rule, RuleSet};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/sprawl-scanner/sprawl";
@@ -53,7 +53,10 @@ fn sarif_log(findings: &[Finding], rules: &RuleSet, redact: bool, base: &Path) -
         .collect();
     let index_of: BTreeMap<&str, usize> =
         fired.keys().enumerate().map(|(i, id)| (*id, i)).collect();
-    let rules: Vec<Value> = fired.values().map(|rule| rule_descriptor(rule)).collect();
+    let rules: Vec<Value> = fired
+        .values()
+        .map(|rule| rule_descriptor(rule, rules.remediation(rule)))
+        .collect();
     let results: Vec<Value> = findings
         .iter()
         .map(|finding| {
@@ -87,7 +90,9 @@ fn sarif_log(findings: &[Finding], rules: &RuleSet, redact: bool, base: &Path) -
     })
 }
 
-fn rule_descriptor(rule: &Rule) -> Value {
+/// A rule's `reportingDescriptor`: its help says what it finds and, from its family's
+/// remediation entry, how to revoke the secret and where it belongs instead.
+fn rule_descriptor(rule: &Rule, remediation: Option<&Remediation>) -> Value {
     let description = if rule.description.trim().is_empty() {
         format!("Finds {}.", rule.name.trim())
     } else {
@@ -110,13 +115,33 @@ fn rule_descriptor(rule: &Rule) -> Value {
             }
         }
     }
-    markdown.push_str(&format!("\n{ROTATE}\n"));
+    let mut text = format!("{description} {ROTATE}");
+    match remediation {
+        Some(entry) => {
+            markdown.push_str(&format!(
+                "\n**Remediation.** {ROTATE}\n\n{}\n",
+                entry.rotate
+            ));
+            markdown.push_str("\nRevoke or rotate it:\n");
+            for reference in &entry.references {
+                markdown.push_str(&format!("- <{reference}>\n"));
+            }
+            let instead = entry.instead_text();
+            markdown.push_str(&format!("\n**Where it belongs instead.** {instead}\n"));
+            text.push_str(&format!(
+                " {} (See {}.) Instead: {instead}",
+                sentence(&entry.rotate),
+                entry.references.join(", ")
+            ));
+        }
+        None => markdown.push_str(&format!("\n{ROTATE}\n")),
+    }
     let mut descriptor = json!({
         "id": rule.id,
         "shortDescription": { "text": sentence(rule.name.trim()) },
         "fullDescription": { "text": description },
         "help": {
-            "text": format!("{description} {ROTATE}"),
+            "text": text,
             "markdown": markdown,
         },
         "defaultConfiguration": { "level": level(rule.confidence) },
@@ -347,29 +372,6 @@ fn encode_segment(segment: &OsStr) -> String {
     out
 }
 
-/// Whether `text` is an absolute http(s) URL made only of characters RFC 3986 allows (a `%`
-/// followed by two hex digits), with a host: what SARIF's `helpUri` (format `uri`) accepts.
-/// Rule references are free text; anything else is shown as text in the help.
-fn is_web_url(text: &str) -> bool {
-    let Some(rest) = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))
-    else {
-        return false;
-    };
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    if host_end == 0 {
-        return false;
-    }
-    let bytes = text.as_bytes();
-    bytes.iter().enumerate().all(|(at, &byte)| match byte {
-        b'%' => bytes
-            .get(at + 1..at + 3)
-            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
-        _ => byte.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&byte),
-    })
-}
-
 /// `GitHub personal access token` -> `GitHubPersonalAccessToken`.
 fn pascal_case(name: &str) -> String {
     name.split(|c: char| !c.is_ascii_alphanumeric())
@@ -522,7 +524,7 @@ rules:
     #[test]
     fn descriptors_carry_what_code_scanning_requires() {
         let rules = rules();
-        let token = rule_descriptor(rules.find("test.token").unwrap());
+        let token = rule_descriptor(rules.find("test.token").unwrap(), None);
         assert_eq!(token["name"], "TestToken");
         assert_eq!(token["shortDescription"]["text"], "Test token.");
         assert_eq!(token["fullDescription"]["text"], "A test token.");
@@ -540,19 +542,47 @@ rules:
         assert!(markdown.contains("- RFC 9999 section 2\n"));
 
         // The first reference that is a well-formed URL is the help URI.
-        let key = rule_descriptor(rules.find("test.key").unwrap());
+        let key = rule_descriptor(rules.find("test.key").unwrap(), None);
         assert_eq!(key["helpUri"], "https://example.com/keys");
         assert_eq!(key["fullDescription"]["text"], "Finds (PEM) key.");
 
-        let tagged = rule_descriptor(rules.find("test.tagged").unwrap());
+        let tagged = rule_descriptor(rules.find("test.tagged").unwrap(), None);
         assert_eq!(
             tagged["properties"]["tags"].as_array().unwrap().len(),
             MAX_TAGS
         );
         assert!(tagged.get("helpUri").is_none());
 
-        let dashes = rule_descriptor(rules.find("test.dashes").unwrap());
+        let dashes = rule_descriptor(rules.find("test.dashes").unwrap(), None);
         assert!(dashes.get("name").is_none());
+    }
+
+    #[test]
+    fn help_says_how_to_revoke_and_where_the_secret_belongs_instead() {
+        let yaml = format!(
+            "remediation:\n  test:\n    rotate: Revoke it at the test console.\n    references: [https://example.com/revoke]\n    instead: Use short-lived tokens.\n{}",
+            RULES.trim_start()
+        );
+        let rules = RuleSet::new(parse_rule_file(&yaml, "test.yml").unwrap()).unwrap();
+        let rule = rules.find("test.token").unwrap();
+        let token = rule_descriptor(rule, rules.remediation(rule));
+        let markdown = token["help"]["markdown"].as_str().unwrap();
+        assert!(
+            markdown.ends_with(&format!(
+                "\n**Remediation.** {ROTATE}\n\nRevoke it at the test console.\n\nRevoke or rotate it:\n- <https://example.com/revoke>\n\n**Where it belongs instead.** Use short-lived tokens. Otherwise: {}\n",
+                crate::rules::SECRET_MANAGERS
+            )),
+            "{markdown}"
+        );
+        let text = token["help"]["text"].as_str().unwrap();
+        assert!(
+            text.contains("Revoke it at the test console. (See https://example.com/revoke.) Instead: Use short-lived tokens."),
+            "{text}"
+        );
+        // The log built from findings takes each rule's entry from the rule set.
+        let found = finding(&rules, "test.token", "tok_abcd1234", "a");
+        let log = log(&rules, &[found], "/r");
+        assert_eq!(log["runs"][0]["tool"]["driver"]["rules"][0], token);
     }
 
     #[test]

@@ -166,7 +166,7 @@ fn described(finding: &Finding) -> String {
 
 /// Replaces control characters (an escape sequence in a scanned file must not drive the
 /// terminal) with the Unicode replacement character; tabs become spaces.
-fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\t' => ' ',
@@ -177,7 +177,7 @@ fn printable(text: &str) -> String {
 }
 
 /// `text` as one shell word: as is when it is plain, else in single quotes.
-fn shell_quoted(text: &str) -> String {
+pub(crate) fn shell_quoted(text: &str) -> String {
     let plain = text
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"._-/:@+=,".contains(&b));

@@ -1,7 +1,8 @@
 //! `sprawl rules check`: every rule's examples run through the full matcher built from all
 //! rules (prefilter, regex, secret group, entropy, allows, overlap resolution), as a scan would
 //! run them. Every problem is listed, each saying why when it can: no keyword, no pattern match,
-//! the entropy gate, the allow list, or another rule reporting the secret instead.
+//! the entropy gate, the allow list, or another rule reporting the secret instead. A rule family
+//! with no remediation entry in any loaded file is a problem too.
 
 use super::rule::{contains_ignore_ascii_case, Rule, RuleError, SecretGroup};
 use super::set::RuleSet;
@@ -22,7 +23,8 @@ pub struct CheckReport {
     pub problems: Vec<RuleError>,
 }
 
-/// Runs every example and negative example of every rule in `rules`.
+/// Runs every example and negative example of every rule in `rules`, and finds the rule
+/// families that have no remediation entry.
 pub fn check(rules: &RuleSet) -> CheckReport {
     let mut matcher = Matcher::new(rules);
     let mut report = CheckReport {
@@ -64,6 +66,7 @@ pub fn check(rules: &RuleSet) -> CheckReport {
             }
         }
     }
+    report.problems.extend(rules.missing_remediation());
     report
 }
 
@@ -136,8 +139,13 @@ mod tests {
     use super::*;
     use crate::rules::parse_rule_file;
 
+    /// The family `t`'s remediation entry, which the rules below need to pass.
+    const REMEDIATION: &str =
+        "remediation:\n  t:\n    rotate: Revoke it.\n    references: [https://t.example/revoke]\n";
+
     fn checked(yaml_rules: &str) -> Vec<String> {
-        let rules = parse_rule_file(&format!("rules:\n{yaml_rules}"), "mine.yml").unwrap();
+        let text = format!("{REMEDIATION}rules:\n{yaml_rules}");
+        let rules = parse_rule_file(&text, "mine.yml").unwrap();
         let report = check(&RuleSet::new(rules).unwrap());
         report.problems.iter().map(ToString::to_string).collect()
     }
@@ -204,5 +212,34 @@ mod tests {
             ),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn a_family_without_remediation_fails_and_one_covered_by_another_file_passes() {
+        let rule = |id: &str| {
+            let word = id.replace('.', "");
+            format!("  - id: {id}\n    name: T\n    keywords: [{word}_]\n    pattern: '{word}_[a-z0-9]{{6}}'\n    confidence: high\n    examples: ['{word}_a1b2c3']\n")
+        };
+        let bare = parse_rule_file(&format!("rules:\n{}", rule("u.tok")), "bare.yml").unwrap();
+        let report = check(&RuleSet::new(bare).unwrap());
+        let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .starts_with("bare.yml: rule `u.tok`: the family `u` has no remediation entry"),
+            "{problems:?}"
+        );
+        // A rule of family `t` in a file without a section takes the entry of another file.
+        let mut rules = parse_rule_file(
+            &format!("{REMEDIATION}rules:\n{}", rule("t.one")),
+            "first.yml",
+        )
+        .unwrap();
+        rules.extend(parse_rule_file(&format!("rules:\n{}", rule("t.two")), "second.yml").unwrap());
+        let set = RuleSet::new(rules).unwrap();
+        assert!(check(&set).problems.is_empty());
+        let second = set.find("t.two").unwrap();
+        assert!(second.remediation.is_none());
+        assert_eq!(set.remediation(second).unwrap().origin, "first.yml");
     }
 }

@@ -54,7 +54,8 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Parses and compiles the rules in one rule file's text. `origin` names the file in errors.
+/// Parses and compiles the rules in one rule file's text, each carrying its family's
+/// remediation entry from the file if it has one. `origin` names the file in errors.
 pub fn parse_rule_file(text: &str, origin: &str) -> Result<Vec<Rule>, LoadError> {
     parse_rule_file_compiling(text, origin, Compile::Now)
 }
@@ -84,6 +85,9 @@ pub(crate) fn parse_rule_file_compiling(
             }
             Err(mut problems) => errors.append(&mut problems),
         }
+    }
+    if let Err(mut problems) = super::remediation::attach(file.remediation, &mut rules, origin) {
+        errors.append(&mut problems);
     }
     if errors.is_empty() {
         Ok(rules)

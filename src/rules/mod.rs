@@ -3,18 +3,21 @@
 //! A rule file's YAML is read into [`RuleSyntax`] (what the file says), compiled into a [`Rule`]
 //! (checked, regex built), and all rules together form a [`RuleSet`] with the keyword prefilter,
 //! built once and shared by reference by every scanning thread. [`builtin`] embeds `rules/*.yml`
-//! in the binary; [`check`] runs each rule's own examples through the full matcher.
+//! in the binary; [`check`] runs each rule's own examples through the full matcher and checks
+//! that every rule family says how to remediate a leak ([`remediation`]).
 
 pub mod builtin;
 pub mod check;
 pub mod list;
 mod load;
+pub mod remediation;
 mod rule;
 mod set;
 pub mod show;
 pub mod syntax;
 
 pub use load::{load_path, parse_rule_file, LoadError};
+pub use remediation::{is_web_url, Remediation, RemediationSyntax, SECRET_MANAGERS};
 pub use rule::{Compile, Confidence, Rule, RuleError, SecretGroup};
 pub use set::RuleSet;
 pub use syntax::{RuleFileSyntax, RuleSyntax};

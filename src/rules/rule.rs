@@ -106,6 +106,9 @@ pub struct Rule {
     /// When the `name:` line of the rule file goes on past the name in a YAML comment (`name:
     /// PKCS #8 key` loads as `PKCS`): that comment, for `sprawl rules check` to refuse.
     pub(crate) name_comment: Option<String>,
+    /// The remediation entry for this rule's family in the rule's own file, if it has one (see
+    /// [`super::RuleSet::remediation`] for the entry that applies).
+    pub remediation: Option<std::sync::Arc<super::Remediation>>,
     /// Built on first use for built-in rules (only rules whose keywords occur ever need it), at
     /// load time for the user's (so a pattern too large to compile is reported at once).
     regex: OnceLock<Regex>,
@@ -247,6 +250,7 @@ impl Rule {
             check: syntax.check,
             filters: syntax.filters,
             name_comment: None,
+            remediation: None,
             regex,
             secret_group,
             max_len,
@@ -259,6 +263,11 @@ impl Rule {
                 .map(|word| word.to_ascii_lowercase())
                 .collect(),
         })
+    }
+
+    /// The rule's family: its id up to the first dot (`github` for `github.pat`).
+    pub fn family(&self) -> &str {
+        self.id.split('.').next().unwrap_or(&self.id)
     }
 
     /// The compiled pattern, built on first use for lazily compiled rules.

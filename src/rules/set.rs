@@ -1,8 +1,10 @@
 //! All loaded rules together with the keyword prefilter that picks which of them to run.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::load::LoadError;
+use super::remediation::{self, Remediation};
 use super::rule::{Rule, RuleError};
 use crate::scan::Prefilter;
 
@@ -11,6 +13,8 @@ use crate::scan::Prefilter;
 pub struct RuleSet {
     rules: Vec<Rule>,
     prefilter: Prefilter,
+    /// Each family's remediation entry: the first loaded file's that has one.
+    remediation: HashMap<String, Arc<Remediation>>,
 }
 
 impl RuleSet {
@@ -37,7 +41,19 @@ impl RuleSet {
                 problem,
             }])
         })?;
-        Ok(RuleSet { rules, prefilter })
+        let mut families: HashMap<String, Arc<Remediation>> = HashMap::new();
+        for rule in &rules {
+            if let Some(entry) = &rule.remediation {
+                families
+                    .entry(entry.family.clone())
+                    .or_insert_with(|| entry.clone());
+            }
+        }
+        Ok(RuleSet {
+            rules,
+            prefilter,
+            remediation: families,
+        })
     }
 
     /// The rules, in load order (built-in first, then the user's).
@@ -58,6 +74,20 @@ impl RuleSet {
     /// Looks a rule up by id.
     pub fn find(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.id == id)
+    }
+
+    /// What to do about a leak of a secret `rule` finds: the entry for its family in its own
+    /// file, else the one another loaded file gives for the family (a user's `github.*` rule
+    /// takes the built-in `github` entry); `None` if no file has one.
+    pub fn remediation<'a>(&'a self, rule: &'a Rule) -> Option<&'a Remediation> {
+        rule.remediation
+            .as_deref()
+            .or_else(|| self.remediation.get(rule.family()).map(Arc::as_ref))
+    }
+
+    /// One problem per family of the loaded rules that has no remediation entry in any file.
+    pub fn missing_remediation(&self) -> Vec<RuleError> {
+        remediation::missing(&self.rules, &|family| self.remediation.contains_key(family))
     }
 
     /// The number of rules.

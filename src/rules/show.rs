@@ -6,6 +6,7 @@
 
 use std::fmt::{self, Write as _};
 
+use super::remediation::Remediation;
 use super::rule::Rule;
 use super::set::RuleSet;
 
@@ -113,9 +114,10 @@ impl fmt::Display for UnknownRule {
 
 impl std::error::Error for UnknownRule {}
 
-/// Everything known about `rule`, one `field: value` per line; list fields and the description
-/// follow on indented lines. Examples are printed as written: they are fake by design.
-pub fn describe(rule: &Rule) -> String {
+/// Everything known about `rule`, one `field: value` per line; list fields, the description and
+/// the remediation for its family (`None` if no loaded file has one) follow on indented lines.
+/// Examples are printed as written: they are fake by design.
+pub fn describe(rule: &Rule, remediation: Option<&Remediation>) -> String {
     let mut out = String::new();
     let mut field = |name: &str, value: &str| {
         // Writing to a String cannot fail.
@@ -146,7 +148,58 @@ pub fn describe(rule: &Rule) -> String {
     block(&mut out, "references", &rule.references);
     block(&mut out, "examples", &rule.examples);
     block(&mut out, "negative_examples", &rule.negative_examples);
+    describe_remediation(&mut out, rule, remediation);
     out
+}
+
+/// The width remediation text is wrapped to, indent included.
+const WRAP_WIDTH: usize = 96;
+
+/// `remediation:` with how to rotate, the provider's pages and where the secret belongs
+/// instead, each wrapped; where the entry comes from when it is not the rule's own file.
+fn describe_remediation(out: &mut String, rule: &Rule, remediation: Option<&Remediation>) {
+    let Some(entry) = remediation else {
+        let _ = writeln!(
+            out,
+            "{:<LABEL_WIDTH$}none for the family `{}` (`sprawl rules check` fails)",
+            "remediation:",
+            rule.family()
+        );
+        return;
+    };
+    let _ = writeln!(out, "remediation:");
+    let _ = writeln!(out, "  rotate:");
+    wrapped(out, &entry.rotate, "    ");
+    let _ = writeln!(out, "  references:");
+    for reference in &entry.references {
+        let _ = writeln!(out, "    - {reference}");
+    }
+    let _ = writeln!(out, "  instead:");
+    wrapped(out, &entry.instead_text(), "    ");
+    if entry.origin != rule.origin {
+        let _ = writeln!(out, "  from:             {}", entry.origin);
+    }
+}
+
+/// `text` as lines of at most [`WRAP_WIDTH`] characters (a longer word stays whole), each
+/// starting with `indent`.
+fn wrapped(out: &mut String, text: &str, indent: &str) {
+    for paragraph in text.lines() {
+        let mut line = String::from(indent);
+        for word in paragraph.split_whitespace() {
+            let fits = line.len() == indent.len()
+                || line.chars().count() + 1 + word.chars().count() <= WRAP_WIDTH;
+            if !fits {
+                let _ = writeln!(out, "{line}");
+                line = String::from(indent);
+            }
+            if line.len() > indent.len() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        let _ = writeln!(out, "{line}");
+    }
 }
 
 /// Labels are padded to this width so values line up.
@@ -255,7 +308,7 @@ mod tests {
     #[test]
     fn describe_lists_every_field() {
         let set = set();
-        let text = describe(set.find("acme.key").unwrap());
+        let text = describe(set.find("acme.key").unwrap(), None);
         assert!(text.starts_with("id:                 acme.key\n"), "{text}");
         assert!(
             text.contains("\ntags:               saas, acme\n"),
@@ -267,5 +320,40 @@ mod tests {
         assert!(text.contains("\norigin:             t.yml\n"), "{text}");
         assert!(text.contains("\nexamples:\n  - acme_abcdefgh\n"), "{text}");
         assert!(text.contains("\nnegative_examples:  none\n"), "{text}");
+        assert!(
+            text.ends_with(
+                "\nremediation:        none for the family `acme` (`sprawl rules check` fails)\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn describe_shows_the_remediation_wrapped_and_where_it_comes_from() {
+        let entry = Remediation {
+            family: "acme".into(),
+            rotate: format!("Revoke the key {}then issue a new one.", "and ".repeat(30)),
+            references: vec!["https://acme.example/keys".into()],
+            instead: "Use workload identity.".into(),
+            origin: "acme-remediation.yml".into(),
+        };
+        let set = set();
+        let text = describe(set.find("acme.key").unwrap(), Some(&entry));
+        let section = &text[text.find("\nremediation:\n").unwrap()..];
+        assert!(
+            section.starts_with("\nremediation:\n  rotate:\n    Revoke the key and"),
+            "{section}"
+        );
+        assert!(
+            section
+                .lines()
+                .all(|line| line.chars().count() <= WRAP_WIDTH),
+            "{section}"
+        );
+        assert!(section.contains("\n  references:\n    - https://acme.example/keys\n  instead:\n    Use workload identity. Otherwise: Keep it out of code"), "{section}");
+        assert!(
+            section.ends_with("\n  from:             acme-remediation.yml\n"),
+            "{section}"
+        );
     }
 }

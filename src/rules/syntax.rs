@@ -6,14 +6,19 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::remediation::RemediationSyntax;
 use super::Confidence;
 use crate::scan::Check;
 use crate::scan::Filter;
 
-/// A rule file: a list of rules under `rules:`.
+/// A rule file: a list of rules under `rules:`, and what to do about a leak of each of their
+/// families under `remediation:`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFileSyntax {
+    /// How to revoke, rotate and store the secrets of each rule family (`github`), by family.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub remediation: std::collections::BTreeMap<String, RemediationSyntax>,
     /// The rules this file defines.
     pub rules: Vec<RuleSyntax>,
 }

@@ -343,18 +343,29 @@ fn fingerprints_in(
     bytes: &[u8],
     archives: Option<&ArchiveLimits>,
 ) -> std::collections::HashSet<String> {
-    let mut fingerprints = std::collections::HashSet::new();
+    findings_in_input(matcher, path, bytes, archives)
+        .into_iter()
+        .map(|finding| finding.fingerprint)
+        .collect()
+}
+
+/// Every finding in `bytes` (shown as `path`), inside its archives too when `archives` are
+/// opened, before any suppression: what a blob holds, to compare with what a scan reported
+/// elsewhere (the secrets a path held before a range, or still holds at HEAD).
+pub(crate) fn findings_in_input(
+    matcher: &mut Matcher<'_>,
+    path: &str,
+    bytes: &[u8],
+    archives: Option<&ArchiveLimits>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
     let mut collect = |blob: Blob<'_>| {
         let decoded = source::decode_utf16(blob.bytes);
         let blob = Blob {
             bytes: &decoded,
             ..blob
         };
-        fingerprints.extend(
-            findings_in(matcher, blob)
-                .into_iter()
-                .map(|finding| finding.fingerprint),
-        );
+        findings.extend(findings_in(matcher, blob));
     };
     let blob = Blob { path, bytes };
     match archives {
@@ -363,7 +374,7 @@ fn fingerprints_in(
         }
         None => collect(blob),
     }
-    fingerprints
+    findings
 }
 
 /// The findings in one blob.

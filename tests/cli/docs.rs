@@ -21,7 +21,7 @@ fn every_shell_gets_a_completion_script_naming_sprawl_and_its_flags() {
 fn bash_completion_offers_the_subcommands() {
     let out = run(TestEnv::new().sprawl().args(["completions", "bash"]));
     out.code(0);
-    for sub in ["scan", "git", "rules", "completions", "man"] {
+    for sub in ["scan", "git", "rules", "completions", "man", "inventory"] {
         assert!(out.stdout.contains(sub), "no {sub}");
     }
 }
@@ -49,6 +49,7 @@ fn the_man_page_is_roff_with_a_title_and_every_subcommand() {
         "SPRAWL GIT",
         "SPRAWL RULES LIST",
         "SPRAWL RULES CHECK",
+        "SPRAWL INVENTORY",
         "SPRAWL COMPLETIONS",
         "SPRAWL MAN",
     ] {

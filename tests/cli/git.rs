@@ -32,17 +32,17 @@ const COLUMN: usize = 7;
 const END_COLUMN: usize = COLUMN + 40;
 
 /// A line holding the secret of seed `seed`.
-fn pat_line(seed: u64) -> String {
+pub(crate) fn pat_line(seed: u64) -> String {
     format!("pat = {}", github_pat(seed))
 }
 
 /// The author date of the `n`th commit (0-based) of a fixture, as sprawl must report it.
-fn date_of(n: i64) -> String {
+pub(crate) fn date_of(n: i64) -> String {
     format!("2024-03-01T{:02}:00:00+01:00", 12 + n)
 }
 
-/// A repository in a temp folder, built commit by commit.
-struct Fixture {
+/// A repository in a temp folder, built commit by commit (also used by the inventory tests).
+pub(crate) struct Fixture {
     dir: TempDir,
     repo: Repository,
     /// Commits made so far: the next one's time.
@@ -51,12 +51,12 @@ struct Fixture {
 
 impl Fixture {
     /// A repository with a work tree; HEAD is the unborn branch `main`.
-    fn new() -> Fixture {
+    pub(crate) fn new() -> Fixture {
         Fixture::init(false)
     }
 
     /// A bare repository; HEAD is the unborn branch `main`.
-    fn bare() -> Fixture {
+    pub(crate) fn bare() -> Fixture {
         Fixture::init(true)
     }
 
@@ -76,13 +76,18 @@ impl Fixture {
     }
 
     /// The work tree (or, bare, the repository itself).
-    fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
     /// Commits `changes` (a path and its new content, or `None` to delete it) on top of the tip
     /// of `branch`, creating the branch if need be, and moves the branch to the new commit.
-    fn commit(&mut self, branch: &str, message: &str, changes: &[(&str, Option<&str>)]) -> Oid {
+    pub(crate) fn commit(
+        &mut self,
+        branch: &str,
+        message: &str,
+        changes: &[(&str, Option<&str>)],
+    ) -> Oid {
         let refname = format!("refs/heads/{branch}");
         let parent = self.repo.refname_to_id(&refname).ok();
         let id = self.commit_on(parent.as_slice(), message, changes);
@@ -91,7 +96,7 @@ impl Fixture {
     }
 
     /// Commits `changes` on top of the tree of the first of `parents`, moving no ref.
-    fn commit_on(
+    pub(crate) fn commit_on(
         &mut self,
         parents: &[Oid],
         message: &str,
@@ -134,7 +139,7 @@ impl Fixture {
     }
 
     /// Points branch `name` at `at`.
-    fn branch(&self, name: &str, at: Oid) {
+    pub(crate) fn branch(&self, name: &str, at: Oid) {
         self.repo
             .reference(&format!("refs/heads/{name}"), at, true, "branch")
             .unwrap();
@@ -1009,7 +1014,7 @@ fn a_bare_repository_is_scanned() {
 }
 
 /// A `git clone --depth 1` of `fx` in a new temp folder (git2 cannot make shallow clones).
-fn shallow_clone(fx: &Fixture) -> TempDir {
+pub(crate) fn shallow_clone(fx: &Fixture) -> TempDir {
     let clone = tempfile::Builder::new()
         .prefix("sprawl-shallow")
         .tempdir()

@@ -14,6 +14,7 @@ mod formats;
 mod formats_more;
 mod git;
 mod incremental;
+mod inventory;
 mod large;
 mod markers;
 mod noise;

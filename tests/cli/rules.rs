@@ -472,3 +472,133 @@ fn built_in_rule_names_are_whole_not_cut_by_a_yaml_comment() {
         "{names:?}"
     );
 }
+
+#[test]
+fn rules_show_prints_the_remediation_of_the_rule_family() {
+    let env = TestEnv::new();
+    let run = run(env.sprawl().args(["rules", "show", "aws.access-key-id"]));
+    run.code(0);
+    let section = &run.stdout[run
+        .stdout
+        .find("\nremediation:\n")
+        .unwrap_or_else(|| panic!("no remediation in\n{}", run.stdout))..];
+    assert!(
+        section.contains("\n  rotate:\n    Create a new access key"),
+        "{section}"
+    );
+    assert!(
+        section.contains(
+            "\n  references:\n    - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html\n"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("\n  instead:\n    No long-lived key at all"),
+        "{section}"
+    );
+    assert!(section.contains("Azure Key Vault"), "{section}");
+    // The entry is the rule's own file's, so no `from:` line.
+    assert!(!section.contains("from:"), "{section}");
+}
+
+#[test]
+fn rules_check_fails_for_a_user_family_without_remediation_and_passes_with_one() {
+    let env = TestEnv::new();
+    let rule = "  - id: acme.key\n    name: Acme key\n    pattern: 'acme_[a-z0-9]{8}'\n    keywords: [acme_]\n    confidence: high\n    examples: ['acme_a1b2c3d4']\n";
+    let bare = env.create_aux("acme.yml", format!("rules:\n{rule}"));
+    let failing = run(env.sprawl().args(["rules", "check", "--rules"]).arg(&bare));
+    failing.code(1);
+    assert_eq!(
+        failing.stdout,
+        format!(
+            "{}: rule `acme.key`: the family `acme` has no remediation entry: add one under `remediation:` in a rule file (`acme:` with `rotate:` and `references:`; see rules/README.md)\n",
+            bare.display()
+        )
+    );
+    assert!(failing.stderr.ends_with(": 1 failing\n"), "{failing:?}");
+    // A user's rule of a built-in family takes the built-in entry.
+    let github = env.create_aux(
+        "github-more.yml",
+        "rules:\n  - id: github.internal\n    name: Internal\n    pattern: 'ghint_[a-z0-9]{8}'\n    keywords: [ghint_]\n    confidence: high\n    examples: ['ghint_a1b2c3d4']\n",
+    );
+    let complete = env.create_aux(
+        "acme-complete.yml",
+        format!("remediation:\n  acme:\n    rotate: Revoke it in the Acme console.\n    references: [https://acme.example/keys]\nrules:\n{rule}"),
+    );
+    let passing = run(env
+        .sprawl()
+        .args(["rules", "check", "--rules"])
+        .arg(&complete)
+        .arg("--rules")
+        .arg(&github));
+    passing.code(0);
+    let shown = run(env
+        .sprawl()
+        .args(["rules", "show", "github.internal", "--rules"])
+        .arg(&github));
+    shown.code(0);
+    assert!(
+        shown
+            .stdout
+            .ends_with("  from:             built-in rules/github.yml\n"),
+        "{shown:?}"
+    );
+}
+
+/// The README's table of every built-in family's remediation pages, as the rule files give it.
+fn remediation_table() -> String {
+    let rules = sprawl::rules::RuleSet::new(sprawl::rules::builtin::load().unwrap()).unwrap();
+    let mut families = std::collections::BTreeMap::new();
+    for rule in rules.rules() {
+        families
+            .entry(rule.family().to_string())
+            .or_insert_with(|| rules.remediation(rule).cloned());
+    }
+    let mut table = String::from(
+        "| family | revoke or rotate: the provider's pages | better than a stored secret |\n| --- | --- | --- |\n",
+    );
+    for (family, entry) in families {
+        let entry = entry.unwrap_or_else(|| panic!("the family `{family}` has no remediation"));
+        let pages: Vec<String> = entry
+            .references
+            .iter()
+            .map(|url| format!("<{url}>"))
+            .collect();
+        let better = if entry.instead.is_empty() {
+            "a secret manager (see above)".to_string()
+        } else {
+            entry.instead.replace('|', "\\|")
+        };
+        table.push_str(&format!(
+            "| `{family}` | {} | {better} |\n",
+            pages.join("<br>")
+        ));
+    }
+    table
+}
+
+#[test]
+fn readme_lists_the_remediation_pages_of_every_built_in_family() {
+    const START: &str = "<!-- remediation-table: generated from the rule files; `SPRAWL_UPDATE_README=1 cargo test readme` rewrites it -->\n";
+    const END: &str = "<!-- /remediation-table -->";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(START)
+        .expect("the README has the table's start marker")
+        + START.len();
+    let end = start + readme[start..].find(END).expect("and its end marker");
+    let table = remediation_table();
+    if std::env::var_os("SPRAWL_UPDATE_README").is_some_and(|value| !value.is_empty()) {
+        std::fs::write(
+            &path,
+            format!("{}{table}{}", &readme[..start], &readme[end..]),
+        )
+        .unwrap();
+        return;
+    }
+    assert!(
+        readme[start..end] == table,
+        "the README's remediation table is out of date with rules/*.yml; rewrite it with `SPRAWL_UPDATE_README=1 cargo test readme`"
+    );
+}

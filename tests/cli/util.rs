@@ -261,11 +261,16 @@ pub fn blob(seed: u64) -> String {
 /// - `test.blob` (high): a `BEGIN SPRAWL TEST BLOB` ... `END` block, across lines;
 /// - `test.unused` (low): never planted, so never fires.
 ///
-/// Every example is built by the generators, and every rule passes `sprawl rules check`.
+/// Every example is built by the generators, and every rule passes `sprawl rules check` (the
+/// `test` family has a remediation entry).
 pub fn test_rules_yaml() -> String {
     let q = |text: String| serde_json::to_string(&text).unwrap();
     format!(
-        r#"rules:
+        r#"remediation:
+  test:
+    rotate: Revoke the test token at the test console.
+    references: [https://example.com/sprawl/revoke]
+rules:
   - id: test.token
     name: Test token
     description: A made-up token that sprawl's integration tests plant
