@@ -15,6 +15,7 @@ use regex::bytes::Regex;
 use crate::cli::{
     ColorArg, CommonArgs, ConfidenceArg, FormatArg, GitArgs, RuleSourceArgs, ScanArgs,
 };
+use crate::context::DemotePolicy;
 use crate::report::{ColorChoice, Format, ReportOptions};
 use crate::rules::{self, Confidence, Rule, RuleSet};
 use crate::scan::DecodeLimits;
@@ -23,8 +24,8 @@ use crate::source::git::Selection;
 use crate::source::{ArchiveLimits, PathFilter, PathGlobs, WalkOptions};
 use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
 pub use file::{
-    discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, LoadedConfig, RuleOverride,
-    RulesConfig, CONFIG_FILE_NAME,
+    discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, DemoteConfig, LoadedConfig,
+    RuleOverride, RulesConfig, CONFIG_FILE_NAME,
 };
 
 /// The file size limit when neither the command line nor the config sets one.
@@ -67,6 +68,8 @@ pub struct ScanConfig {
     pub archives: Option<ArchiveLimits>,
     /// How encoded text is decoded (depth 0 with `--no-decode`).
     pub decode: DecodeLimits,
+    /// Which places lower a finding's confidence (none with `--no-demote`).
+    pub demote: DemotePolicy,
     /// Scanning threads.
     pub threads: usize,
     /// Paths the config file leaves out, or limits the scan to.
@@ -240,6 +243,7 @@ impl ScanConfig {
             .map_err(|err| anyhow::anyhow!("invalid --shard {err}"))?;
         let archives = archives_of(options, config.as_ref(), max_file_size)?;
         let decode = decode_of(options, config.as_ref())?;
+        let demote = demote_of(options, config.as_ref());
         let rules = rules_of(options, config.as_ref())?;
         let target = target(max_file_size, threads, archives.is_some());
         let mut suppressor = suppressor_of(options, config.as_ref(), &rules)?;
@@ -254,6 +258,7 @@ impl ScanConfig {
             max_file_size,
             archives,
             decode,
+            demote,
             threads,
             paths: PathFilter {
                 exclude: globs_of(config.as_ref(), "exclude_paths", &file.exclude_paths)?,
@@ -360,6 +365,19 @@ fn checked_depth(depth: u32) -> Result<u32> {
         }
         depth => Ok(depth),
     }
+}
+
+/// Which places lower confidence, from `--no-demote` and the config's `demote` section.
+fn demote_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> DemotePolicy {
+    if options.no_demote {
+        return DemotePolicy::OFF;
+    }
+    let mut policy = DemotePolicy::default();
+    if let Some(section) = config.map(|config| &config.file.demote) {
+        policy.test_fixtures = section.test_fixtures.unwrap_or(policy.test_fixtures);
+        policy.documentation = section.documentation.unwrap_or(policy.documentation);
+    }
+    policy
 }
 
 /// The decoding limits from `--no-decode`, `--decode-depth` and the config's `decode` section

@@ -133,15 +133,33 @@ fn write_finding(
     Ok(())
 }
 
-/// `(name, confidence)`, and how the secret was encoded if it was.
+/// `(name, confidence)`, why the confidence was lowered, how the secret was encoded and where
+/// in a notebook it is, if so.
 fn described(finding: &Finding) -> String {
+    let demoted = finding
+        .demoted
+        .as_ref()
+        .map(|demoted| {
+            format!(
+                ", lowered from {}: {} ({})",
+                demoted.from,
+                demoted.context.phrase(),
+                demoted.evidence
+            )
+        })
+        .unwrap_or_default();
     let encoded = if finding.encoding.is_empty() {
         String::new()
     } else {
         format!(", encoded: {}", super::encoding_chain(&finding.encoding))
     };
+    let part = finding
+        .part
+        .as_ref()
+        .map(|part| format!(", {} line {}", part.name, part.line))
+        .unwrap_or_default();
     format!(
-        "({}, {} confidence{encoded})",
+        "({}, {} confidence{demoted}{encoded}{part})",
         finding.rule_name, finding.confidence
     )
 }

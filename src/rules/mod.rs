@@ -16,4 +16,4 @@ pub mod syntax;
 pub use load::{load_path, parse_rule_file, LoadError};
 pub use rule::{Compile, Confidence, Rule, RuleError, SecretGroup};
 pub use set::RuleSet;
-pub use syntax::{RuleFileSyntax, RuleSyntax};
+pub use syntax::{Example, RuleFileSyntax, RuleSyntax};

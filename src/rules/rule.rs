@@ -12,7 +12,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use regex_syntax::hir::{Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
-use super::syntax::RuleSyntax;
+use super::syntax::{Example, RuleSyntax};
 use crate::scan::Check;
 use crate::scan::Filter;
 
@@ -83,8 +83,10 @@ pub struct Rule {
     pub description: String,
     /// The pattern as written.
     pub pattern: String,
-    /// Lowercase keywords for the prefilter.
+    /// Lowercase keywords for the prefilter (none for some rules with `paths`).
     pub keywords: Vec<String>,
+    /// The path regexes as written: the rule runs only on files whose path matches one.
+    pub paths: Vec<String>,
     /// Minimum Shannon entropy of the secret, bits per byte.
     pub min_entropy: Option<f64>,
     /// How sure a match is to be real.
@@ -94,9 +96,9 @@ pub struct Rule {
     /// Links to the provider's description of the format.
     pub references: Vec<String>,
     /// Texts that must produce a finding of this rule.
-    pub examples: Vec<String>,
+    pub examples: Vec<Example>,
     /// Texts that must produce no finding of this rule.
-    pub negative_examples: Vec<String>,
+    pub negative_examples: Vec<Example>,
     /// Where the rule was defined: a file path, or `built-in rules/NAME.yml`.
     pub origin: String,
     /// An offline check every secret must pass.
@@ -114,6 +116,10 @@ pub struct Rule {
     allow_regexes: Vec<Regex>,
     /// Lowercased stopwords.
     allow_stopwords: Vec<String>,
+    /// Compiled `paths`.
+    path_regexes: Vec<Regex>,
+    /// Compiled `allow.paths`.
+    allow_path_regexes: Vec<Regex>,
 }
 
 /// A problem with one rule, naming where the rule came from.
@@ -170,8 +176,11 @@ impl Rule {
         if syntax.name.trim().is_empty() {
             problems.push(problem("`name` is empty".into()));
         }
-        if syntax.keywords.is_empty() {
-            problems.push(problem("`keywords` needs at least one keyword".into()));
+        if syntax.keywords.is_empty() && syntax.paths.is_empty() {
+            problems.push(problem(
+                "`keywords` needs at least one keyword (only a rule with `paths` may have none)"
+                    .into(),
+            ));
         }
         for keyword in &syntax.keywords {
             if keyword.is_empty() {
@@ -210,15 +219,15 @@ impl Rule {
                 Err(err) => problems.push(problem(format!("`pattern` does not compile: {err}"))),
             }
         }
-        let mut allow_regexes = Vec::new();
-        for (i, pattern) in syntax.allow.regexes.iter().enumerate() {
-            match compile_regex(pattern) {
-                Ok(regex) => allow_regexes.push(regex),
-                Err(err) => problems.push(problem(format!(
-                    "`allow.regexes[{i}]` does not compile: {err}"
-                ))),
-            }
-        }
+        let allow_regexes = compile_all(
+            &syntax.allow.regexes,
+            "allow.regexes",
+            &mut problems,
+            &problem,
+        );
+        let path_regexes = compile_all(&syntax.paths, "paths", &mut problems, &problem);
+        let allow_path_regexes =
+            compile_all(&syntax.allow.paths, "allow.paths", &mut problems, &problem);
         let Some(hir) = hir.filter(|_| problems.is_empty()) else {
             return Err(problems);
         };
@@ -234,6 +243,7 @@ impl Rule {
             description: syntax.description,
             pattern: syntax.pattern,
             keywords: syntax.keywords,
+            paths: syntax.paths,
             min_entropy: syntax.min_entropy,
             confidence: syntax.confidence,
             tags: syntax.tags,
@@ -254,7 +264,33 @@ impl Rule {
                 .iter()
                 .map(|word| word.to_ascii_lowercase())
                 .collect(),
+            path_regexes,
+            allow_path_regexes,
         })
+    }
+
+    /// Whether the rule runs on a file at `path`: it names no `paths`, or one matches. `path` is
+    /// the file's path with `/` separators; inside an archive or a notebook, its place inside
+    /// (what follows the last `!`).
+    pub fn applies_to(&self, path: &str) -> bool {
+        self.path_regexes.is_empty()
+            || self
+                .path_regexes
+                .iter()
+                .any(|re| re.is_match(path.as_bytes()))
+    }
+
+    /// Whether the rule names `paths`, so that it runs only on the files they match.
+    pub fn is_path_scoped(&self) -> bool {
+        !self.path_regexes.is_empty()
+    }
+
+    /// Whether the rule's `allow.paths` drop its candidates in a file at `path` (as in
+    /// [`Rule::applies_to`]).
+    pub fn allows_path(&self, path: &str) -> bool {
+        self.allow_path_regexes
+            .iter()
+            .any(|re| re.is_match(path.as_bytes()))
     }
 
     /// The compiled pattern, built on first use for lazily compiled rules.
@@ -296,6 +332,23 @@ impl Rule {
                 .iter()
                 .any(|word| contains_ignore_ascii_case(secret, word.as_bytes()))
     }
+}
+
+/// Compiles each of `patterns` (the rule field `field`), adding a problem for each that fails.
+fn compile_all(
+    patterns: &[String],
+    field: &str,
+    problems: &mut Vec<RuleError>,
+    problem: &dyn Fn(String) -> RuleError,
+) -> Vec<Regex> {
+    let mut compiled = Vec::new();
+    for (i, pattern) in patterns.iter().enumerate() {
+        match compile_regex(pattern) {
+            Ok(regex) => compiled.push(regex),
+            Err(err) => problems.push(problem(format!("`{field}[{i}]` does not compile: {err}"))),
+        }
+    }
+    compiled
 }
 
 fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {

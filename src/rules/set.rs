@@ -11,6 +11,9 @@ use crate::scan::Prefilter;
 pub struct RuleSet {
     rules: Vec<Rule>,
     prefilter: Prefilter,
+    /// Rules with `paths` and no keywords: the prefilter never picks them; they run on every
+    /// file their paths match.
+    keywordless: Vec<usize>,
 }
 
 impl RuleSet {
@@ -37,7 +40,17 @@ impl RuleSet {
                 problem,
             }])
         })?;
-        Ok(RuleSet { rules, prefilter })
+        let keywordless = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| rule.keywords.is_empty())
+            .map(|(index, _)| index)
+            .collect();
+        Ok(RuleSet {
+            rules,
+            prefilter,
+            keywordless,
+        })
     }
 
     /// The rules, in load order (built-in first, then the user's).
@@ -53,6 +66,11 @@ impl RuleSet {
     /// The keyword prefilter.
     pub fn prefilter(&self) -> &Prefilter {
         &self.prefilter
+    }
+
+    /// The rules that name no keyword (each names `paths`), by index.
+    pub fn keywordless(&self) -> &[usize] {
+        &self.keywordless
     }
 
     /// Looks a rule up by id.

@@ -16,7 +16,8 @@ mod history;
 mod staged;
 
 use crate::config::{ScanConfig, Target};
-use crate::finding::{Finding, Lines};
+use crate::context::DemotePolicy;
+use crate::finding::{place_in_document, Finding, LineIndex, Lines};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
 use crate::scan::{DropReason, Matcher};
@@ -91,6 +92,10 @@ pub(crate) struct BlobScanner<'a> {
     suppressor: &'a Suppressor,
     explain: bool,
     archives: Option<&'a ArchiveLimits>,
+    demote: DemotePolicy,
+    /// The folders named on the command line, as paths are shown: what a finding's place says
+    /// is judged below them (`/home/ci/test-app/src/x.rs` is not in a test folder).
+    roots: Vec<std::path::PathBuf>,
 }
 
 impl<'a> BlobScanner<'a> {
@@ -103,7 +108,19 @@ impl<'a> BlobScanner<'a> {
             suppressor: &config.suppressor,
             explain: config.explain,
             archives: config.archives.as_ref(),
+            demote: config.demote,
+            roots: scanned_folders(&config.target),
         }
+    }
+
+    /// `path` below the folder named on the command line that holds it, if any.
+    fn below_root<'p>(&self, path: &'p str) -> &'p str {
+        self.roots
+            .iter()
+            .filter_map(|root| std::path::Path::new(path).strip_prefix(root).ok())
+            .filter_map(|rest| rest.to_str())
+            .min_by_key(|rest| rest.len())
+            .unwrap_or(path)
     }
 
     /// Whether archives are opened (sources then read them rather than skip them as binary).
@@ -126,11 +143,28 @@ impl<'a> BlobScanner<'a> {
             return self.scan(blob, stats, explained);
         };
         let mut findings = Vec::new();
-        let expansion = source::expand(blob, limits, &mut |inner| {
+        // The line starts of the notebook whose cells are being scanned, counted once.
+        let mut document_lines: Option<(String, LineIndex)> = None;
+        let expansion = source::expand_placed(blob, limits, &mut |inner, embedded| {
             let mut found = self.scan(inner, stats, explained);
+            if let Some(embedded) = embedded.filter(|_| !found.is_empty()) {
+                let document = embedded.document;
+                if document_lines
+                    .as_ref()
+                    .is_none_or(|(path, _)| path != document.path)
+                {
+                    document_lines =
+                        Some((document.path.to_string(), LineIndex::new(document.bytes)));
+                }
+                if let Some((_, lines)) = &document_lines {
+                    place_in_document(&mut found, inner.bytes, &embedded, lines);
+                }
+            }
             if inner.path.len() > blob.path.len() {
                 for finding in &mut found {
-                    finding.outer_len = Some(blob.path.len());
+                    if finding.path.len() > blob.path.len() {
+                        finding.outer_len = Some(blob.path.len());
+                    }
                 }
             }
             findings.append(&mut found);
@@ -155,6 +189,13 @@ impl<'a> BlobScanner<'a> {
         };
         let counted = self.matcher.counts();
         let mut findings = findings_in(&mut self.matcher, blob);
+        let rules = self.matcher.rules();
+        let place = self.below_root(blob.path);
+        for finding in &mut findings {
+            if let Some(rule) = rules.find(&finding.rule_id) {
+                self.demote.apply(finding, rule, place);
+            }
+        }
         stats.dropped.merge(self.matcher.counts().since(counted));
         if self.explain {
             let dropped = self.matcher.take_dropped();
@@ -174,6 +215,21 @@ impl<'a> BlobScanner<'a> {
         );
         findings
     }
+}
+
+/// The folders a files scan names, as the walk shows paths under them (no leading `./`).
+fn scanned_folders(target: &Target) -> Vec<std::path::PathBuf> {
+    let Target::Files { inputs, .. } = target else {
+        return Vec::new();
+    };
+    inputs
+        .iter()
+        .filter_map(|input| match input {
+            crate::config::Input::Path(path) if path.is_dir() => Some(source::shown_path(path)),
+            _ => None,
+        })
+        .filter(|shown| !shown.as_os_str().is_empty())
+        .collect()
 }
 
 /// Drops the findings that the place stage of suppression (rule paths, confidence, baseline)
@@ -303,7 +359,7 @@ fn fingerprints_in(
 /// The findings in one blob.
 pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
     let rules = matcher.rules();
-    let matches = matcher.find(blob.bytes);
+    let matches = matcher.find_in_file(blob.path, blob.bytes);
     // Every secret and paired identifier, so that snippets mask them all.
     let secrets: Vec<std::ops::Range<usize>> = matches
         .iter()

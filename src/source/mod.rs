@@ -15,8 +15,11 @@ mod utf16;
 
 use std::fmt;
 
-pub use archive::{expand, is_archive, ArchiveCounts, ArchiveLimits, Expansion};
-pub use fs::{walk, PathFilter, PathGlobs, WalkOptions};
+pub use archive::{
+    expand, expand_placed, is_archive, ArchiveCounts, ArchiveLimits, Embedded, Expansion,
+    MappedText,
+};
+pub use fs::{shown_path, walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{is_regular_file, read_blob, read_regular_file, ReadOutcome, BINARY_PROBE_LEN};
 pub use stdin::{read_stdin, STDIN_PATH};
 pub use utf16::{decode_utf16, is_utf16_text};
