@@ -9,7 +9,8 @@
 //! within a rule that removes repeats, across rules it keeps the most specific report of a
 //! secret (a GitHub token assigned to `token = ...` is the GitHub rule's finding, not also a
 //! generic one). The winner is the higher confidence, then a match with a paired identifier,
-//! then the longer secret, then the rule loaded first.
+//! then a rule scoped to the file's format by its `paths`, then the longer secret, then the
+//! rule loaded first.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -424,6 +425,7 @@ fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> (Vec<Match>, Vec
             .confidence
             .cmp(&rule_a.confidence)
             .then(b.paired.is_some().cmp(&a.paired.is_some()))
+            .then(rule_b.is_path_scoped().cmp(&rule_a.is_path_scoped()))
             .then(b.secret.len().cmp(&a.secret.len()))
             .then(a.rule.cmp(&b.rule))
             .then(a.secret.start.cmp(&b.secret.start))
