@@ -42,18 +42,30 @@ const STAND_IN_WORDS: &[&str] = &[
 /// Whether `around`'s secret is a documentation stand-in (see the module header).
 pub(super) fn is_stand_in(around: &Around<'_>) -> bool {
     let secret = around.secret;
-    if contains_any(secret, PLACEHOLDER_PARTS)
+    let parts = PLACEHOLDER_PARTS.iter().filter(|part| **part != "changeit");
+    if parts.clone().any(|part| contains_any(secret, &[part]))
         || contains_any(secret, STAND_IN_PARTS)
         || starts_with_any(secret, &["your"])
     {
         return true;
     }
-    // `<password>`, `[password]`.
-    if matches!(secret.first(), Some(b'<' | b'['))
-        || matches!(secret.last(), Some(b'>' | b']'))
-        || around.before_value().last() == Some(&b'<')
-    {
+    // `<password>`, `[your password]`, `<db-pass>`: a name in brackets. A random key may start
+    // with `[` or end with `>` (WordPress salts do), so the brackets must close a name.
+    if is_bracketed_name(secret) || around.before_value().last() == Some(&b'<') {
         return true;
+    }
+    // A pattern that stops at a space sees `<your` of `<your password>`.
+    if let Some(close) = match secret.first() {
+        Some(b'<') => Some(b'>'),
+        Some(b'[') => Some(b']'),
+        _ => None,
+    } {
+        let rest = [secret, around.after].concat();
+        if let Some(end) = rest.iter().position(|&b| b == close) {
+            if is_bracketed_name(&rest[..=end]) {
+                return true;
+            }
+        }
     }
     // Cut short for display: `Pa55...`, `hunter…`.
     if secret.ends_with(b"...") || secret.ends_with("\u{2026}".as_bytes()) {
@@ -69,6 +81,21 @@ pub(super) fn is_stand_in(around: &Around<'_>) -> bool {
         .map(|b| b.to_ascii_lowercase() as char)
         .collect();
     STAND_IN_WORDS.contains(&word.as_str())
+}
+
+/// `<password>`, `[db password]`, `{token}`: letters, digits, spaces, `_` and `-` in brackets.
+fn is_bracketed_name(secret: &[u8]) -> bool {
+    let inner = match (secret.first(), secret.last()) {
+        (Some(b'<'), Some(b'>')) | (Some(b'['), Some(b']')) | (Some(b'{'), Some(b'}'))
+            if secret.len() > 2 =>
+        {
+            &secret[1..secret.len() - 1]
+        }
+        _ => return false,
+    };
+    inner
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-' | b'.'))
 }
 
 #[cfg(test)]
@@ -93,6 +120,7 @@ mod tests {
             ("PASSWORD=N/A", "N/A"),
             ("pass = example123", "example123"),
             ("pass = [secret]", "[secret]"),
+            ("ansible_password: <your password>", "<your"),
         ] {
             assert!(stand_in(line, secret), "{line}");
         }
@@ -109,6 +137,11 @@ mod tests {
             ("password=Summer2023!", "Summer2023!"),
             ("password=123456", "123456"),
             ("password=test", "test"),
+            ("ks.password=changeit", "changeit"),
+            (
+                "define('AUTH_KEY', '[p|MN/(aK&.oO%LNW!9c04XrPNQF+PtB<N.y(K~X>');",
+                "[p|MN/(aK&.oO%LNW!9c04XrPNQF+PtB<N.y(K~X>",
+            ),
         ] {
             assert!(!stand_in(line, secret), "{line}");
         }
