@@ -11,9 +11,10 @@ use crate::scan::Prefilter;
 pub struct RuleSet {
     rules: Vec<Rule>,
     prefilter: Prefilter,
-    /// Rules with `paths` and no keywords: the prefilter never picks them; they run on every
-    /// file their paths match.
-    keywordless: Vec<usize>,
+    /// Rules with `paths`: the prefilter leaves them out (their keywords would be looked for in
+    /// every file, though they run on few); each runs on a file its paths match, when one of its
+    /// keywords, if it has any, is in it.
+    path_scoped: Vec<usize>,
 }
 
 impl RuleSet {
@@ -40,16 +41,16 @@ impl RuleSet {
                 problem,
             }])
         })?;
-        let keywordless = rules
+        let path_scoped = rules
             .iter()
             .enumerate()
-            .filter(|(_, rule)| rule.keywords.is_empty())
+            .filter(|(_, rule)| rule.is_path_scoped())
             .map(|(index, _)| index)
             .collect();
         Ok(RuleSet {
             rules,
             prefilter,
-            keywordless,
+            path_scoped,
         })
     }
 
@@ -68,9 +69,9 @@ impl RuleSet {
         &self.prefilter
     }
 
-    /// The rules that name no keyword (each names `paths`), by index.
-    pub fn keywordless(&self) -> &[usize] {
-        &self.keywordless
+    /// The rules with `paths`, by index (the prefilter does not pick them).
+    pub fn path_scoped(&self) -> &[usize] {
+        &self.path_scoped
     }
 
     /// Looks a rule up by id.

@@ -20,7 +20,7 @@ use super::decode::{self, DecodeLimits, Decoded};
 use super::entropy::shannon;
 use super::filters::{self, Filter};
 use super::prefilter::Candidates;
-use crate::rules::{Rule, RuleSet, SecretGroup};
+use crate::rules::{contains_ignore_ascii_case, Rule, RuleSet, SecretGroup};
 
 /// A secret confirmed in a blob, before it is placed in lines and tied to its source.
 #[derive(Debug, Clone, PartialEq)]
@@ -250,7 +250,7 @@ impl<'r> Matcher<'r> {
         for picked in 0..self.picked.len() {
             let index = self.picked[picked];
             let rule = self.rules.rule(index);
-            if rule.keywords.is_empty() {
+            if rule.is_path_scoped() {
                 self.windows.clear();
                 self.windows.push(0..haystack.len());
             } else {
@@ -314,26 +314,35 @@ impl<'r> Matcher<'r> {
 
 impl Matcher<'_> {
     /// Fills `picked` with the rules to run on `haystack`: those whose keywords occur in it (the
-    /// prefilter's pick) and those without keywords, each kept only if it applies to the path.
+    /// prefilter's pick), and those with `paths` that match the file's path and whose keywords,
+    /// if any, occur in it (looked for here, in the few files such rules apply to).
     fn pick_rules(&mut self, haystack: &[u8]) {
         self.rules
             .prefilter()
             .candidates(haystack, &mut self.candidates);
         self.picked.clear();
+        self.picked.extend_from_slice(self.candidates.rules());
         let (rules, path) = (self.rules, self.path.as_str());
-        let applies = |&index: &usize| {
-            let rule = rules.rule(index);
-            !rule.is_path_scoped() || rule.applies_to(path)
-        };
-        self.picked
-            .extend(self.candidates.rules().iter().copied().filter(applies));
-        if !path.is_empty() {
-            let before = self.picked.len();
-            self.picked
-                .extend(rules.keywordless().iter().copied().filter(applies));
-            if self.picked.len() > before {
-                self.picked.sort_unstable();
-            }
+        if path.is_empty() {
+            return;
+        }
+        let before = self.picked.len();
+        self.picked.extend(
+            rules
+                .path_scoped()
+                .iter()
+                .copied()
+                .filter(|&index| {
+                    let rule = rules.rule(index);
+                    rule.applies_to(path)
+                        && (rule.keywords.is_empty()
+                            || rule.keywords.iter().any(|keyword| {
+                                contains_ignore_ascii_case(haystack, keyword.as_bytes())
+                            }))
+                }),
+        );
+        if self.picked.len() > before {
+            self.picked.sort_unstable();
         }
     }
 }
