@@ -116,10 +116,9 @@ pub struct Rule {
     allow_regexes: Vec<Regex>,
     /// Lowercased stopwords.
     allow_stopwords: Vec<String>,
-    /// Compiled `paths`.
-    path_regexes: Vec<Regex>,
-    /// Compiled `allow.paths`.
-    allow_path_regexes: Vec<Regex>,
+    /// `paths` and `allow.paths`, compiled when first needed (as `regex`): most rules have
+    /// none, and a scan that reads few of the files they name should not pay for the rest.
+    path_patterns: PathPatterns,
 }
 
 /// A problem with one rule, naming where the rule came from.
@@ -225,9 +224,13 @@ impl Rule {
             &mut problems,
             &problem,
         );
-        let path_regexes = compile_all(&syntax.paths, "paths", &mut problems, &problem);
-        let allow_path_regexes =
-            compile_all(&syntax.allow.paths, "allow.paths", &mut problems, &problem);
+        let path_patterns = PathPatterns::new(
+            syntax.paths.clone(),
+            syntax.allow.paths.clone(),
+            when,
+            &mut problems,
+            &problem,
+        );
         let Some(hir) = hir.filter(|_| problems.is_empty()) else {
             return Err(problems);
         };
@@ -264,8 +267,7 @@ impl Rule {
                 .iter()
                 .map(|word| word.to_ascii_lowercase())
                 .collect(),
-            path_regexes,
-            allow_path_regexes,
+            path_patterns,
         })
     }
 
@@ -273,24 +275,18 @@ impl Rule {
     /// the file's path with `/` separators; inside an archive or a notebook, its place inside
     /// (what follows the last `!`).
     pub fn applies_to(&self, path: &str) -> bool {
-        self.path_regexes.is_empty()
-            || self
-                .path_regexes
-                .iter()
-                .any(|re| re.is_match(path.as_bytes()))
+        !self.is_path_scoped() || self.path_patterns.paths().any_match(path)
     }
 
     /// Whether the rule names `paths`, so that it runs only on the files they match.
     pub fn is_path_scoped(&self) -> bool {
-        !self.path_regexes.is_empty()
+        !self.paths.is_empty()
     }
 
     /// Whether the rule's `allow.paths` drop its candidates in a file at `path` (as in
     /// [`Rule::applies_to`]).
     pub fn allows_path(&self, path: &str) -> bool {
-        self.allow_path_regexes
-            .iter()
-            .any(|re| re.is_match(path.as_bytes()))
+        !self.path_patterns.allow.is_empty() && self.path_patterns.allowed().any_match(path)
     }
 
     /// The compiled pattern, built on first use for lazily compiled rules.
@@ -331,6 +327,85 @@ impl Rule {
                 .allow_stopwords
                 .iter()
                 .any(|word| contains_ignore_ascii_case(secret, word.as_bytes()))
+    }
+}
+
+/// A rule's `paths` and `allow.paths`: checked when the rule is loaded, compiled on first use
+/// unless the rule is compiled at once.
+#[derive(Debug, Clone)]
+struct PathPatterns {
+    paths: Vec<String>,
+    allow: Vec<String>,
+    compiled: OnceLock<(CompiledPaths, CompiledPaths)>,
+}
+
+/// Compiled path regexes.
+#[derive(Debug, Clone, Default)]
+struct CompiledPaths(Vec<Regex>);
+
+impl CompiledPaths {
+    fn any_match(&self, path: &str) -> bool {
+        self.0.iter().any(|re| re.is_match(path.as_bytes()))
+    }
+}
+
+impl PathPatterns {
+    fn new(
+        paths: Vec<String>,
+        allow: Vec<String>,
+        when: Compile,
+        problems: &mut Vec<RuleError>,
+        problem: &dyn Fn(String) -> RuleError,
+    ) -> PathPatterns {
+        let patterns = PathPatterns {
+            paths,
+            allow,
+            compiled: OnceLock::new(),
+        };
+        let fields = [("paths", &patterns.paths), ("allow.paths", &patterns.allow)];
+        for (field, list) in fields {
+            for (i, pattern) in list.iter().enumerate() {
+                if let Err(err) = parse_pattern(pattern) {
+                    problems.push(problem(format!("`{field}[{i}]` does not compile: {err}")));
+                }
+            }
+        }
+        if when == Compile::Now {
+            let paths = compile_all(&patterns.paths, "paths", problems, problem);
+            let allow = compile_all(&patterns.allow, "allow.paths", problems, problem);
+            let _ = patterns
+                .compiled
+                .set((CompiledPaths(paths), CompiledPaths(allow)));
+        }
+        patterns
+    }
+
+    /// Both lists, compiled.
+    ///
+    /// # Panics
+    ///
+    /// If a pattern does not compile: only built-in rules are compiled lazily (their syntax is
+    /// checked at load), and a test compiles every one of them.
+    fn compiled(&self) -> &(CompiledPaths, CompiledPaths) {
+        self.compiled.get_or_init(|| {
+            let build = |list: &[String]| {
+                let compiled = list.iter().map(|pattern| {
+                    compile_regex(pattern).unwrap_or_else(|err| {
+                        panic!("built-in path pattern `{pattern}` does not compile: {err}")
+                    })
+                });
+                CompiledPaths(compiled.collect())
+            };
+            (build(&self.paths), build(&self.allow))
+        })
+    }
+
+    fn paths(&self) -> &CompiledPaths {
+        &self.compiled().0
+    }
+
+    fn allowed(&self) -> &CompiledPaths {
+        &self.compiled().1
     }
 }
 

@@ -327,20 +327,15 @@ impl Matcher<'_> {
             return;
         }
         let before = self.picked.len();
-        self.picked.extend(
-            rules
-                .path_scoped()
-                .iter()
-                .copied()
-                .filter(|&index| {
-                    let rule = rules.rule(index);
-                    rule.applies_to(path)
-                        && (rule.keywords.is_empty()
-                            || rule.keywords.iter().any(|keyword| {
-                                contains_ignore_ascii_case(haystack, keyword.as_bytes())
-                            }))
-                }),
-        );
+        self.picked
+            .extend(rules.path_scoped().iter().copied().filter(|&index| {
+                let rule = rules.rule(index);
+                rule.applies_to(path)
+                    && (rule.keywords.is_empty()
+                        || rule.keywords.iter().any(|keyword| {
+                            contains_ignore_ascii_case(haystack, keyword.as_bytes())
+                        }))
+            }));
         if self.picked.len() > before {
             self.picked.sort_unstable();
         }
