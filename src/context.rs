@@ -3,7 +3,7 @@
 //!
 //! Vendored code carries test keys by the hundred (`openssl/test/certs/*.key`,
 //! `libssh2/tests/keys/`, `rustls/tests/data/`), and documentation shows credential files with
-//! values in them (`machine host login me password debian` in a man page). Dropping them would
+//! values in them (a netrc entry with its password in a man page). Dropping them would
 //! hide a real key pasted into a test; reporting them at the rule's confidence makes a CI gate
 //! at `--min-confidence medium` fail on every vendored crate. So a finding in such a place keeps
 //! everything but its confidence, which becomes low, and carries a [`Demotion`] that says from
