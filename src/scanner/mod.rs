@@ -130,8 +130,9 @@ impl<'a> BlobScanner<'a> {
 
     /// [`BlobScanner::scan`] for an input: when it is an archive or a document, every text blob
     /// inside it is scanned instead, its findings placed at `outer!inner` (with
-    /// [`Finding::outer_len`] set). What was opened is counted in `stats`; warnings about
-    /// hostile or broken archives go to `warnings`.
+    /// [`Finding::outer_len`] set); a notebook's cells are placed back in the notebook's own
+    /// lines, the cell kept as the finding's `part`. What was opened is counted in `stats`;
+    /// warnings about hostile or broken archives go to `warnings`.
     pub(crate) fn scan_input(
         &mut self,
         blob: Blob<'_>,

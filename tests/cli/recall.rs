@@ -22,6 +22,9 @@ fn found(report: &JsonReport) -> Vec<(String, usize, String, String)> {
         .collect()
 }
 
+/// A demotion as `(from, reason, evidence)`.
+type Lowered = (String, String, String);
+
 fn row(path: &str, line: usize, rule: &str, confidence: &str) -> (String, usize, String, String) {
     (path.into(), line, rule.into(), confidence.into())
 }
@@ -237,7 +240,7 @@ fn keys_in_test_folders_are_listed_at_low_confidence_with_the_reason() {
     env.create("src/config.json", format!("{{\"token\": \"{pat}\"}}\n"));
     let (report, run) = scan_builtin(&env, &["."]);
     run.code(1);
-    let demoted: Vec<(String, String, Option<(String, String, String)>)> = report
+    let demoted: Vec<(String, String, Option<Lowered>)> = report
         .findings
         .iter()
         .map(|f| {
