@@ -282,6 +282,70 @@ mod tests {
         }
     }
 
+    /// The findings of `yaml_rules` in `text` at `path`, after `policy`: (rule, confidence,
+    /// reason).
+    fn demoted(yaml_rules: &str, text: &str, path: &str, policy: DemotePolicy) -> Vec<String> {
+        let rules = crate::rules::RuleSet::new(
+            crate::rules::parse_rule_file(&format!("rules:\n{yaml_rules}"), "t.yml").unwrap(),
+        )
+        .unwrap();
+        let mut matcher = crate::scan::Matcher::new(&rules);
+        let blob = crate::source::Blob {
+            path,
+            bytes: text.as_bytes(),
+        };
+        let mut findings = crate::scanner::findings_in(&mut matcher, blob);
+        for finding in &mut findings {
+            let rule = rules.find(&finding.rule_id).unwrap();
+            policy.apply(finding, rule, path);
+        }
+        findings
+            .iter()
+            .map(|f| {
+                let why = f.demoted.as_ref().map_or("-".to_string(), |d| {
+                    format!("{} from {} ({})", d.context, d.from, d.evidence)
+                });
+                format!("{} {} {why}", f.rule_id, f.confidence)
+            })
+            .collect()
+    }
+
+    const TOKEN: &str = "  - id: t.tok\n    name: T\n    keywords: [tok_]\n    pattern: 'tok_[a-z0-9]{8}'\n    confidence: high\n    examples: [x]\n";
+    const ASSIGN: &str = "  - id: t.pw\n    name: P\n    keywords: [pw=]\n    pattern: 'pw=(\\S+)'\n    confidence: medium\n    filters: [template]\n    examples: [x]\n";
+    const LOW: &str = "  - id: t.low\n    name: L\n    keywords: [low=]\n    pattern: 'low=(\\S+)'\n    confidence: low\n    examples: [x]\n";
+
+    #[test]
+    fn findings_are_lowered_by_their_place_with_the_reason() {
+        let rules = format!("{TOKEN}{ASSIGN}{LOW}");
+        let text = "tok_a1b2c3d4 pw=Kq9xL2mZ low=Zq8vLm2T";
+        let on = DemotePolicy::default();
+        assert_eq!(
+            demoted(&rules, text, "tests/data.txt", on),
+            [
+                "t.tok low test-fixture from high (tests/)",
+                "t.pw low test-fixture from medium (tests/)",
+                "t.low low -",
+            ]
+        );
+        // In documentation only the rule that matches an assignment is lowered.
+        assert_eq!(
+            demoted(&rules, text, "docs/setup.md", on),
+            [
+                "t.tok high -",
+                "t.pw low documentation from medium (setup.md)",
+                "t.low low -",
+            ]
+        );
+        assert_eq!(
+            demoted(&rules, text, "tests/data.txt", DemotePolicy::OFF),
+            ["t.tok high -", "t.pw medium -", "t.low low -"]
+        );
+        assert_eq!(
+            demoted(&rules, text, "src/data.txt", on),
+            ["t.tok high -", "t.pw medium -", "t.low low -"]
+        );
+    }
+
     #[test]
     fn documentation_is_known_by_extension_man_section_and_folder() {
         for (path, evidence) in [

@@ -86,3 +86,22 @@ fn span_in(text: &[u8], finding: &Finding) -> Range<usize> {
     let end = (line_start + finding.end_column.saturating_sub(1)).clamp(start, text.len());
     start..end
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_places_offsets_in_lines_and_columns() {
+        let lines = LineIndex::new(b"ab\ncd\n\nef");
+        let at = |offset| {
+            let p = lines.position(offset);
+            (p.line, p.column, p.line_start)
+        };
+        assert_eq!(at(0), (1, 1, 0));
+        assert_eq!(at(1), (1, 2, 0));
+        assert_eq!(at(3), (2, 1, 3));
+        assert_eq!(at(6), (3, 1, 6));
+        assert_eq!(at(8), (4, 2, 7));
+    }
+}

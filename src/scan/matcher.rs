@@ -684,6 +684,32 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_with_paths_runs_only_on_its_files_and_wins_ties_there() {
+        let scoped = "  - id: t.envfile\n    name: E\n    pattern: 'pw=(\\S+)'\n    paths: ['(?:^|/)\\.env$']\n    confidence: low\n    examples: [x]\n    allow:\n      paths: ['sample']\n";
+        let any = "  - id: t.any\n    name: A\n    keywords: [pw=]\n    pattern: 'pw=(\\S+)'\n    confidence: low\n    examples: [x]\n";
+        // The scoped rule is loaded first here, so only its `paths` can make it win the tie.
+        let rules = rule_set(&format!("{any}{scoped}"));
+        let ids = |matcher: &mut Matcher<'_>, path: &str| -> Vec<String> {
+            matcher
+                .find_in_file(path, b"pw=hunter22")
+                .iter()
+                .map(|m| rules.rule(m.rule).id.clone())
+                .collect()
+        };
+        let mut matcher = Matcher::new(&rules);
+        matcher.explain(true);
+        assert_eq!(ids(&mut matcher, "app/.env"), ["t.envfile"]);
+        assert_eq!(ids(&mut matcher, "outer.zip!config/.env"), ["t.envfile"]);
+        assert_eq!(ids(&mut matcher, "C:\\app\\.env"), ["t.envfile"]);
+        assert_eq!(ids(&mut matcher, "app/main.py"), ["t.any"]);
+        assert_eq!(ids(&mut matcher, ""), ["t.any"]);
+        // `allow.paths` drops the candidate, and says so when explaining.
+        assert_eq!(ids(&mut matcher, "sample/.env"), ["t.any"]);
+        let reasons: Vec<DropReason> = matcher.take_dropped().iter().map(|d| d.reason).collect();
+        assert!(reasons.contains(&DropReason::RuleAllow), "{reasons:?}");
+    }
+
+    #[test]
     fn keywords_are_case_insensitive_but_patterns_decide() {
         let rules = rule_set(TOKEN);
         // The keyword hits in any case; the pattern itself is case-sensitive.
