@@ -105,9 +105,13 @@ struct Raw<'a> {
 }
 
 impl Raw<'_> {
-    /// Where `value` starts in the notebook.
+    /// Where `value` starts in the notebook. Values deserialized from a slice borrow from it, so
+    /// the difference of the pointers is the offset; it is clamped all the same, so a value
+    /// from elsewhere could only be misplaced, never read out of bounds.
     fn offset(&self, value: &RawValue) -> usize {
-        value.get().as_ptr() as usize - self.bytes.as_ptr() as usize
+        (value.get().as_ptr() as usize)
+            .saturating_sub(self.bytes.as_ptr() as usize)
+            .min(self.bytes.len())
     }
 
     /// A value scanned as the JSON it is.
@@ -128,9 +132,9 @@ impl Raw<'_> {
     /// Appends the string or list of strings `value`, each list item followed by `separator`.
     fn push_lines(&self, text: &mut MappedText, value: &RawValue, separator: &str) -> Option<()> {
         let start = self.offset(value);
-        let end = start + value.get().len();
+        let end = (start + value.get().len()).min(self.bytes.len());
         let json = &self.bytes[..end];
-        if json[start] == b'"' {
+        if *json.get(start)? == b'"' {
             push_json_string(text, json, start)?;
             return Some(());
         }
