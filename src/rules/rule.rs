@@ -486,12 +486,19 @@ fn is_valid_id(id: &str) -> bool {
         })
 }
 
-/// Whether `haystack` contains `needle` (already lowercase), ignoring ASCII case.
+/// Whether `haystack` contains `needle` (already lowercase), ignoring ASCII case. Candidates
+/// are found by the needle's first byte in either case (memchr), so a long haystack costs one
+/// fast pass plus a comparison where that byte occurs.
 pub(crate) fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty()
-        || haystack
-            .windows(needle.len())
-            .any(|window| window.eq_ignore_ascii_case(needle))
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let last_start = match haystack.len().checked_sub(needle.len()) {
+        Some(last) => last,
+        None => return false,
+    };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &haystack[..=last_start])
+        .any(|at| haystack[at..at + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -583,6 +590,16 @@ mod tests {
         for bad in ["", "A.b", "a..b", "a.-b", "a b", "a_b", ".a", "a."] {
             assert!(!is_valid_id(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn contains_ignoring_case_finds_the_needle_anywhere() {
+        assert!(contains_ignore_ascii_case(b"Hello World", b"world"));
+        assert!(contains_ignore_ascii_case(b"WORLD", b"world"));
+        assert!(contains_ignore_ascii_case(b"x", b""));
+        assert!(!contains_ignore_ascii_case(b"worl", b"world"));
+        assert!(!contains_ignore_ascii_case(b"", b"w"));
+        assert!(contains_ignore_ascii_case(b"ab:c:", b"c:"));
     }
 
     #[test]
