@@ -369,6 +369,12 @@ pub struct CommonArgs {
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub min_confidence: Option<ConfidenceArg>,
 
+    /// Keep every finding at its rule's confidence: do not lower to low those in test code and
+    /// test data (`tests/`, `testdata/`, `fixtures/`, `foo_test.go`) or, for assignment and
+    /// credential-file rules, in documentation [default: the config's `demote` section].
+    #[arg(long)]
+    pub no_demote: bool,
+
     /// List on standard error every candidate that was dropped, and what dropped it (entropy,
     /// allow lists, overlap with another rule, inline allow, rule path, confidence, baseline).
     #[arg(long)]

@@ -14,6 +14,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod context;
 pub mod docs;
 pub mod finding;
 pub mod inventory;

@@ -18,7 +18,8 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 
-use crate::finding::{Finding, GitOrigin, PartKind, Snippet, SnippetPart};
+use crate::context::Demotion;
+use crate::finding::{DocumentPlace, Finding, GitOrigin, PartKind, Snippet, SnippetPart};
 use crate::report::{
     ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, ShardRecord,
     SkippedRecord, StatsRecord, SuppressedRecord, JSON_VERSION,
@@ -400,8 +401,10 @@ fn finding_of(record: &FindingRecord, commit_order: &HashMap<String, usize>) -> 
         rule_id: record.rule_id.clone(),
         rule_name: record.rule_name.clone(),
         confidence: record.confidence,
+        demoted: record.demoted.as_ref().map(Demotion::from),
         path: record.path.clone(),
         outer_len: record.archive.as_ref().map(String::len),
+        part: record.part.as_ref().map(DocumentPlace::from),
         line: record.line,
         column: record.column,
         end_line: record.end_line,

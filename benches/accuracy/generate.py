@@ -29,6 +29,7 @@ from dataclasses import dataclass
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import carriers as C  # noqa: E402
+import leaks as real_leaks  # noqa: E402
 import tokens as T  # noqa: E402
 from tokens import Rand  # noqa: E402
 
@@ -312,9 +313,28 @@ def fits(lang: C.Lang, item: Item) -> bool:
     return not any(c in item.value for c in lang.forbid)
 
 
+# Weak values that are placeholders in code and prose but weak passwords in a file whose format
+# holds nothing but settings (`DB_PASSWORD=123456` in a `.env` is the password the service uses).
+WEAK_DEFAULTS = {"password", "secret", "123456", "test"}
+SETTINGS_LANGS = {"env", "ini", "properties", "toml", "compose"}
+
+
+def in_settings_file(lang: C.Lang, path: str) -> bool:
+    return lang.key in SETTINGS_LANGS or path.endswith(".tfvars")
+
+
+def as_placed(it: Item, lang: C.Lang, path: str) -> Item:
+    """`it` as labelled in a file of `lang` at `path`: a weak default under a password name is
+    a positive in a settings file, a placeholder elsewhere."""
+    if it.variant == "placeholder" and it.family == "password" and it.value in WEAK_DEFAULTS and in_settings_file(lang, path):
+        return Item(it.family, it.value, "positive", "weak_in_settings_file", it.names, it.raw)
+    return it
+
+
 def write_assignment_file(corpus: Corpus, lang: C.Lang, items: list[Item]) -> None:
     g = corpus.g
     doc = corpus.doc(C.path_for(g, lang))
+    items = [as_placed(it, lang, doc.path) for it in items]
     doc.add(*lang.header(g))
     slots: list = [("fill", None)] * g.int(2, 10) + [("item", it) for it in items]
     g.shuffle(slots)
@@ -776,6 +796,9 @@ def build(seed: int) -> Corpus:
     lock_files(corpus, 12)
     env_examples(corpus, 30)
     clean_code(corpus, 1700)
+    # Added later: the shapes real leaks take beyond token formats (see leaks.py). Kept last so
+    # that everything above stays the same for a seed.
+    real_leaks.add(corpus, Item, place_assignments)
     return corpus
 
 

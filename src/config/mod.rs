@@ -16,6 +16,7 @@ use regex::bytes::Regex;
 use crate::cli::{
     ColorArg, CommonArgs, ConfidenceArg, FormatArg, GitArgs, RuleSourceArgs, ScanArgs,
 };
+use crate::context::DemotePolicy;
 use crate::report::{ColorChoice, Format, ReportOptions};
 use crate::rules::{self, Confidence, Rule, RuleSet};
 use crate::scan::DecodeLimits;
@@ -25,8 +26,8 @@ use crate::source::git::Selection;
 use crate::source::{ArchiveLimits, PathFilter, PathGlobs, ReadLimits, WalkOptions};
 use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
 pub use file::{
-    discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, LoadedConfig, RuleOverride,
-    RulesConfig, CONFIG_FILE_NAME,
+    discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, DemoteConfig, LoadedConfig,
+    RuleOverride, RulesConfig, CONFIG_FILE_NAME,
 };
 pub use inventory::{InventoryConfig, InventoryInput};
 
@@ -72,6 +73,8 @@ pub struct ScanConfig {
     pub archives: Option<ArchiveLimits>,
     /// How encoded text is decoded (depth 0 with `--no-decode`).
     pub decode: DecodeLimits,
+    /// Which places lower a finding's confidence (none with `--no-demote`).
+    pub demote: DemotePolicy,
     /// Scanning threads.
     pub threads: usize,
     /// Paths the config file leaves out, or limits the scan to.
@@ -279,6 +282,7 @@ impl ScanConfig {
         )?;
         let max_file_size = max_file_size.unwrap_or(u64::MAX);
         let decode = decode_of(options, config.as_ref())?;
+        let demote = demote_of(options, config.as_ref());
         let mut warnings = Vec::new();
         let rules = rules_of(options, config.as_ref(), &mut warnings)?;
         let target = target(max_file_size, threads, archives.as_ref());
@@ -294,6 +298,7 @@ impl ScanConfig {
             max_file_size,
             archives,
             decode,
+            demote,
             threads,
             paths: PathFilter {
                 exclude: globs_of(config.as_ref(), "exclude_paths", &file.exclude_paths)?,
@@ -411,6 +416,19 @@ fn checked_depth(depth: u32) -> Result<u32> {
         }
         depth => Ok(depth),
     }
+}
+
+/// Which places lower confidence, from `--no-demote` and the config's `demote` section.
+fn demote_of(options: &CommonArgs, config: Option<&LoadedConfig>) -> DemotePolicy {
+    if options.no_demote {
+        return DemotePolicy::OFF;
+    }
+    let mut policy = DemotePolicy::default();
+    if let Some(section) = config.map(|config| &config.file.demote) {
+        policy.test_fixtures = section.test_fixtures.unwrap_or(policy.test_fixtures);
+        policy.documentation = section.documentation.unwrap_or(policy.documentation);
+    }
+    policy
 }
 
 /// The decoding limits from `--no-decode`, `--decode-depth` and the config's `decode` section

@@ -421,6 +421,8 @@ mod tests {
             fingerprint: "f1".into(),
             entropy: 4.0,
             confidence: Confidence::High,
+            demoted: None,
+            part: None,
             commit: commit.map(|(id, _)| id.to_string()),
             author: commit.map(|_| "Ada".to_string()),
             email: commit.map(|_| "ada@example.com".to_string()),

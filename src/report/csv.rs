@@ -2,15 +2,16 @@
 //!
 //! The columns are the fields of the `json` finding record ([`FindingRecord`]), in its order,
 //! built from that record so the two formats cannot drift apart. Every column is always present
-//! (a spreadsheet needs a fixed shape): the archive, git and encoding fields are empty when they do not
-//! apply. Quoting is RFC 4180, by the `csv` crate; the header is written even with no findings.
+//! (a spreadsheet needs a fixed shape): the archive, demotion, notebook part, git and encoding
+//! fields are empty when they do not apply. Quoting is RFC 4180, by the `csv` crate; the header
+//! is written even with no findings.
 
 use std::io::{self, Write};
 
 use super::{encoding_chain, FindingRecord, Report};
 
 /// The header row, in the order of [`FindingRecord`]'s fields.
-const HEADER: [&str; 20] = [
+const HEADER: [&str; 23] = [
     "rule_id",
     "rule_name",
     "path",
@@ -24,6 +25,9 @@ const HEADER: [&str; 20] = [
     "fingerprint",
     "entropy",
     "confidence",
+    "demoted_from",
+    "demoted_reason",
+    "part",
     "commit",
     "author",
     "email",
@@ -46,7 +50,7 @@ pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Resu
 }
 
 /// The cells of one finding, in [`HEADER`] order.
-fn row(record: &FindingRecord) -> [String; 20] {
+fn row(record: &FindingRecord) -> [String; 23] {
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     [
         record.rule_id.clone(),
@@ -62,6 +66,21 @@ fn row(record: &FindingRecord) -> [String; 20] {
         record.fingerprint.clone(),
         record.entropy.to_string(),
         record.confidence.as_str().to_string(),
+        record
+            .demoted
+            .as_ref()
+            .map(|demoted| demoted.from.as_str().to_string())
+            .unwrap_or_default(),
+        record
+            .demoted
+            .as_ref()
+            .map(|demoted| format!("{}: {}", demoted.reason, demoted.evidence))
+            .unwrap_or_default(),
+        record
+            .part
+            .as_ref()
+            .map(|part| format!("{}:{}:{}", part.name, part.line, part.column))
+            .unwrap_or_default(),
         text(&record.commit),
         text(&record.author),
         text(&record.email),

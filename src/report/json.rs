@@ -7,7 +7,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Report;
-use crate::finding::Finding;
+use crate::context::{Context, Demotion};
+use crate::finding::{DocumentPlace, Finding};
 use crate::rules::Confidence;
 use crate::scan::Encoding;
 use crate::source::{SkipReason, SourceError};
@@ -99,6 +100,14 @@ pub struct FindingRecord {
     pub entropy: f64,
     /// `low`, `medium` or `high`.
     pub confidence: Confidence,
+    /// Present when the finding's place lowered its confidence to low (a test folder,
+    /// documentation): the rule's own confidence, why, and the part of the path that says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demoted: Option<DemotionRecord>,
+    /// In a notebook: the cell or output the secret is in, and its line and column there
+    /// (`line` and `column` are the notebook file's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<PartRecord>,
     /// History scans: the id of the oldest commit that introduced the secret at this path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
@@ -122,6 +131,70 @@ pub struct FindingRecord {
     /// encoded text; `secret` and `fingerprint` are the decoded secret's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub encoding: Vec<Encoding>,
+}
+
+/// Why a finding's confidence is lower than its rule's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemotionRecord {
+    /// The rule's own confidence.
+    pub from: Confidence,
+    /// `test-fixture` (test code or test data) or `documentation`.
+    pub reason: Context,
+    /// The part of the path that says so: `tests/`, `token_test.go`, `README.md`.
+    pub evidence: String,
+}
+
+impl From<&Demotion> for DemotionRecord {
+    fn from(demotion: &Demotion) -> DemotionRecord {
+        DemotionRecord {
+            from: demotion.from,
+            reason: demotion.context,
+            evidence: demotion.evidence.clone(),
+        }
+    }
+}
+
+impl From<&DemotionRecord> for Demotion {
+    fn from(record: &DemotionRecord) -> Demotion {
+        Demotion {
+            from: record.from,
+            context: record.reason,
+            evidence: record.evidence.clone(),
+        }
+    }
+}
+
+/// The place of a finding inside a document turned into texts (a notebook's cell or output).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartRecord {
+    /// `cell-3`, `cell-3/output-1`, `metadata`: cells and outputs counted from 1.
+    pub name: String,
+    /// 1-based line in that cell or output, as the notebook shows it.
+    pub line: usize,
+    /// 1-based byte column there.
+    pub column: usize,
+}
+
+impl From<&DocumentPlace> for PartRecord {
+    fn from(part: &DocumentPlace) -> PartRecord {
+        PartRecord {
+            name: part.name.clone(),
+            line: part.line,
+            column: part.column,
+        }
+    }
+}
+
+impl From<&PartRecord> for DocumentPlace {
+    fn from(record: &PartRecord) -> DocumentPlace {
+        DocumentPlace {
+            name: record.name.clone(),
+            line: record.line,
+            column: record.column,
+        }
+    }
 }
 
 /// Counts, in `json`.
@@ -247,6 +320,8 @@ impl FindingRecord {
             fingerprint: finding.fingerprint.clone(),
             entropy: (finding.entropy * 1000.0).round() / 1000.0,
             confidence: finding.confidence,
+            demoted: finding.demoted.as_ref().map(DemotionRecord::from),
+            part: finding.part.as_ref().map(PartRecord::from),
             commit: git.map(|git| git.commit.id.clone()),
             author: git.map(|git| git.commit.author.clone()),
             email: git.map(|git| git.commit.email.clone()),

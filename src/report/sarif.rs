@@ -239,6 +239,26 @@ fn result(finding: &Finding, rule_index: Option<usize>, redact: bool, base: &Pat
         result["message"]["text"] = json!(text);
         result["properties"]["innerPath"] = json!(inner);
     }
+    // A confidence lowered by the finding's place (a test folder, documentation): the level
+    // follows the lowered confidence; the rule's own and the reason are kept.
+    if let Some(demoted) = &finding.demoted {
+        result["properties"]["demoted"] = json!({
+            "from": demoted.from.as_str(),
+            "reason": demoted.context.as_str(),
+            "evidence": demoted.evidence,
+        });
+    }
+    // In a notebook the region is the notebook file's own; the cell is named as well.
+    if let Some(part) = &finding.part {
+        let text = result["message"]["text"].as_str().unwrap_or_default();
+        let text = format!("{text} In `{}`, line {}.", part.name, part.line);
+        result["message"]["text"] = json!(text);
+        result["properties"]["part"] = json!({
+            "name": part.name,
+            "line": part.line,
+            "column": part.column,
+        });
+    }
     // A secret found with its identifier (an AWS key id): the identifier, shown like the secret.
     if let Some(paired) = finding.shown_paired_id(redact) {
         result["properties"]["pairedId"] = json!(paired);

@@ -146,8 +146,21 @@ fn snippet_line(finding: &Finding, shown: &str, redact: bool, paint: Paint) -> S
     line
 }
 
-/// `(name, confidence)`, and what was decoded to find the secret if anything was.
+/// `(name, confidence)`, why the confidence was lowered, what was decoded to find the secret and
+/// where in a notebook it is, if so.
 fn described(finding: &Finding) -> String {
+    let demoted = finding
+        .demoted
+        .as_ref()
+        .map(|demoted| {
+            format!(
+                ", lowered from {}: {} ({})",
+                demoted.from,
+                demoted.context.phrase(),
+                demoted.evidence
+            )
+        })
+        .unwrap_or_default();
     let encoded = if finding.encoding.is_empty() {
         String::new()
     } else {
@@ -158,8 +171,13 @@ fn described(finding: &Finding) -> String {
             .collect();
         format!(", decoded from {}", layers.join(" then "))
     };
+    let part = finding
+        .part
+        .as_ref()
+        .map(|part| format!(", {} line {}", part.name, part.line))
+        .unwrap_or_default();
     format!(
-        "({}, {} confidence{encoded})",
+        "({}, {} confidence{demoted}{encoded}{part})",
         finding.rule_name, finding.confidence
     )
 }

@@ -58,8 +58,9 @@ mod tests {
     fn built_in_rules_load_compile_and_have_unique_ids() {
         let rules = load().unwrap_or_else(|err| panic!("{err}"));
         for rule in &rules {
-            // Compiles the regex that is otherwise built on first use.
+            // Compiles the regexes that are otherwise built on first use.
             let _ = rule.regex();
+            let _ = rule.applies_to("") || rule.allows_path("");
         }
         crate::rules::RuleSet::new(rules).unwrap_or_else(|err| panic!("{err}"));
     }

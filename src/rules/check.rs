@@ -6,6 +6,7 @@
 
 use super::rule::{contains_ignore_ascii_case, Rule, RuleError, SecretGroup};
 use super::set::RuleSet;
+use super::syntax::Example;
 use crate::scan::entropy::shannon;
 use crate::scan::filters::first_dropping;
 use crate::scan::Matcher;
@@ -61,7 +62,12 @@ pub fn check(rules: &RuleSet) -> CheckReport {
             {
                 report.problems.push(problem(
                     rule,
-                    format!("negative example {} is found: {example:?}", index + 1),
+                    format!(
+                        "negative example {} is found: {:?}{}",
+                        index + 1,
+                        example.text(),
+                        in_file(example)
+                    ),
                 ));
             }
         }
@@ -70,10 +76,18 @@ pub fn check(rules: &RuleSet) -> CheckReport {
     report
 }
 
-fn found_by(matcher: &mut Matcher<'_>, text: &str) -> Vec<String> {
+/// ` (in FILE)` for an example given a path, else nothing.
+fn in_file(example: &Example) -> String {
+    match example {
+        Example::Text(_) => String::new(),
+        Example::InFile { path, .. } => format!(" (in {path})"),
+    }
+}
+
+fn found_by(matcher: &mut Matcher<'_>, example: &Example) -> Vec<String> {
     let blob = Blob {
-        path: "example",
-        bytes: text.as_bytes(),
+        path: example.path(),
+        bytes: example.text().as_bytes(),
     };
     findings_in(matcher, blob)
         .into_iter()
@@ -89,13 +103,27 @@ fn problem(rule: &Rule, text: String) -> RuleError {
     }
 }
 
-/// Why `rule` does not report `text`, stage by stage.
-fn diagnose(rule: &Rule, text: &str, found_by_others: &[String]) -> String {
-    let bytes = text.as_bytes();
-    if !rule
-        .keywords
-        .iter()
-        .any(|keyword| contains_ignore_ascii_case(bytes, keyword.as_bytes()))
+/// Why `rule` does not report `example`, stage by stage.
+fn diagnose(rule: &Rule, example: &Example, found_by_others: &[String]) -> String {
+    let bytes = example.text().as_bytes();
+    if !rule.applies_to(example.path()) {
+        return format!(
+            "the rule's paths {:?} do not match the example's path `{}` (give it one: `{{path: ..., text: ...}}`)",
+            rule.paths,
+            example.path()
+        );
+    }
+    if rule.allows_path(example.path()) {
+        return format!(
+            "the rule's `allow.paths` drop candidates in the example's path `{}`",
+            example.path()
+        );
+    }
+    if !rule.keywords.is_empty()
+        && !rule
+            .keywords
+            .iter()
+            .any(|keyword| contains_ignore_ascii_case(bytes, keyword.as_bytes()))
     {
         return format!("none of its keywords {:?} occurs in it", rule.keywords);
     }

@@ -18,6 +18,7 @@ pub mod syntax;
 
 pub use load::{load_path, parse_rule_file, LoadError};
 pub use remediation::{is_web_url, Remediation, RemediationSyntax, SECRET_MANAGERS};
+pub(crate) use rule::contains_ignore_ascii_case;
 pub use rule::{Compile, Confidence, Rule, RuleError, SecretGroup};
 pub use set::RuleSet;
-pub use syntax::{RuleFileSyntax, RuleSyntax};
+pub use syntax::{Example, RuleFileSyntax, RuleSyntax};

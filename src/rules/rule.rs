@@ -12,7 +12,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use regex_syntax::hir::{Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
-use super::syntax::RuleSyntax;
+use super::syntax::{Example, RuleSyntax};
 use crate::scan::Check;
 use crate::scan::Filter;
 
@@ -83,8 +83,10 @@ pub struct Rule {
     pub description: String,
     /// The pattern as written.
     pub pattern: String,
-    /// Lowercase keywords for the prefilter.
+    /// Lowercase keywords for the prefilter (none for some rules with `paths`).
     pub keywords: Vec<String>,
+    /// The path regexes as written: the rule runs only on files whose path matches one.
+    pub paths: Vec<String>,
     /// Minimum Shannon entropy of the secret, bits per byte.
     pub min_entropy: Option<f64>,
     /// How sure a match is to be real.
@@ -94,9 +96,9 @@ pub struct Rule {
     /// Links to the provider's description of the format.
     pub references: Vec<String>,
     /// Texts that must produce a finding of this rule.
-    pub examples: Vec<String>,
+    pub examples: Vec<Example>,
     /// Texts that must produce no finding of this rule.
-    pub negative_examples: Vec<String>,
+    pub negative_examples: Vec<Example>,
     /// Where the rule was defined: a file path, or `built-in rules/NAME.yml`.
     pub origin: String,
     /// An offline check every secret must pass.
@@ -120,6 +122,9 @@ pub struct Rule {
     allow_regexes: Vec<Regex>,
     /// Lowercased stopwords.
     allow_stopwords: Vec<String>,
+    /// `paths` and `allow.paths`, compiled when first needed (as `regex`): most rules have
+    /// none, and a scan that reads few of the files they name should not pay for the rest.
+    path_patterns: PathPatterns,
 }
 
 /// A problem with one rule, naming where the rule came from.
@@ -176,8 +181,11 @@ impl Rule {
         if syntax.name.trim().is_empty() {
             problems.push(problem("`name` is empty".into()));
         }
-        if syntax.keywords.is_empty() {
-            problems.push(problem("`keywords` needs at least one keyword".into()));
+        if syntax.keywords.is_empty() && syntax.paths.is_empty() {
+            problems.push(problem(
+                "`keywords` needs at least one keyword (only a rule with `paths` may have none)"
+                    .into(),
+            ));
         }
         for keyword in &syntax.keywords {
             if keyword.is_empty() {
@@ -216,15 +224,19 @@ impl Rule {
                 Err(err) => problems.push(problem(format!("`pattern` does not compile: {err}"))),
             }
         }
-        let mut allow_regexes = Vec::new();
-        for (i, pattern) in syntax.allow.regexes.iter().enumerate() {
-            match compile_regex(pattern) {
-                Ok(regex) => allow_regexes.push(regex),
-                Err(err) => problems.push(problem(format!(
-                    "`allow.regexes[{i}]` does not compile: {err}"
-                ))),
-            }
-        }
+        let allow_regexes = compile_all(
+            &syntax.allow.regexes,
+            "allow.regexes",
+            &mut problems,
+            &problem,
+        );
+        let path_patterns = PathPatterns::new(
+            syntax.paths.clone(),
+            syntax.allow.paths.clone(),
+            when,
+            &mut problems,
+            &problem,
+        );
         let Some(hir) = hir.filter(|_| problems.is_empty()) else {
             return Err(problems);
         };
@@ -240,6 +252,7 @@ impl Rule {
             description: syntax.description,
             pattern: syntax.pattern,
             keywords: syntax.keywords,
+            paths: syntax.paths,
             min_entropy: syntax.min_entropy,
             confidence: syntax.confidence,
             tags: syntax.tags,
@@ -262,12 +275,31 @@ impl Rule {
                 .iter()
                 .map(|word| word.to_ascii_lowercase())
                 .collect(),
+            path_patterns,
         })
     }
 
     /// The rule's family: its id up to the first dot (`github` for `github.pat`).
     pub fn family(&self) -> &str {
         self.id.split('.').next().unwrap_or(&self.id)
+    }
+
+    /// Whether the rule runs on a file at `path`: it names no `paths`, or one matches. `path` is
+    /// the file's path with `/` separators; inside an archive or a notebook, its place inside
+    /// (what follows the last `!`).
+    pub fn applies_to(&self, path: &str) -> bool {
+        !self.is_path_scoped() || self.path_patterns.paths().any_match(path)
+    }
+
+    /// Whether the rule names `paths`, so that it runs only on the files they match.
+    pub fn is_path_scoped(&self) -> bool {
+        !self.paths.is_empty()
+    }
+
+    /// Whether the rule's `allow.paths` drop its candidates in a file at `path` (as in
+    /// [`Rule::applies_to`]).
+    pub fn allows_path(&self, path: &str) -> bool {
+        !self.path_patterns.allow.is_empty() && self.path_patterns.allowed().any_match(path)
     }
 
     /// The compiled pattern, built on first use for lazily compiled rules.
@@ -309,6 +341,102 @@ impl Rule {
                 .iter()
                 .any(|word| contains_ignore_ascii_case(secret, word.as_bytes()))
     }
+}
+
+/// A rule's `paths` and `allow.paths`: checked when the rule is loaded, compiled on first use
+/// unless the rule is compiled at once.
+#[derive(Debug, Clone)]
+struct PathPatterns {
+    paths: Vec<String>,
+    allow: Vec<String>,
+    compiled: OnceLock<(CompiledPaths, CompiledPaths)>,
+}
+
+/// Compiled path regexes.
+#[derive(Debug, Clone, Default)]
+struct CompiledPaths(Vec<Regex>);
+
+impl CompiledPaths {
+    fn any_match(&self, path: &str) -> bool {
+        self.0.iter().any(|re| re.is_match(path.as_bytes()))
+    }
+}
+
+impl PathPatterns {
+    fn new(
+        paths: Vec<String>,
+        allow: Vec<String>,
+        when: Compile,
+        problems: &mut Vec<RuleError>,
+        problem: &dyn Fn(String) -> RuleError,
+    ) -> PathPatterns {
+        let patterns = PathPatterns {
+            paths,
+            allow,
+            compiled: OnceLock::new(),
+        };
+        let fields = [("paths", &patterns.paths), ("allow.paths", &patterns.allow)];
+        for (field, list) in fields {
+            for (i, pattern) in list.iter().enumerate() {
+                if let Err(err) = parse_pattern(pattern) {
+                    problems.push(problem(format!("`{field}[{i}]` does not compile: {err}")));
+                }
+            }
+        }
+        if when == Compile::Now {
+            let paths = compile_all(&patterns.paths, "paths", problems, problem);
+            let allow = compile_all(&patterns.allow, "allow.paths", problems, problem);
+            let _ = patterns
+                .compiled
+                .set((CompiledPaths(paths), CompiledPaths(allow)));
+        }
+        patterns
+    }
+
+    /// Both lists, compiled.
+    ///
+    /// # Panics
+    ///
+    /// If a pattern does not compile: only built-in rules are compiled lazily (their syntax is
+    /// checked at load), and a test compiles every one of them.
+    fn compiled(&self) -> &(CompiledPaths, CompiledPaths) {
+        self.compiled.get_or_init(|| {
+            let build = |list: &[String]| {
+                let compiled = list.iter().map(|pattern| {
+                    compile_regex(pattern).unwrap_or_else(|err| {
+                        panic!("built-in path pattern `{pattern}` does not compile: {err}")
+                    })
+                });
+                CompiledPaths(compiled.collect())
+            };
+            (build(&self.paths), build(&self.allow))
+        })
+    }
+
+    fn paths(&self) -> &CompiledPaths {
+        &self.compiled().0
+    }
+
+    fn allowed(&self) -> &CompiledPaths {
+        &self.compiled().1
+    }
+}
+
+/// Compiles each of `patterns` (the rule field `field`), adding a problem for each that fails.
+fn compile_all(
+    patterns: &[String],
+    field: &str,
+    problems: &mut Vec<RuleError>,
+    problem: &dyn Fn(String) -> RuleError,
+) -> Vec<Regex> {
+    let mut compiled = Vec::new();
+    for (i, pattern) in patterns.iter().enumerate() {
+        match compile_regex(pattern) {
+            Ok(regex) => compiled.push(regex),
+            Err(err) => problems.push(problem(format!("`{field}[{i}]` does not compile: {err}"))),
+        }
+    }
+    compiled
 }
 
 fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
@@ -371,12 +499,19 @@ fn is_valid_id(id: &str) -> bool {
         })
 }
 
-/// Whether `haystack` contains `needle` (already lowercase), ignoring ASCII case.
+/// Whether `haystack` contains `needle` (already lowercase), ignoring ASCII case. Candidates
+/// are found by the needle's first byte in either case (memchr), so a long haystack costs one
+/// fast pass plus a comparison where that byte occurs.
 pub(crate) fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty()
-        || haystack
-            .windows(needle.len())
-            .any(|window| window.eq_ignore_ascii_case(needle))
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let last_start = match haystack.len().checked_sub(needle.len()) {
+        Some(last) => last,
+        None => return false,
+    };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &haystack[..=last_start])
+        .any(|at| haystack[at..at + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -468,6 +603,16 @@ mod tests {
         for bad in ["", "A.b", "a..b", "a.-b", "a b", "a_b", ".a", "a."] {
             assert!(!is_valid_id(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn contains_ignoring_case_finds_the_needle_anywhere() {
+        assert!(contains_ignore_ascii_case(b"Hello World", b"world"));
+        assert!(contains_ignore_ascii_case(b"WORLD", b"world"));
+        assert!(contains_ignore_ascii_case(b"x", b""));
+        assert!(!contains_ignore_ascii_case(b"worl", b"world"));
+        assert!(!contains_ignore_ascii_case(b"", b"w"));
+        assert!(contains_ignore_ascii_case(b"ab:c:", b"c:"));
     }
 
     #[test]

@@ -15,6 +15,10 @@ pub struct RuleSet {
     prefilter: Prefilter,
     /// Each family's remediation entry: the first loaded file's that has one.
     remediation: HashMap<String, Arc<Remediation>>,
+    /// Rules with `paths`: the prefilter leaves them out (their keywords would be looked for in
+    /// every file, though they run on few); each runs on a file its paths match, when one of its
+    /// keywords, if it has any, is in it.
+    path_scoped: Vec<usize>,
 }
 
 impl RuleSet {
@@ -49,10 +53,17 @@ impl RuleSet {
                     .or_insert_with(|| entry.clone());
             }
         }
+        let path_scoped = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| rule.is_path_scoped())
+            .map(|(index, _)| index)
+            .collect();
         Ok(RuleSet {
             rules,
             prefilter,
             remediation: families,
+            path_scoped,
         })
     }
 
@@ -69,6 +80,11 @@ impl RuleSet {
     /// The keyword prefilter.
     pub fn prefilter(&self) -> &Prefilter {
         &self.prefilter
+    }
+
+    /// The rules with `paths`, by index (the prefilter does not pick them).
+    pub fn path_scoped(&self) -> &[usize] {
+        &self.path_scoped
     }
 
     /// Looks a rule up by id.

@@ -9,6 +9,7 @@ use std::fmt::{self, Write as _};
 use super::remediation::Remediation;
 use super::rule::Rule;
 use super::set::RuleSet;
+use super::syntax::Example;
 
 /// Which rules `sprawl rules list` prints. An empty filter picks every rule.
 #[derive(Debug, Clone, Default)]
@@ -128,6 +129,9 @@ pub fn describe(rule: &Rule, remediation: Option<&Remediation>) -> String {
     field("confidence", rule.confidence.as_str());
     field("tags", &join_or_none(&rule.tags));
     field("keywords", &join_or_none(&rule.keywords));
+    if !rule.paths.is_empty() {
+        field("paths", &rule.paths.join(", "));
+    }
     let entropy = rule
         .min_entropy
         .map_or_else(|| "none".to_string(), |bits| format!("{bits:?}"));
@@ -146,8 +150,12 @@ pub fn describe(rule: &Rule, remediation: Option<&Remediation>) -> String {
         }
     }
     block(&mut out, "references", &rule.references);
-    block(&mut out, "examples", &rule.examples);
-    block(&mut out, "negative_examples", &rule.negative_examples);
+    block(&mut out, "examples", &shown_examples(&rule.examples));
+    block(
+        &mut out,
+        "negative_examples",
+        &shown_examples(&rule.negative_examples),
+    );
     describe_remediation(&mut out, rule, remediation);
     out
 }
@@ -200,6 +208,17 @@ fn wrapped(out: &mut String, text: &str, indent: &str) {
         }
         let _ = writeln!(out, "{line}");
     }
+}
+
+/// Examples as shown: the text, preceded by `in PATH:` on its own line when it has a path.
+fn shown_examples(examples: &[Example]) -> Vec<String> {
+    examples
+        .iter()
+        .map(|example| match example {
+            Example::Text(text) => text.clone(),
+            Example::InFile { path, text } => format!("in {path}:\n{text}"),
+        })
+        .collect()
 }
 
 /// Labels are padded to this width so values line up.

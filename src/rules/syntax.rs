@@ -38,7 +38,14 @@ pub struct RuleSyntax {
     /// whole match.
     pub pattern: String,
     /// Lowercase literals, at least one of which appears in every match; the prefilter uses them.
+    /// May be empty for a rule with `paths`, which then runs on every file those paths name.
+    #[serde(default)]
     pub keywords: Vec<String>,
+    /// Regexes matched against a file's path (see [`super::Rule::applies_to`]): when any are
+    /// given, the rule runs only on files whose path matches one. For formats known by their
+    /// file name (`.pgpass`, `config/master.key`, `sitemanager.xml`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
     /// Minimum Shannon entropy of the secret, in bits per byte.
     #[serde(default)]
     pub min_entropy: Option<f64>,
@@ -52,10 +59,10 @@ pub struct RuleSyntax {
     pub references: Vec<String>,
     /// Texts that must each produce a finding of this rule.
     #[serde(default)]
-    pub examples: Vec<String>,
+    pub examples: Vec<Example>,
     /// Texts that must produce no finding of this rule.
     #[serde(default)]
-    pub negative_examples: Vec<String>,
+    pub negative_examples: Vec<Example>,
     /// Candidates that this rule drops even though the pattern matched.
     #[serde(default)]
     pub allow: AllowSyntax,
@@ -65,6 +72,42 @@ pub struct RuleSyntax {
     /// Noise filters run on each candidate (`placeholder`, `template`, ...).
     #[serde(default)]
     pub filters: Vec<Filter>,
+}
+
+/// An example text, alone or in a file of a given path (for rules whose `paths` or whose
+/// confidence depend on the file: `{path: .pgpass, text: '...'}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Example {
+    /// The text, scanned as a file named `example`.
+    Text(String),
+    /// The text, scanned as the file at `path`.
+    InFile {
+        /// The path the text is scanned at.
+        path: String,
+        /// The file's content.
+        text: String,
+    },
+}
+
+impl Example {
+    /// The path an example without one is scanned at.
+    pub const DEFAULT_PATH: &'static str = "example";
+
+    /// The path the text is scanned at.
+    pub fn path(&self) -> &str {
+        match self {
+            Example::Text(_) => Example::DEFAULT_PATH,
+            Example::InFile { path, .. } => path,
+        }
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        match self {
+            Example::Text(text) | Example::InFile { text, .. } => text,
+        }
+    }
 }
 
 /// Per-rule allows: a candidate secret matching any of these is dropped.
@@ -77,6 +120,10 @@ pub struct AllowSyntax {
     /// Words whose presence in the secret (ASCII case-insensitive) drops it.
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// Regexes matched against the file's path; a candidate in a matching file is dropped
+    /// (`.env.example` for a rule about `.env` files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
 }
 
 #[cfg(test)]

@@ -51,11 +51,15 @@ pub enum Filter {
     /// Words about a secret rather than a secret: prompts and sentences (`Enter your password`),
     /// settings named like `PASSWORD_MIN_LENGTH` or `TOKEN_HEADER`.
     Prose,
+    /// Only what documentation writes where a value goes (`changeme`, `<password>`, `xxxx`,
+    /// `password_here`, `TODO`), not weak words: for files whose format says every value is a
+    /// credential, where `admin` or `password123` is a weak password, not a placeholder.
+    StandIn,
 }
 
 impl Filter {
     /// Every filter, in the order the matcher tries them.
-    pub const ALL: [Filter; 9] = [
+    pub const ALL: [Filter; 10] = [
         Filter::Placeholder,
         Filter::Template,
         Filter::EnvReference,
@@ -65,6 +69,7 @@ impl Filter {
         Filter::Encrypted,
         Filter::Identifier,
         Filter::Prose,
+        Filter::StandIn,
     ];
 
     /// The name used in rule files and `--explain`.
@@ -79,6 +84,7 @@ impl Filter {
             Filter::Encrypted => "encrypted",
             Filter::Identifier => "identifier",
             Filter::Prose => "prose",
+            Filter::StandIn => "stand-in",
         }
     }
 
@@ -94,6 +100,7 @@ impl Filter {
             Filter::Encrypted => is_encrypted(around),
             Filter::Identifier => is_identifier(around),
             Filter::Prose => is_prose(around),
+            Filter::StandIn => super::stand_in::is_stand_in(around),
         }
     }
 }
@@ -141,7 +148,7 @@ impl<'a> Around<'a> {
     }
 
     /// `before` without the quotes, spaces and brackets that open the value.
-    fn before_value(&self) -> &'a [u8] {
+    pub(super) fn before_value(&self) -> &'a [u8] {
         trim_end_matching(self.before, |b| {
             matches!(b, b'"' | b'\'' | b'`' | b' ' | b'\t' | b'(' | b'[')
         })
@@ -173,7 +180,7 @@ fn trim_end_matching(bytes: &[u8], strip: impl Fn(u8) -> bool) -> &[u8] {
 }
 
 /// Whether `haystack` contains any of `needles`, ignoring ASCII case.
-fn contains_any(haystack: &[u8], needles: &[&str]) -> bool {
+pub(super) fn contains_any(haystack: &[u8], needles: &[&str]) -> bool {
     needles.iter().any(|needle| {
         haystack
             .windows(needle.len())
@@ -188,7 +195,7 @@ fn ends_with_any(haystack: &[u8], needles: &[&str]) -> bool {
     })
 }
 
-fn starts_with_any(haystack: &[u8], needles: &[&str]) -> bool {
+pub(super) fn starts_with_any(haystack: &[u8], needles: &[&str]) -> bool {
     needles.iter().any(|needle| {
         haystack.len() >= needle.len()
             && haystack[..needle.len()].eq_ignore_ascii_case(needle.as_bytes())
@@ -196,7 +203,7 @@ fn starts_with_any(haystack: &[u8], needles: &[&str]) -> bool {
 }
 
 /// Words that mark a value as a stand-in wherever they occur in it.
-const PLACEHOLDER_PARTS: &[&str] = &[
+pub(super) const PLACEHOLDER_PARTS: &[&str] = &[
     "changeme",
     "change_me",
     "change-me",

@@ -9,7 +9,8 @@
 //! within a rule that removes repeats, across rules it keeps the most specific report of a
 //! secret (a GitHub token assigned to `token = ...` is the GitHub rule's finding, not also a
 //! generic one). The winner is the higher confidence, then a match with a paired identifier,
-//! then the longer secret, then the rule loaded first.
+//! then a rule scoped to the file's format by its `paths`, then the longer secret, then the
+//! rule loaded first.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -19,7 +20,7 @@ use super::decode::{self, DecodeLimits, Decoded};
 use super::entropy::shannon;
 use super::filters::{self, Filter};
 use super::prefilter::Candidates;
-use crate::rules::{Rule, RuleSet, SecretGroup};
+use crate::rules::{contains_ignore_ascii_case, Rule, RuleSet, SecretGroup};
 
 /// A secret confirmed in a blob, before it is placed in lines and tied to its source.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,9 +135,13 @@ impl DropCounts {
 pub struct Matcher<'r> {
     rules: &'r RuleSet,
     candidates: Candidates,
+    /// The rules to run on the current blob, ascending.
+    picked: Vec<usize>,
     windows: Vec<Range<usize>>,
     drops: Drops,
     decode: DecodeLimits,
+    /// The path rules' `paths` are matched against for the current blob (empty: no file).
+    path: String,
 }
 
 /// What the matcher dropped: always counted, kept one by one only when explaining.
@@ -166,9 +171,11 @@ impl<'r> Matcher<'r> {
         Matcher {
             rules,
             candidates: Candidates::default(),
+            picked: Vec::new(),
             windows: Vec::new(),
             drops: Drops::default(),
             decode: DecodeLimits::default(),
+            path: String::new(),
         }
     }
 
@@ -204,10 +211,21 @@ impl<'r> Matcher<'r> {
         std::mem::take(&mut self.drops.kept)
     }
 
-    /// Every secret in `haystack`, ordered by position, then by rule; those in its encoded text
-    /// too (see [`decode`]).
+    /// Every secret in `haystack`, text of no known file (so rules with `paths` do not run),
+    /// ordered by position, then by rule; those in its encoded text too (see [`decode`]).
     pub fn find(&mut self, haystack: &[u8]) -> Vec<Match> {
+        self.find_in_file("", haystack)
+    }
+
+    /// [`Matcher::find`] for the content of the file at `path`: rules with `paths` run when
+    /// one of them matches it, and a rule's `allow.paths` drop its candidates. Inside an
+    /// archive or notebook (`outer.zip!inner/.env`), the place inside it is what they match.
+    pub fn find_in_file(&mut self, path: &str, haystack: &[u8]) -> Vec<Match> {
         self.drops.kept.clear();
+        self.path.clear();
+        let inner = path.rsplit('!').next().unwrap_or(path);
+        self.path
+            .extend(inner.chars().map(|c| if c == '\\' { '/' } else { c }));
         let plain = self.find_plain(haystack);
         decode::search(self, haystack, plain)
     }
@@ -225,29 +243,37 @@ impl<'r> Matcher<'r> {
 
     /// The secrets in `haystack` itself, ordered by position, then by rule.
     fn find_plain(&mut self, haystack: &[u8]) -> Vec<Match> {
-        self.rules
-            .prefilter()
-            .candidates(haystack, &mut self.candidates);
+        self.pick_rules(haystack);
         let mut found = Vec::new();
         // Secrets that failed their rule's offline check, with that rule: a token that fails its
         // checksum is a test value or a typo, and must not come back as a generic secret.
         let mut failed_checks: Vec<(Range<usize>, usize)> = Vec::new();
-        for picked in 0..self.candidates.rules().len() {
-            let index = self.candidates.rules()[picked];
+        for picked in 0..self.picked.len() {
+            let index = self.picked[picked];
             let rule = self.rules.rule(index);
-            self.candidates.windows(
-                self.rules.prefilter(),
-                index,
-                rule.max_len(),
-                haystack.len(),
-                &mut self.windows,
-            );
+            if rule.is_path_scoped() {
+                self.windows.clear();
+                self.windows.push(0..haystack.len());
+            } else {
+                self.candidates.windows(
+                    self.rules.prefilter(),
+                    index,
+                    rule.max_len(),
+                    haystack.len(),
+                    &mut self.windows,
+                );
+            }
+            let path_allowed = rule.allows_path(&self.path);
             for secret in self
                 .windows
                 .iter()
                 .flat_map(|w| secrets_of(rule, haystack, w.clone()))
             {
                 let (secret, paired) = secret;
+                if path_allowed {
+                    self.drops.record(index, secret, DropReason::RuleAllow);
+                    continue;
+                }
                 match gate(rule, haystack, secret.clone()) {
                     Gate::Pass(entropy) => found.push(Match {
                         rule: index,
@@ -284,6 +310,36 @@ impl<'r> Matcher<'r> {
                 .record(lost.rule, lost.secret, DropReason::Overlap { winner });
         }
         kept
+    }
+}
+
+impl Matcher<'_> {
+    /// Fills `picked` with the rules to run on `haystack`: those whose keywords occur in it (the
+    /// prefilter's pick), and those with `paths` that match the file's path and whose keywords,
+    /// if any, occur in it (looked for here, in the few files such rules apply to).
+    fn pick_rules(&mut self, haystack: &[u8]) {
+        self.rules
+            .prefilter()
+            .candidates(haystack, &mut self.candidates);
+        self.picked.clear();
+        self.picked.extend_from_slice(self.candidates.rules());
+        let (rules, path) = (self.rules, self.path.as_str());
+        if path.is_empty() {
+            return;
+        }
+        let before = self.picked.len();
+        self.picked
+            .extend(rules.path_scoped().iter().copied().filter(|&index| {
+                let rule = rules.rule(index);
+                rule.applies_to(path)
+                    && (rule.keywords.is_empty()
+                        || rule.keywords.iter().any(|keyword| {
+                            contains_ignore_ascii_case(haystack, keyword.as_bytes())
+                        }))
+            }));
+        if self.picked.len() > before {
+            self.picked.sort_unstable();
+        }
     }
 }
 
@@ -361,8 +417,9 @@ fn gate(rule: &Rule, haystack: &[u8], at: Range<usize>) -> Gate {
 
 /// Keeps one match per overlapping group of secrets (see the module header for which); returns
 /// the kept matches in position order, and the others with the rule that beat each. A match
-/// with a paired identifier covers the identifier's bytes too, and wins ties of confidence, so an
-/// AWS key id and secret key found together are one finding, not also two separate ones.
+/// with a paired identifier wins ties of confidence over the same secret alone, so an AWS secret
+/// key found with its key id is one pair finding; the key id, on its own line, is still reported
+/// by its own rule, so that the line holding it is listed too.
 fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> (Vec<Match>, Vec<(Match, usize)>) {
     if found.len() < 2 {
         return (found, Vec::new());
@@ -373,6 +430,7 @@ fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> (Vec<Match>, Vec
             .confidence
             .cmp(&rule_a.confidence)
             .then(b.paired.is_some().cmp(&a.paired.is_some()))
+            .then(rule_b.is_path_scoped().cmp(&rule_a.is_path_scoped()))
             .then(b.secret.len().cmp(&a.secret.len()))
             .then(a.rule.cmp(&b.rule))
             .then(a.secret.start.cmp(&b.secret.start))
@@ -384,13 +442,13 @@ fn collapse_overlaps(mut found: Vec<Match>, rules: &RuleSet) -> (Vec<Match>, Vec
     let mut kept = Vec::new();
     let mut lost = Vec::new();
     for candidate in found {
-        let ranges = || std::iter::once(&candidate.secret).chain(candidate.paired.as_ref());
-        match ranges().find_map(|range| taken_by(&taken, range)) {
+        match taken_by(&taken, &candidate.secret) {
             Some(winner) => lost.push((candidate, winner)),
             None => {
-                for range in ranges() {
-                    taken.insert(range.start, (range.end, candidate.rule));
-                }
+                taken.insert(
+                    candidate.secret.start,
+                    (candidate.secret.end, candidate.rule),
+                );
                 kept.push(candidate);
             }
         }
@@ -577,11 +635,11 @@ mod tests {
     }
 
     #[test]
-    fn a_pair_is_one_match_covering_both_parts() {
+    fn a_pair_is_one_match_and_its_id_is_reported_at_its_own_place_too() {
         let id = "  - id: t.id\n    name: I\n    keywords: [kid]\n    pattern: '\\b(?P<secret>KID[0-9]{4})\\b'\n    confidence: high\n    examples: [x]\n";
         let key = "  - id: t.key\n    name: K\n    keywords: [key=]\n    pattern: 'key=(?P<secret>[a-z]{8})'\n    confidence: high\n    examples: [x]\n";
         let pair = "  - id: t.pair\n    name: P\n    keywords: [kid]\n    pattern: '(?s)\\b(?P<id>KID[0-9]{4})\\b.{0,40}?key=(?P<secret>[a-z]{8})'\n    confidence: high\n    examples: [x]\n";
-        // The pair rule is loaded last, yet wins: it covers the id too.
+        // The pair rule is loaded last, yet wins the secret; the id is reported where it is.
         let rules = rule_set(&format!("{id}{key}{pair}"));
         let text = "KID1234\nkey=abcdefgh\nKID5678 alone";
         let found = Matcher::new(&rules).find(text.as_bytes());
@@ -599,6 +657,7 @@ mod tests {
         assert_eq!(
             shown,
             vec![
+                ("t.id", "KID1234", None),
                 ("t.pair", "abcdefgh", Some("KID1234")),
                 ("t.id", "KID5678", None),
             ]
@@ -623,6 +682,32 @@ mod tests {
             found(&rules, "token = hunter2"),
             vec![("t.generic".into(), "hunter2".into())]
         );
+    }
+
+    #[test]
+    fn a_rule_with_paths_runs_only_on_its_files_and_wins_ties_there() {
+        let scoped = "  - id: t.envfile\n    name: E\n    pattern: 'pw=(\\S+)'\n    paths: ['(?:^|/)\\.env$']\n    confidence: low\n    examples: [x]\n    allow:\n      paths: ['sample']\n";
+        let any = "  - id: t.any\n    name: A\n    keywords: [pw=]\n    pattern: 'pw=(\\S+)'\n    confidence: low\n    examples: [x]\n";
+        // The scoped rule is loaded first here, so only its `paths` can make it win the tie.
+        let rules = rule_set(&format!("{any}{scoped}"));
+        let ids = |matcher: &mut Matcher<'_>, path: &str| -> Vec<String> {
+            matcher
+                .find_in_file(path, b"pw=hunter22")
+                .iter()
+                .map(|m| rules.rule(m.rule).id.clone())
+                .collect()
+        };
+        let mut matcher = Matcher::new(&rules);
+        matcher.explain(true);
+        assert_eq!(ids(&mut matcher, "app/.env"), ["t.envfile"]);
+        assert_eq!(ids(&mut matcher, "outer.zip!config/.env"), ["t.envfile"]);
+        assert_eq!(ids(&mut matcher, "C:\\app\\.env"), ["t.envfile"]);
+        assert_eq!(ids(&mut matcher, "app/main.py"), ["t.any"]);
+        assert_eq!(ids(&mut matcher, ""), ["t.any"]);
+        // `allow.paths` drops the candidate, and says so when explaining.
+        assert_eq!(ids(&mut matcher, "sample/.env"), ["t.any"]);
+        let reasons: Vec<DropReason> = matcher.take_dropped().iter().map(|d| d.reason).collect();
+        assert!(reasons.contains(&DropReason::RuleAllow), "{reasons:?}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod entropy;
 pub mod filters;
 mod matcher;
 mod prefilter;
+mod stand_in;
 
 pub use checks::Check;
 pub use decode::{DecodeLimits, Decoded, Encoding};

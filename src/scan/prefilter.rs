@@ -46,7 +46,12 @@ impl Prefilter {
         let mut keywords: Vec<&str> = Vec::new();
         let mut rules_by_keyword: Vec<Vec<usize>> = Vec::new();
         let mut keywords_by_rule: Vec<Vec<usize>> = vec![Vec::new(); rules.len()];
-        for (index, rule) in rules.iter().enumerate() {
+        // Rules with `paths` are picked by path, not here (see `RuleSet::path_scoped`).
+        for (index, rule) in rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.is_path_scoped())
+        {
             for keyword in &rule.keywords {
                 let at = match keywords.iter().position(|known| known == keyword) {
                     Some(at) => at,

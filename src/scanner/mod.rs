@@ -18,7 +18,8 @@ mod history;
 mod staged;
 
 use crate::config::{ScanConfig, Target};
-use crate::finding::{Finding, Lines};
+use crate::context::DemotePolicy;
+use crate::finding::{place_in_document, Finding, LineIndex, Lines};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
 use crate::scan::{DropReason, Matcher};
@@ -100,6 +101,10 @@ pub(crate) struct BlobScanner<'a> {
     archives: Option<&'a ArchiveLimits>,
     /// How long inputs are cut into windows ([`BlobScanner::scan_reader`]).
     windows: chunked::Windows,
+    demote: DemotePolicy,
+    /// The folders named on the command line, as paths are shown: what a finding's place says
+    /// is judged below them (`/home/ci/test-app/src/x.rs` is not in a test folder).
+    roots: Vec<std::path::PathBuf>,
 }
 
 impl<'a> BlobScanner<'a> {
@@ -113,7 +118,19 @@ impl<'a> BlobScanner<'a> {
             explain: config.explain,
             archives: config.archives.as_ref(),
             windows: chunked::Windows::for_rules(&config.rules),
+            demote: config.demote,
+            roots: scanned_folders(&config.target),
         }
+    }
+
+    /// `path` below the folder named on the command line that holds it, if any.
+    fn below_root<'p>(&self, path: &'p str) -> &'p str {
+        self.roots
+            .iter()
+            .filter_map(|root| std::path::Path::new(path).strip_prefix(root).ok())
+            .filter_map(|rest| rest.to_str())
+            .min_by_key(|rest| rest.len())
+            .unwrap_or(path)
     }
 
     /// Whether archives are opened (sources then read them rather than skip them as binary).
@@ -123,8 +140,10 @@ impl<'a> BlobScanner<'a> {
 
     /// [`BlobScanner::scan`] for an input: when it is an archive or a document, every text blob
     /// inside it is scanned instead, its findings placed at `outer!inner` (with
-    /// [`Finding::outer_len`] set). What was opened is counted in `stats`; warnings about
-    /// hostile or broken archives, and about inline allows that allow nothing, go to `warnings`.
+    /// [`Finding::outer_len`] set); a notebook's cells are placed back in the notebook's own
+    /// lines, the cell kept as the finding's `part`. What was opened is counted in `stats`;
+    /// warnings about hostile or broken archives, and about inline allows that allow nothing, go
+    /// to `warnings`.
     pub(crate) fn scan_input(
         &mut self,
         blob: Blob<'_>,
@@ -137,11 +156,28 @@ impl<'a> BlobScanner<'a> {
         };
         let mut findings = Vec::new();
         let mut inner_warnings = Vec::new();
-        let expansion = source::expand(blob, limits, &mut |inner| {
+        // The line starts of the notebook whose cells are being scanned, counted once.
+        let mut document_lines: Option<(String, LineIndex)> = None;
+        let expansion = source::expand_placed(blob, limits, &mut |inner, embedded| {
             let mut found = self.scan(inner, stats, explained, &mut inner_warnings);
+            if let Some(embedded) = embedded.filter(|_| !found.is_empty()) {
+                let document = embedded.document;
+                if document_lines
+                    .as_ref()
+                    .is_none_or(|(path, _)| path != document.path)
+                {
+                    document_lines =
+                        Some((document.path.to_string(), LineIndex::new(document.bytes)));
+                }
+                if let Some((_, lines)) = &document_lines {
+                    place_in_document(&mut found, inner.bytes, &embedded, lines);
+                }
+            }
             if inner.path.len() > blob.path.len() {
                 for finding in &mut found {
-                    finding.outer_len = Some(blob.path.len());
+                    if finding.path.len() > blob.path.len() {
+                        finding.outer_len = Some(blob.path.len());
+                    }
                 }
             }
             findings.append(&mut found);
@@ -183,6 +219,13 @@ impl<'a> BlobScanner<'a> {
         let counted = self.matcher.counts();
         let mut findings = findings_in(&mut self.matcher, blob);
         findings.retain(|finding| part.owns(finding.offset));
+        let rules = self.matcher.rules();
+        let place = self.below_root(blob.path);
+        for finding in &mut findings {
+            if let Some(rule) = rules.find(&finding.rule_id) {
+                self.demote.apply(finding, rule, place);
+            }
+        }
         if part.is_window() {
             let owned: Vec<_> = self
                 .matcher
@@ -229,6 +272,21 @@ impl<'a> BlobScanner<'a> {
         }
         findings
     }
+}
+
+/// The folders a files scan names, as the walk shows paths under them (no leading `./`).
+fn scanned_folders(target: &Target) -> Vec<std::path::PathBuf> {
+    let Target::Files { inputs, .. } = target else {
+        return Vec::new();
+    };
+    inputs
+        .iter()
+        .filter_map(|input| match input {
+            crate::config::Input::Path(path) if path.is_dir() => Some(source::shown_path(path)),
+            _ => None,
+        })
+        .filter(|shown| !shown.as_os_str().is_empty())
+        .collect()
 }
 
 /// Drops the findings that the place stage of suppression (rule paths, confidence, baseline)
@@ -380,7 +438,7 @@ pub(crate) fn findings_in_input(
 /// The findings in one blob.
 pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
     let rules = matcher.rules();
-    let matches = matcher.find(blob.bytes);
+    let matches = matcher.find_in_file(blob.path, blob.bytes);
     // Every secret and paired identifier, so that snippets mask them all.
     let secrets: Vec<std::ops::Range<usize>> = matches
         .iter()

@@ -352,8 +352,12 @@ fn in_git_folder(path: &Path) -> bool {
 
 /// A path as shown to the user: without a leading `./`.
 fn display_path(path: &Path) -> String {
-    let path = path.strip_prefix(".").unwrap_or(path);
-    path.to_string_lossy().into_owned()
+    shown_path(path).to_string_lossy().into_owned()
+}
+
+/// `path` as the walk shows the files under it: without a leading `./` (`.` itself is empty).
+pub fn shown_path(path: &Path) -> PathBuf {
+    path.strip_prefix(".").unwrap_or(path).to_path_buf()
 }
 
 /// Splits a walker error into the path it concerns and a message.

@@ -17,8 +17,11 @@ mod utf16;
 
 use std::fmt;
 
-pub use archive::{expand, is_archive, ArchiveCounts, ArchiveLimits, Expansion};
-pub use fs::{read_one, walk, PathFilter, PathGlobs, WalkOptions};
+pub use archive::{
+    expand, expand_placed, is_archive, ArchiveCounts, ArchiveLimits, Embedded, Expansion,
+    MappedText,
+};
+pub use fs::{read_one, shown_path, walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{
     is_regular_file, read_input, read_regular_file, ReadLimits, ReadOutcome, Reading,
     BINARY_PROBE_LEN,

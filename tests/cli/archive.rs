@@ -255,45 +255,62 @@ fn a_docx_paragraph_is_a_line_and_split_runs_are_joined() {
 }
 
 #[test]
-fn a_notebook_is_found_at_its_cell_and_line_with_json_escapes_gone() {
+fn a_notebook_finding_is_placed_at_the_files_own_line_with_its_cell_beside() {
     let env = TestEnv::new();
     let hush = hushword(5, 16);
+    let tok = token(6);
     let notebook = serde_json::json!({
         "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": ["# Load\n", "Reads the data."]},
             {"cell_type": "code", "execution_count": 1, "metadata": {},
              "source": ["import os\n", format!("hushword = \"{hush}\"\n"), "load()\n"],
              "outputs": [{"output_type": "stream", "name": "stdout",
-                          "text": ["connecting\n", format!("using {}\n", token(6))]}]}
+                          "text": ["connecting\n", format!("using {tok}\n")]}]}
         ],
         "metadata": {"kernelspec": {"name": "python3"}},
         "nbformat": 4,
         "nbformat_minor": 5
     });
-    env.create(
-        "analysis.ipynb",
-        serde_json::to_string_pretty(&notebook).unwrap(),
-    );
+    let text = serde_json::to_string_pretty(&notebook).unwrap();
+    env.create("analysis.ipynb", &text);
+    // Where each secret is in the file itself: its line, and the byte column of its start.
+    let place_of = |needle: &str| {
+        let (index, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, line)| line.contains(needle))
+            .expect("the secret is in the notebook");
+        (index + 1, line.find(needle).unwrap() + 1)
+    };
+    let (hush_line, hush_column) = place_of(&hush);
+    let (tok_line, tok_column) = place_of(&tok);
     let (report, run) = env.scan_json(&["."]);
     run.code(1);
+    // serde_json writes keys in order, so the outputs come before the source in the file.
+    assert!(tok_line < hush_line);
     assert_eq!(
         found(&report),
         [
-            (
-                "analysis.ipynb!cell-2".into(),
-                2,
-                13,
-                Some("analysis.ipynb".into())
-            ),
-            (
-                "analysis.ipynb!cell-2/output-1".into(),
-                2,
-                7,
-                Some("analysis.ipynb".into())
-            ),
+            ("analysis.ipynb".into(), tok_line, tok_column, None),
+            ("analysis.ipynb".into(), hush_line, hush_column, None),
         ]
     );
-    assert_eq!(report.findings[0].rule_id, "test.hushword");
+    let parts: Vec<(String, usize, usize)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let part = f.part.as_ref().expect("a notebook finding names its cell");
+            (part.name.clone(), part.line, part.column)
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("cell-2/output-1".to_string(), 2, 7),
+            ("cell-2".to_string(), 2, 13)
+        ]
+    );
+    assert_eq!(report.findings[1].rule_id, "test.hushword");
     // As raw JSON the quotes are escaped and the hushword rule cannot see the secret.
     let (raw, _) = env.scan_json(&["--no-archives", "."]);
     assert_eq!(

@@ -7,7 +7,7 @@ use quick_xml::Reader;
 use crate::util::{hushword, run, token, TestEnv};
 
 /// The CSV header, the `json` finding record's fields in order.
-const CSV_HEADER: [&str; 20] = [
+const CSV_HEADER: [&str; 23] = [
     "rule_id",
     "rule_name",
     "path",
@@ -21,6 +21,9 @@ const CSV_HEADER: [&str; 20] = [
     "fingerprint",
     "entropy",
     "confidence",
+    "demoted_from",
+    "demoted_reason",
+    "part",
     "commit",
     "author",
     "email",
@@ -60,6 +63,30 @@ fn scan(env: &TestEnv, format: &str, args: &[&str], code: i32) -> String {
 /// empty when the field is absent, a list joined by `>` (the chain of encodings). Read from the JSON by name, not rebuilt from the record
 /// type, so a column wired to the wrong field fails here.
 fn expected_cell(finding: &serde_json::Value, column: &str) -> String {
+    // The columns made of a JSON object's fields.
+    let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_string();
+    match column {
+        "demoted_from" => return text(&finding["demoted"]["from"]),
+        "demoted_reason" if finding["demoted"].is_object() => {
+            let demoted = &finding["demoted"];
+            return format!(
+                "{}: {}",
+                text(&demoted["reason"]),
+                text(&demoted["evidence"])
+            );
+        }
+        "part" if finding["part"].is_object() => {
+            let part = &finding["part"];
+            return format!(
+                "{}:{}:{}",
+                text(&part["name"]),
+                part["line"],
+                part["column"]
+            );
+        }
+        "demoted_reason" | "part" => return String::new(),
+        _ => {}
+    }
     match &finding[column] {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(text) => text.clone(),

@@ -21,6 +21,7 @@ mod noise;
 mod pairs;
 mod progress;
 mod props;
+mod recall;
 mod rules;
 mod scan;
 mod schema;

@@ -113,16 +113,16 @@ fn config_files_in_many_formats_report_exactly_their_secrets() {
         .collect();
     found.sort();
     let expected = [
-        (".env", 1, "generic.password"),
+        (".env", 1, "config-file.password"),
         (".env", 4, "database.connection-url"),
         ("Dockerfile", 2, "generic.dockerfile-env"),
         ("app/settings.py", 3, "generic.api-key"),
         ("appsettings.json", 3, "database.ado-net"),
         ("cmd/main.go", 4, "generic.password"),
         ("deploy/values.yaml", 3, "generic.api-key"),
-        ("home/.netrc", 2, "netrc.password"),
+        ("home/.netrc", 2, "netrc.file-password"),
         ("home/.ssh/id_ed25519", 2, "private-key.openssh"),
-        ("settings.xml", 6, "generic.xml-element"),
+        ("settings.xml", 6, "maven.server-password"),
     ]
     .map(|(path, line, rule)| (path.to_string(), line, rule.to_string()));
     assert_eq!(found, expected, "{}", output.stdout);

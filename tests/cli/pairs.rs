@@ -26,7 +26,7 @@ fn secret_key(seed: u64) -> String {
 }
 
 #[test]
-fn an_aws_key_id_with_its_secret_key_is_one_finding_with_both_parts() {
+fn an_aws_key_pair_is_one_finding_and_its_key_id_is_listed_at_its_own_line() {
     let env = TestEnv::new();
     let (id, secret, lone) = (key_id(1), secret_key(2), key_id(3));
     env.create(
@@ -52,6 +52,7 @@ fn an_aws_key_id_with_its_secret_key_is_one_finding_with_both_parts() {
     assert_eq!(
         found,
         vec![
+            ("aws.access-key-id", 2, id.as_str(), None),
             ("aws.access-key-pair", 3, secret.as_str(), Some(id.as_str())),
             ("aws.access-key-id", 6, lone.as_str(), None),
         ]
@@ -82,12 +83,14 @@ fn the_paired_key_id_is_redacted_like_the_secret() {
         text.stdout
     );
     let (report, _) = env.scan_json(&["keys.csv"]);
-    assert_eq!(report.findings.len(), 1);
-    assert_eq!(report.findings[0].paired_id.as_deref(), Some("AKIA…"));
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    assert_eq!(rules, ["aws.access-key-id", "aws.access-key-pair"]);
+    assert_eq!(report.findings[0].secret, "AKIA…");
+    assert_eq!(report.findings[1].paired_id.as_deref(), Some("AKIA…"));
     let sarif = run(env.scan().args(["--format", "sarif", "keys.csv"]));
     let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
     assert_eq!(
-        log["runs"][0]["results"][0]["properties"]["pairedId"],
+        log["runs"][0]["results"][1]["properties"]["pairedId"],
         "AKIA…"
     );
 }

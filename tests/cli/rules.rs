@@ -248,12 +248,14 @@ test.hushword  Test hushword  medium      hushword
     assert_eq!(
         by_tag.stdout,
         "\
-ID                     NAME                   CONFIDENCE  KEYWORDS
-aws.access-key-id      AWS access key ID      high        akia, asia, abia, acca
-aws.secret-access-key  AWS secret access key  high        secret, akia, asia, abia, acca
-aws.access-key-pair    AWS access key pair    high        akia, asia, abia, acca
-aws.session-token      AWS session token      high        session_token, sessiontoken, session-token, session.token
-test.token             Test token             high        sprawltest_
+ID                      NAME                               CONFIDENCE  KEYWORDS
+aws.access-key-id       AWS access key ID                  high        akia, asia, abia, acca
+aws.secret-access-key   AWS secret access key              high        secret, akia, asia, abia, acca
+aws.access-key-pair     AWS access key pair                high        akia, asia, abia, acca
+aws.session-token       AWS session token                  high        session_token, sessiontoken, session-token, session.token, security_token, securitytoken, security-token
+aws.session-token-body  AWS session token (by its format)  high        b3jpz2lux2vj, zxivyxdz
+boto.secret             Boto or gsutil credential (.boto)  medium      secret_access_key, refresh_token, key_file_password, proxy_pass
+test.token              Test token                         high        sprawltest_
 "
     );
 }
@@ -284,7 +286,7 @@ fn rules_show_prints_every_field_of_a_built_in_rule() {
         .iter()
         .find(|rule| rule.id == "github.pat")
         .expect("github.pat exists");
-    let example = format!("  - {}", rule.examples[0]);
+    let example = format!("  - {}", rule.examples[0].text());
     let mut expected = vec![example.as_str()];
     for line in [
         "id:                 github.pat",

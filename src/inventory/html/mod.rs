@@ -537,6 +537,8 @@ mod tests {
             fingerprint: "f".into(),
             entropy: 4.0,
             confidence: Confidence::High,
+            demoted: None,
+            part: None,
             commit: None,
             author: None,
             email: None,

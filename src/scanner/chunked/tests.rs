@@ -24,6 +24,8 @@ fn scanner<'a>(rules: &'a RuleSet, suppressor: &'a Suppressor, chunk: usize) -> 
         suppressor,
         explain: true,
         archives: None,
+        demote: crate::context::DemotePolicy::default(),
+        roots: Vec::new(),
         windows: Windows {
             chunk,
             overlap: 300,

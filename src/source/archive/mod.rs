@@ -17,6 +17,7 @@
 //! and what it holds that could be read was scanned.
 
 mod compressed;
+mod mapped;
 mod notebook;
 mod office;
 mod tar_archive;
@@ -26,6 +27,7 @@ use std::cell::Cell;
 use std::io::{self, Read};
 
 use super::{Blob, SourceError, BINARY_PROBE_LEN};
+pub use mapped::MappedText;
 
 /// Bounds on what one input may unpack, nested archives included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,6 +195,19 @@ fn is_tar_header(bytes: &[u8]) -> bool {
     sum == expected
 }
 
+/// A text cut out of a document whose own bytes hold it escaped (a notebook's cell): the
+/// document, the text's name there, and where each of the text's bytes came from, so that a
+/// finding can be placed in the document itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Embedded<'a> {
+    /// The document's path (`analysis.ipynb`, `a.zip!nb/analysis.ipynb`) and bytes.
+    pub document: Blob<'a>,
+    /// The text's name in it (`cell-3`, `cell-3/output-1`).
+    pub part: &'a str,
+    /// The text, mapped to the document's bytes.
+    pub text: &'a MappedText,
+}
+
 /// Calls `on_text` with every text blob in `blob`: the blob itself when it is neither an archive
 /// nor a document, else each text file inside it, to the depth the limits allow. Binary entries
 /// are left out (a NUL in their first 8 KiB, as for files).
@@ -200,6 +215,17 @@ pub fn expand(
     blob: Blob<'_>,
     limits: &ArchiveLimits,
     on_text: &mut dyn FnMut(Blob<'_>),
+) -> Expansion {
+    expand_placed(blob, limits, &mut |text, _| on_text(text))
+}
+
+/// [`expand`], telling `on_text` for each text cut out of a notebook where it sits in the
+/// notebook's bytes ([`Embedded`]; `None` for files and archive entries, which are their own
+/// bytes). The text's path is `document!part`.
+pub fn expand_placed(
+    blob: Blob<'_>,
+    limits: &ArchiveLimits,
+    on_text: &mut dyn FnMut(Blob<'_>, Option<Embedded<'_>>),
 ) -> Expansion {
     let budget = Budget {
         total_left: Cell::new(limits.max_total_size),
@@ -304,7 +330,7 @@ enum ReadEnd {
 struct Expander<'a> {
     limits: &'a ArchiveLimits,
     budget: &'a Budget,
-    on_text: &'a mut dyn FnMut(Blob<'_>),
+    on_text: &'a mut dyn FnMut(Blob<'_>, Option<Embedded<'_>>),
     out: Expansion,
 }
 
@@ -337,11 +363,22 @@ impl Expander<'_> {
         }
         if let Some(parts) = notebook::parts(bytes) {
             self.out.counts.opened += 1;
-            for (name, text) in parts {
+            let document = Blob { path, bytes };
+            for part in parts {
                 if !self.take_entry(path) {
                     break;
                 }
-                self.text(&format!("{path}!{name}"), text.as_bytes(), depth + 1);
+                self.out.counts.entries_scanned += 1;
+                let embedded = Embedded {
+                    document,
+                    part: &part.name,
+                    text: &part.text,
+                };
+                let text = Blob {
+                    path: &format!("{path}!{}", part.name),
+                    bytes: part.text.text.as_bytes(),
+                };
+                (self.on_text)(text, Some(embedded));
             }
             return;
         }
@@ -353,7 +390,7 @@ impl Expander<'_> {
         if depth > 0 {
             self.out.counts.entries_scanned += 1;
         }
-        (self.on_text)(Blob { path, bytes });
+        (self.on_text)(Blob { path, bytes }, None);
     }
 
     /// Counts one entry against the limit; false (with a warning, the first time) once the limit

@@ -1,42 +1,92 @@
 //! Jupyter notebooks (nbformat 4), recognised by their content: a JSON object with `cells` and
-//! `nbformat`. Each cell's source and each of its outputs becomes its own text, so a finding
-//! reads `analysis.ipynb!cell-3` line 2: the second line of the third cell, as the notebook
+//! `nbformat`. Each cell's source and each of its outputs becomes its own text, as the notebook
 //! shows it (cells counted from 1, markdown and raw cells included), with the JSON escapes gone
-//! (`\"` is `"` again, and `\n` a line break).
+//! (`\"` is `"` again, and `\n` a line break), so a secret split by escapes is found whole.
 //!
-//! Outputs are `cell-3/output-1` for a stream or an error (its name, value and traceback), and
-//! `cell-3/output-1/text/plain` (one per MIME type) for a result or display; images and PDFs are
-//! left out, being base64. The notebook's own metadata is `metadata`, as pretty-printed JSON. A
+//! Each text keeps a map back to the notebook's bytes ([`MappedText`]): a finding is reported
+//! at the notebook file's own line and column, with the cell and its line there as extra data
+//! (`cell-3` line 2). Outputs are `cell-3/output-1` for a stream or an error (its name, value
+//! and traceback), and `cell-3/output-1/text/plain` (one per MIME type) for a result or
+//! display; images and PDFs are left out, being base64. JSON values that are objects (the
+//! notebook's `metadata`, an `application/json` result) are scanned as the JSON they are. A
 //! file that only looks like a notebook is scanned as the text it is.
 
-use serde_json::Value;
+use std::collections::BTreeMap;
 
-/// The named texts of the notebook in `bytes`, or `None` if it is not a notebook.
-pub(super) fn parts(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::mapped::{push_json_string, MappedText};
+
+/// One text of a notebook: its name (`cell-3`, `cell-3/output-1/text/plain`, `metadata`) and
+/// its content mapped to the notebook's bytes.
+#[derive(Debug)]
+pub(super) struct NotebookPart {
+    pub name: String,
+    pub text: MappedText,
+}
+
+#[derive(Deserialize)]
+struct Notebook<'a> {
+    #[serde(borrow)]
+    cells: Vec<Cell<'a>>,
+    #[serde(borrow)]
+    #[allow(dead_code)]
+    nbformat: &'a RawValue,
+    #[serde(borrow, default)]
+    metadata: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Cell<'a> {
+    #[serde(borrow, default)]
+    source: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    outputs: Option<Vec<Output<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Output<'a> {
+    #[serde(default)]
+    output_type: Option<String>,
+    #[serde(borrow, default)]
+    text: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    ename: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    evalue: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    traceback: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    data: Option<BTreeMap<String, &'a RawValue>>,
+}
+
+/// The texts of the notebook in `bytes`, or `None` if it is not a notebook.
+pub(super) fn parts(bytes: &[u8]) -> Option<Vec<NotebookPart>> {
     if !looks_like_notebook(bytes) {
         return None;
     }
-    let notebook: Value = serde_json::from_slice(bytes).ok()?;
-    let cells = notebook.get("cells")?.as_array()?;
-    notebook.get("nbformat")?;
+    let notebook: Notebook<'_> = serde_json::from_slice(bytes).ok()?;
+    let raw = Raw { bytes };
     let mut parts = Vec::new();
-    for (index, cell) in cells.iter().enumerate() {
+    for (index, cell) in notebook.cells.iter().enumerate() {
         let cell_name = format!("cell-{}", index + 1);
-        if let Some(source) = cell.get("source").and_then(joined) {
-            parts.push((cell_name.clone(), source));
+        if let Some(text) = cell.source.and_then(|source| raw.lines(source)) {
+            parts.push(NotebookPart {
+                name: cell_name.clone(),
+                text,
+            });
         }
-        let outputs = cell.get("outputs").and_then(Value::as_array);
-        for (index, output) in outputs.into_iter().flatten().enumerate() {
+        for (index, output) in cell.outputs.iter().flatten().enumerate() {
             let output_name = format!("{cell_name}/output-{}", index + 1);
-            parts.extend(output_texts(output, &output_name));
+            parts.extend(raw.output_texts(output, &output_name));
         }
     }
-    match notebook.get("metadata") {
-        Some(metadata) if metadata.as_object().is_some_and(|map| !map.is_empty()) => {
-            let text = serde_json::to_string_pretty(metadata).unwrap_or_default();
-            parts.push(("metadata".to_string(), text));
-        }
-        _ => {}
+    if let Some(metadata) = notebook.metadata.filter(|value| value.get() != "{}") {
+        parts.push(NotebookPart {
+            name: "metadata".to_string(),
+            text: raw.verbatim(metadata),
+        });
     }
     Some(parts)
 }
@@ -49,58 +99,115 @@ fn looks_like_notebook(bytes: &[u8]) -> bool {
         && memchr::memmem::find(bytes, b"\"cells\"").is_some()
 }
 
-/// The texts of one output.
-fn output_texts(output: &Value, name: &str) -> Vec<(String, String)> {
-    match output.get("output_type").and_then(Value::as_str) {
-        Some("stream") => output
-            .get("text")
-            .and_then(joined)
-            .map(|text| vec![(name.to_string(), text)])
-            .unwrap_or_default(),
-        Some("error") => {
-            let field = |key| output.get(key).and_then(Value::as_str).unwrap_or_default();
-            let mut text = format!("{}: {}\n", field("ename"), field("evalue"));
-            for line in output
-                .get("traceback")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                text.push_str(line);
-                text.push('\n');
-            }
-            vec![(name.to_string(), text)]
+/// The notebook's bytes, which every borrowed value points into.
+struct Raw<'a> {
+    bytes: &'a [u8],
+}
+
+impl Raw<'_> {
+    /// Where `value` starts in the notebook. Values deserialized from a slice borrow from it, so
+    /// the difference of the pointers is the offset; it is clamped all the same, so a value
+    /// from elsewhere could only be misplaced, never read out of bounds.
+    fn offset(&self, value: &RawValue) -> usize {
+        (value.get().as_ptr() as usize)
+            .saturating_sub(self.bytes.as_ptr() as usize)
+            .min(self.bytes.len())
+    }
+
+    /// A value scanned as the JSON it is.
+    fn verbatim(&self, value: &RawValue) -> MappedText {
+        let mut text = MappedText::default();
+        text.push_verbatim(value.get(), self.offset(value));
+        text
+    }
+
+    /// A notebook's multi-line string: one string, or a list of strings (each line with its
+    /// `\n`) joined; `None` for any other value.
+    fn lines(&self, value: &RawValue) -> Option<MappedText> {
+        let mut text = MappedText::default();
+        self.push_lines(&mut text, value, "")?;
+        Some(text)
+    }
+
+    /// Appends the string or list of strings `value`, each list item followed by `separator`.
+    fn push_lines(&self, text: &mut MappedText, value: &RawValue, separator: &str) -> Option<()> {
+        let start = self.offset(value);
+        let end = (start + value.get().len()).min(self.bytes.len());
+        let json = &self.bytes[..end];
+        if *json.get(start)? == b'"' {
+            push_json_string(text, json, start)?;
+            return Some(());
         }
-        _ => {
-            let data = output.get("data").and_then(Value::as_object);
-            data.into_iter()
+        if json[start] != b'[' {
+            return None;
+        }
+        let mut at = start + 1;
+        loop {
+            at += json[at..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            match json.get(at)? {
+                b']' => return Some(()),
+                b',' => at += 1,
+                b'"' => {
+                    at = push_json_string(text, json, at)?;
+                    text.push_point(separator, at, 0);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The texts of one output.
+    fn output_texts(&self, output: &Output<'_>, name: &str) -> Vec<NotebookPart> {
+        let part = |text: MappedText| NotebookPart {
+            name: name.to_string(),
+            text,
+        };
+        match output.output_type.as_deref() {
+            Some("stream") => output
+                .text
+                .and_then(|text| self.lines(text))
+                .map(part)
+                .into_iter()
+                .collect(),
+            Some("error") => vec![part(self.error_text(output))],
+            _ => output
+                .data
+                .iter()
                 .flatten()
                 .filter(|(mime, _)| is_text_mime(mime))
-                .filter_map(|(mime, value)| {
-                    let text = match value {
-                        Value::String(_) | Value::Array(_) => joined(value)?,
-                        other => serde_json::to_string_pretty(other).ok()?,
-                    };
-                    Some((format!("{name}/{mime}"), text))
+                .map(|(mime, value)| NotebookPart {
+                    name: format!("{name}/{mime}"),
+                    text: self.lines(value).unwrap_or_else(|| self.verbatim(value)),
                 })
-                .collect()
+                .collect(),
         }
+    }
+
+    /// `ename: evalue`, then the traceback, one line each.
+    fn error_text(&self, output: &Output<'_>) -> MappedText {
+        let mut text = MappedText::default();
+        let after = |value: &RawValue| self.offset(value) + value.get().len();
+        if let Some(ename) = output.ename {
+            let _ = self.push_lines(&mut text, ename, "");
+            text.push_point(": ", after(ename), 0);
+        }
+        if let Some(evalue) = output.evalue {
+            let _ = self.push_lines(&mut text, evalue, "");
+            text.push_point("\n", after(evalue), 0);
+        }
+        if let Some(traceback) = output.traceback {
+            let _ = self.push_lines(&mut text, traceback, "\n");
+        }
+        text
     }
 }
 
 /// Images and PDFs are base64: nothing a text rule could find.
 fn is_text_mime(mime: &str) -> bool {
     !(mime.starts_with("image/") && mime != "image/svg+xml") && mime != "application/pdf"
-}
-
-/// A notebook's multi-line string: one string, or a list of lines (each with its `\n`).
-fn joined(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Array(lines) => Some(lines.iter().filter_map(Value::as_str).collect()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
@@ -126,7 +233,7 @@ mod tests {
     #[test]
     fn cells_and_outputs_become_named_texts() {
         let parts = parts(NOTEBOOK.as_bytes()).unwrap();
-        let names: Vec<&str> = parts.iter().map(|(name, _)| name.as_str()).collect();
+        let names: Vec<&str> = parts.iter().map(|part| part.name.as_str()).collect();
         assert_eq!(
             names,
             [
@@ -139,10 +246,31 @@ mod tests {
                 "metadata"
             ]
         );
-        assert_eq!(parts[0].1, "# Title\nwords");
-        assert_eq!(parts[1].1, "x = 1\ntoken = \"abc\"");
-        assert_eq!(parts[2].1, "one\ntwo\n");
-        assert_eq!(parts[5].1, "KeyError: 'k'\nline a\nline b\n");
+        assert_eq!(parts[0].text.text, "# Title\nwords");
+        assert_eq!(parts[1].text.text, "x = 1\ntoken = \"abc\"");
+        assert_eq!(parts[2].text.text, "one\ntwo\n");
+        assert_eq!(parts[3].text.text, "{\"k\": 1}");
+        assert_eq!(parts[5].text.text, "KeyError: 'k'\nline a\nline b\n");
+        assert_eq!(
+            parts[6].text.text,
+            "{\"kernelspec\": {\"name\": \"python3\"}}"
+        );
+    }
+
+    #[test]
+    fn every_text_maps_back_to_the_notebooks_bytes() {
+        let parts = parts(NOTEBOOK.as_bytes()).unwrap();
+        let source = |part: &NotebookPart, needle: &str| {
+            let at = part.text.text.find(needle).unwrap();
+            &NOTEBOOK[part.text.source_of(at..at + needle.len())]
+        };
+        assert_eq!(source(&parts[0], "words"), "words");
+        // The cell's `"abc"` is written `\"abc\"` in the file.
+        assert_eq!(source(&parts[1], "\"abc\""), "\\\"abc\\\"");
+        assert_eq!(source(&parts[2], "two"), "two");
+        assert_eq!(source(&parts[3], "\"k\""), "\"k\"");
+        assert_eq!(source(&parts[5], "line b"), "line b");
+        assert_eq!(source(&parts[6], "python3"), "python3");
     }
 
     #[test]

@@ -10,14 +10,19 @@
 //! hash of the secret: it does not reveal the secret, but anyone holding a candidate secret can
 //! check whether it is the one found.
 
+mod document;
+
 use std::ops::Range;
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::context::Demotion;
 use crate::rules::{Confidence, Rule};
 use crate::scan::{Encoding, Match};
 use crate::source::git::CommitInfo;
+
+pub use document::{place_in_document, LineIndex};
 
 /// The longest stretch of a line kept around a secret for display.
 const SNIPPET_CONTEXT: usize = 80;
@@ -29,8 +34,10 @@ pub struct Finding {
     pub rule_id: String,
     /// The rule's human name.
     pub rule_name: String,
-    /// How sure the rule is.
+    /// How sure the finding is: the rule's confidence, or low when its place lowered it.
     pub confidence: Confidence,
+    /// When the place lowered the confidence (a test folder, documentation): from what, and why.
+    pub demoted: Option<Demotion>,
     /// Where the secret was found, as shown to the user (`src/config.py`, `<stdin>`; inside an
     /// archive `app.jar!config/app.properties`).
     pub path: String,
@@ -38,6 +45,10 @@ pub struct Finding {
     /// `path`, which is followed by `!` and the place inside it. The outer file is what exists on
     /// disk or in git (SARIF locations and `git show` name it).
     pub outer_len: Option<usize>,
+    /// In a document turned into text for scanning (a notebook's cells): the part the secret is
+    /// in and its place there, as the document shows it. `line` and `column` are then the
+    /// file's own, and `path` names the file itself.
+    pub part: Option<DocumentPlace>,
     /// 1-based line of the secret's first byte.
     pub line: usize,
     /// 1-based column (in bytes) of the secret's first byte.
@@ -68,6 +79,18 @@ pub struct Finding {
     /// the position is then that of its encoded text, the secret and fingerprint the decoded
     /// secret's. Empty for a secret found as written.
     pub encoding: Vec<Encoding>,
+}
+
+/// A place inside a document that sprawl turned into texts to scan (a notebook's cells and
+/// outputs): which text, and the line and column there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentPlace {
+    /// The text's name: `cell-3`, `cell-3/output-1`, `metadata`.
+    pub name: String,
+    /// 1-based line in that text.
+    pub line: usize,
+    /// 1-based byte column in that text.
+    pub column: usize,
 }
 
 /// The commit that introduced a finding, and how often the secret occurs elsewhere.
@@ -139,8 +162,10 @@ impl Finding {
             rule_id: rule.id.clone(),
             rule_name: rule.name.clone(),
             confidence: rule.confidence,
+            demoted: None,
             path: path.to_string(),
             outer_len: None,
+            part: None,
             line: start.line,
             column: start.column,
             end_line: end.line,
