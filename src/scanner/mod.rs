@@ -23,7 +23,7 @@ use crate::finding::{place_in_document, Finding, LineIndex, Lines};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
 use crate::scan::{DropReason, Matcher};
-use crate::source::{self, ArchiveLimits, Blob, SkipReason, SourceError};
+use crate::source::{self, ArchiveLimits, Blob, Embedded, SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
 use chunked::Part;
@@ -156,23 +156,10 @@ impl<'a> BlobScanner<'a> {
         };
         let mut findings = Vec::new();
         let mut inner_warnings = Vec::new();
-        // The line starts of the notebook whose cells are being scanned, counted once.
-        let mut document_lines: Option<(String, LineIndex)> = None;
+        let mut document_lines = DocumentLines::default();
         let expansion = source::expand_placed(blob, limits, &mut |inner, embedded| {
             let mut found = self.scan(inner, stats, explained, &mut inner_warnings);
-            if let Some(embedded) = embedded.filter(|_| !found.is_empty()) {
-                let document = embedded.document;
-                if document_lines
-                    .as_ref()
-                    .is_none_or(|(path, _)| path != document.path)
-                {
-                    document_lines =
-                        Some((document.path.to_string(), LineIndex::new(document.bytes)));
-                }
-                if let Some((_, lines)) = &document_lines {
-                    place_in_document(&mut found, inner.bytes, &embedded, lines);
-                }
-            }
+            document_lines.place(&mut found, inner.bytes, embedded);
             if inner.path.len() > blob.path.len() {
                 for finding in &mut found {
                     if finding.path.len() > blob.path.len() {
@@ -417,22 +404,54 @@ pub(crate) fn findings_in_input(
     archives: Option<&ArchiveLimits>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut collect = |blob: Blob<'_>| {
+    let mut document_lines = DocumentLines::default();
+    let mut collect = |blob: Blob<'_>, embedded: Option<Embedded<'_>>| {
         let decoded = source::decode_utf16(blob.bytes);
-        let blob = Blob {
-            bytes: &decoded,
-            ..blob
-        };
-        findings.extend(findings_in(matcher, blob));
+        let mut found = findings_in(
+            matcher,
+            Blob {
+                bytes: &decoded,
+                ..blob
+            },
+        );
+        // At the notebook's own lines, as a scan reports them.
+        document_lines.place(&mut found, blob.bytes, embedded);
+        findings.append(&mut found);
     };
     let blob = Blob { path, bytes };
     match archives {
         Some(limits) => {
-            source::expand(blob, limits, &mut collect);
+            source::expand_placed(blob, limits, &mut collect);
         }
-        None => collect(blob),
+        None => collect(blob, None),
     }
     findings
+}
+
+/// The line starts of the notebook whose cells are being scanned, counted once per notebook
+/// (its cells come one after another).
+#[derive(Default)]
+struct DocumentLines(Option<(String, LineIndex)>);
+
+impl DocumentLines {
+    /// Places `found`, the findings of the text `inner`, back in the notebook's own lines (the
+    /// cell kept as each finding's `part`) when `embedded` says the text was cut out of one.
+    fn place(&mut self, found: &mut [Finding], inner: &[u8], embedded: Option<Embedded<'_>>) {
+        let Some(embedded) = embedded.filter(|_| !found.is_empty()) else {
+            return;
+        };
+        let document = embedded.document;
+        if self
+            .0
+            .as_ref()
+            .is_none_or(|(path, _)| path != document.path)
+        {
+            self.0 = Some((document.path.to_string(), LineIndex::new(document.bytes)));
+        }
+        if let Some((_, lines)) = &self.0 {
+            place_in_document(found, inner, &embedded, lines);
+        }
+    }
 }
 
 /// The findings in one blob.
@@ -465,4 +484,30 @@ fn sort_by_place(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::parse_rule_file;
+
+    #[test]
+    fn findings_in_input_places_a_notebook_finding_at_the_notebooks_own_line() {
+        let yaml = "rules:\n  - id: t.token\n    name: T\n    keywords: [tok_]\n    pattern: '\\btok_(?P<secret>[a-z0-9]{12})\\b'\n    confidence: high\n    examples: [x]\n";
+        let rules = RuleSet::new(parse_rule_file(yaml, "t.yml").unwrap()).unwrap();
+        let mut matcher = Matcher::new(&rules);
+        // Built here, so that the file holds no literal for the self-scan to find.
+        let secret = format!("tok_{}", "a1b2c3d4e5f6");
+        let notebook = format!(
+            "{{\n \"cells\": [\n  {{\n   \"cell_type\": \"code\",\n   \"source\": [\"import os\\n\", \"key = '{secret}'\\n\"]\n  }}\n ],\n \"nbformat\": 4\n}}\n"
+        );
+        let limits = ArchiveLimits::with_entry_size(1 << 20);
+        let found = findings_in_input(&mut matcher, "nb.ipynb", notebook.as_bytes(), Some(&limits));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].path, "nb.ipynb");
+        // Line 5 of the file, as a scan reports it, not line 2 of the cell.
+        assert_eq!(found[0].line, 5);
+        let part = found[0].part.as_ref().expect("the cell is kept");
+        assert_eq!((part.name.as_str(), part.line), ("cell-1", 2));
+    }
 }
