@@ -35,6 +35,8 @@ pub struct RuleRecord<'a> {
     pub keywords: &'a [String],
     /// The pattern as written.
     pub pattern: &'a str,
+    /// The path regexes the rule is limited to (empty: every file).
+    pub paths: &'a [String],
     /// The entropy bound on the secret, if any.
     pub min_entropy: Option<f64>,
     /// The offline check, if any.
@@ -58,6 +60,7 @@ impl<'a> RuleRecord<'a> {
             tags: &rule.tags,
             keywords: &rule.keywords,
             pattern: &rule.pattern,
+            paths: &rule.paths,
             min_entropy: rule.min_entropy,
             check: rule.check,
             filters: &rule.filters,

@@ -448,6 +448,22 @@ fn rules_list_json_has_every_field_of_the_picked_rules() {
     assert_eq!(token["keywords"][0], "sprawltest_");
     assert_eq!(token["min_entropy"], 3.0);
     assert_eq!(token["origin"], env.rules_file().display().to_string());
+    assert_eq!(token["paths"], serde_json::json!([]));
+    // A rule limited to some files says which.
+    let scoped = crate::util::run(env.sprawl().args([
+        "rules",
+        "list",
+        "--format",
+        "json",
+        "--id",
+        "config-file.password",
+    ]));
+    scoped.code(0);
+    let paths = &scoped.json_value()[0]["paths"];
+    assert!(
+        paths.as_array().is_some_and(|paths| !paths.is_empty()),
+        "{paths}"
+    );
 }
 
 #[test]
