@@ -136,7 +136,79 @@ pub struct Matcher<'r> {
     windows: Vec<Range<usize>>,
     drops: Drops,
     decode: DecodeLimits,
+    /// What the last search saw, for a search of a blob stored against that one.
+    outcome: Outcome,
 }
+
+/// A set of rules, by index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleMask {
+    words: Vec<u64>,
+}
+
+impl RuleMask {
+    /// Adds rule `rule`.
+    pub fn insert(&mut self, rule: usize) {
+        let word = rule / 64;
+        if self.words.len() <= word {
+            self.words.resize(word + 1, 0);
+        }
+        self.words[word] |= 1 << (rule % 64);
+    }
+
+    /// Whether rule `rule` is in the set.
+    pub fn contains(&self, rule: usize) -> bool {
+        self.words
+            .get(rule / 64)
+            .is_some_and(|word| word & (1 << (rule % 64)) != 0)
+    }
+
+    /// The rules in the set, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(at, &word)| {
+            (0..64)
+                .filter(move |bit| word & (1 << bit) != 0)
+                .map(move |bit| at * 64 + bit)
+        })
+    }
+
+    /// Empties the set.
+    pub fn clear(&mut self) {
+        self.words.clear();
+    }
+}
+
+/// What a search of one blob saw beyond its matches: what a later search of a blob that differs
+/// from it only in places needs to know (see [`Matcher::find_changed`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The blob was searched whole (or where it changed, from a clean base) and nothing in it
+    /// came near a finding: no match kept, none lost to another match or to a failed check. Each
+    /// candidate was dropped by a gate of its own rule (entropy, allow list, filter), which looks
+    /// no further than the candidate's line.
+    pub clean: bool,
+    /// The rules whose keywords occur in the blob (or a superset of them).
+    pub keywords: RuleMask,
+}
+
+/// A blob stored as a delta of a clean blob, for [`Matcher::find_changed`].
+#[derive(Debug, Clone, Copy)]
+pub struct Changed<'a> {
+    /// Where the blob differs from its base: ascending ranges of the blob, an empty range being
+    /// a point where the base had something else (a deletion).
+    pub ranges: &'a [Range<usize>],
+    /// The base's [`Outcome::keywords`].
+    pub base_keywords: &'a RuleMask,
+}
+
+#[doc(hidden)]
+pub static AREA_BYTES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+#[doc(hidden)]
+pub static REACH_HIST: [std::sync::atomic::AtomicU64; 8] =
+    [const { std::sync::atomic::AtomicU64::new(0) }; 8];
+/// How far the judgement of a match can look beyond its own bytes: the noise filters read up to
+/// [`filters::CONTEXT`] bytes of its line on each side, look-around assertions a few bytes.
+const JUDGED_CONTEXT: usize = filters::CONTEXT + 4;
 
 /// What the matcher dropped: always counted, kept one by one only when explaining.
 #[derive(Debug, Default)]
@@ -168,6 +240,7 @@ impl<'r> Matcher<'r> {
             windows: Vec::new(),
             drops: Drops::default(),
             decode: DecodeLimits::default(),
+            outcome: Outcome::default(),
         }
     }
 
@@ -207,8 +280,82 @@ impl<'r> Matcher<'r> {
     /// too (see [`decode`]).
     pub fn find(&mut self, haystack: &[u8]) -> Vec<Match> {
         self.drops.kept.clear();
-        let plain = self.find_plain(haystack);
-        decode::search(self, haystack, plain)
+        let before = self.drops.counts;
+        let plain = self.find_plain(haystack, None);
+        self.note_keywords(None);
+        let found = decode::search(self, haystack, plain);
+        self.settle(&found, before);
+        found
+    }
+
+    /// The secrets of a blob that differs from a clean base (see [`Outcome::clean`]) only in
+    /// `changed.ranges`: the same matches [`Matcher::find`] gives, found by looking only near
+    /// the changes.
+    ///
+    /// Why that is enough: the base held no match, so a match here must be judged differently
+    /// than anything the base held, and a match is judged by its bytes, what its rule's gates read
+    /// around it ([`JUDGED_CONTEXT`], on its line) and the matches it overlaps (none that the base
+    /// had, or it would not be clean). So every match touches a changed line or comes within
+    /// [`JUDGED_CONTEXT`] of a change, and holds a keyword at most its rule's longest match away.
+    /// The keyword search covers that much around each change for every rule whose keywords the
+    /// base held (any other rule's keyword in this blob must itself touch a change); a rule whose
+    /// matches are unbounded runs over the whole blob whenever its keyword occurs, as in
+    /// [`Matcher::find`]; encoded text is decoded on the changed lines.
+    pub fn find_changed(&mut self, haystack: &[u8], changed: Changed<'_>) -> Vec<Match> {
+        self.drops.kept.clear();
+        let before = self.drops.counts;
+        let reach = self.reach(changed.base_keywords);
+        let areas = areas_around(haystack, changed.ranges, reach);
+        AREA_BYTES.fetch_add(
+            areas.iter().map(|a| a.len() as u64).sum(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        REACH_HIST[(reach / 512).min(7)].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let plain = self.find_plain(haystack, Some((&areas, changed.base_keywords)));
+        self.note_keywords(Some(changed.base_keywords));
+        let lines = changed_lines(haystack, changed.ranges);
+        let found = decode::search_in(self, haystack, &lines, plain);
+        self.settle(&found, before);
+        found
+    }
+
+    /// How far from a change a keyword must be looked for: the judged context, plus the longest
+    /// match of any bounded rule whose keywords the base held, plus a keyword's length.
+    fn reach(&self, base_keywords: &RuleMask) -> usize {
+        let longest_match = base_keywords
+            .iter()
+            .filter_map(|rule| self.rules.rule(rule).max_len())
+            .max()
+            .unwrap_or(0);
+        JUDGED_CONTEXT + longest_match + self.rules.prefilter().longest_keyword()
+    }
+
+    /// Records whether a search that found `found` left its blob clean, given the drop counts
+    /// as they were before it.
+    fn settle(&mut self, found: &[Match], before: DropCounts) {
+        let after = self.drops.counts;
+        self.outcome.clean =
+            found.is_empty() && after.overlap == before.overlap && after.check == before.check;
+    }
+
+    /// Records which rules' keywords the plain pass just saw; `carried`, those of a changed
+    /// blob's base, are kept too (they may still occur where the blob did not change).
+    fn note_keywords(&mut self, carried: Option<&RuleMask>) {
+        let keywords = &mut self.outcome.keywords;
+        keywords.clear();
+        for &rule in self.candidates.rules() {
+            keywords.insert(rule);
+        }
+        if let Some(carried) = carried {
+            for rule in carried.iter() {
+                keywords.insert(rule);
+            }
+        }
+    }
+
+    /// What the last [`Matcher::find`] or [`Matcher::find_changed`] saw.
+    pub fn outcome(&self) -> &Outcome {
+        &self.outcome
     }
 
     /// [`Matcher::find_plain`] for decoded text: what it drops is neither counted nor kept,
@@ -216,17 +363,33 @@ impl<'r> Matcher<'r> {
     pub(super) fn find_quiet(&mut self, haystack: &[u8]) -> Vec<Match> {
         let (explain, counts) = (self.drops.explain, self.drops.counts);
         self.drops.explain = false;
-        let found = self.find_plain(haystack);
+        let found = self.find_plain(haystack, None);
         self.drops.explain = explain;
         self.drops.counts = counts;
         found
     }
 
-    /// The secrets in `haystack` itself, ordered by position, then by rule.
-    fn find_plain(&mut self, haystack: &[u8]) -> Vec<Match> {
-        self.rules
-            .prefilter()
-            .candidates(haystack, &mut self.candidates);
+    /// The secrets in `haystack` itself, ordered by position, then by rule. With `near`, only
+    /// keywords inside its areas are looked for, and the unbounded rules of its mask are picked
+    /// as if their keywords had occurred (see [`Matcher::find_changed`]).
+    fn find_plain(
+        &mut self,
+        haystack: &[u8],
+        near: Option<(&[Range<usize>], &RuleMask)>,
+    ) -> Vec<Match> {
+        let prefilter = self.rules.prefilter();
+        match near {
+            None => prefilter.candidates(haystack, &mut self.candidates),
+            Some((areas, carried)) => {
+                prefilter.candidates_in(haystack, areas, &mut self.candidates);
+                for rule in carried.iter() {
+                    if self.rules.rule(rule).max_len().is_none() {
+                        self.candidates.pick(rule);
+                    }
+                }
+                self.candidates.sort();
+            }
+        }
         let mut found = Vec::new();
         // Secrets that failed their rule's offline check, with that rule: a token that fails its
         // checksum is a test value or a typo, and must not come back as a generic secret.
@@ -409,6 +572,48 @@ fn taken_by(taken: &BTreeMap<usize, (usize, usize)>, range: &Range<usize>) -> Op
         .next()
         .filter(|(&start, _)| start < range.end);
     before.or(after).map(|(_, &(_, rule))| rule)
+}
+
+/// The parts of `haystack` within `reach` bytes of a change, widened to whole lines: ascending,
+/// disjoint, merged.
+fn areas_around(haystack: &[u8], changes: &[Range<usize>], reach: usize) -> Vec<Range<usize>> {
+    let mut areas: Vec<Range<usize>> = Vec::new();
+    for change in changes {
+        let start = line_start(haystack, change.start.saturating_sub(reach));
+        let end = line_end(haystack, change.end.saturating_add(reach));
+        match areas.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => areas.push(start..end),
+        }
+    }
+    areas
+}
+
+/// The lines of `haystack` that a change touches (a point between two lines touches both):
+/// ascending, disjoint, merged.
+fn changed_lines(haystack: &[u8], changes: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    for change in changes {
+        let start = line_start(haystack, change.start.saturating_sub(1));
+        let end = line_end(haystack, change.end.saturating_add(1));
+        match lines.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => lines.push(start..end),
+        }
+    }
+    lines
+}
+
+/// The start of the line holding byte `at` (clamped to the haystack).
+fn line_start(haystack: &[u8], at: usize) -> usize {
+    let at = at.min(haystack.len());
+    memchr::memrchr(b'\n', &haystack[..at]).map_or(0, |newline| newline + 1)
+}
+
+/// Just past the end of the line holding byte `at`, its newline included.
+fn line_end(haystack: &[u8], at: usize) -> usize {
+    let at = at.min(haystack.len());
+    memchr::memchr(b'\n', &haystack[at..]).map_or(haystack.len(), |newline| at + newline + 1)
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub struct Prefilter {
     rules_by_keyword: Vec<Vec<usize>>,
     /// For each rule, the automaton patterns of its keywords.
     keywords_by_rule: Vec<Vec<usize>>,
+    /// The length of the longest keyword, in bytes.
+    longest_keyword: usize,
 }
 
 impl Prefilter {
@@ -79,7 +81,13 @@ impl Prefilter {
                 })?;
             Some(built)
         };
+        let longest_keyword = keywords
+            .iter()
+            .map(|keyword| keyword.len())
+            .max()
+            .unwrap_or(0);
         Ok(Prefilter {
+            longest_keyword,
             automaton,
             rule_count: rules.len(),
             rules_by_keyword,
@@ -89,21 +97,34 @@ impl Prefilter {
 
     /// Marks in `out` every rule whose keyword occurs in `haystack`, and where.
     pub fn candidates(&self, haystack: &[u8], out: &mut Candidates) {
+        self.candidates_in(haystack, std::slice::from_ref(&(0..haystack.len())), out);
+    }
+
+    /// [`Prefilter::candidates`] for the keywords that occur inside `areas` of `haystack`
+    /// (ascending, disjoint ranges); positions are still the haystack's.
+    pub fn candidates_in(&self, haystack: &[u8], areas: &[Range<usize>], out: &mut Candidates) {
         out.reset(self.rule_count, self.rules_by_keyword.len());
         let Some(automaton) = &self.automaton else {
             return;
         };
-        for hit in automaton.find_overlapping_iter(haystack) {
-            let keyword = hit.pattern().as_usize();
-            if out.hits[keyword].is_empty() {
-                out.touched.push(keyword);
-                for &rule in &self.rules_by_keyword[keyword] {
-                    out.insert(rule);
+        for area in areas {
+            for hit in automaton.find_overlapping_iter(&haystack[area.clone()]) {
+                let keyword = hit.pattern().as_usize();
+                if out.hits[keyword].is_empty() {
+                    out.touched.push(keyword);
+                    for &rule in &self.rules_by_keyword[keyword] {
+                        out.insert(rule);
+                    }
                 }
+                out.hits[keyword].record(area.start + hit.start());
             }
-            out.hits[keyword].record(hit.start());
         }
         out.rules.sort_unstable();
+    }
+
+    /// The length of the longest keyword.
+    pub fn longest_keyword(&self) -> usize {
+        self.longest_keyword
     }
 
     /// The number of distinct keywords in the automaton.
@@ -182,6 +203,17 @@ impl Candidates {
     /// The picked rules' indices, ascending.
     pub fn rules(&self) -> &[usize] {
         &self.rules
+    }
+
+    /// Picks rule `rule` as if its keywords had occurred somewhere (its windows are then the
+    /// whole blob unless hits were recorded); call [`Candidates::sort`] after the last one.
+    pub fn pick(&mut self, rule: usize) {
+        self.insert(rule);
+    }
+
+    /// Puts the picked rules back in ascending order after [`Candidates::pick`].
+    pub fn sort(&mut self) {
+        self.rules.sort_unstable();
     }
 
     /// The parts of a blob of `len` bytes in which rule `rule` can match, given that every match

@@ -19,7 +19,7 @@ use crate::config::{ScanConfig, Target};
 use crate::finding::{Finding, Lines};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
-use crate::scan::{DropReason, Matcher};
+use crate::scan::{Changed, DropReason, Matcher, Outcome};
 use crate::source::{self, ArchiveLimits, Blob, SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
@@ -106,11 +106,6 @@ impl<'a> BlobScanner<'a> {
         }
     }
 
-    /// Whether archives are opened (sources then read them rather than skip them as binary).
-    pub(crate) fn opens_archives(&self) -> bool {
-        self.archives.is_some()
-    }
-
     /// [`BlobScanner::scan`] for an input: when it is an archive or a document, every text blob
     /// inside it is scanned instead, its findings placed at `outer!inner` (with
     /// [`Finding::outer_len`] set). What was opened is counted in `stats`; warnings about
@@ -140,6 +135,28 @@ impl<'a> BlobScanner<'a> {
         findings
     }
 
+    /// [`BlobScanner::scan_input`] for a blob that differs from a clean base only where
+    /// `changed` says (see [`Matcher::find_changed`]); with `None`, or when the blob is not
+    /// plain text (an archive, a notebook, UTF-16), the whole of it is scanned. Returns the
+    /// findings and what a blob stored against this one needs to know; it is clean only for
+    /// plain text that held nothing.
+    pub(crate) fn scan_changed(
+        &mut self,
+        blob: Blob<'_>,
+        changed: Option<Changed<'_>>,
+        stats: &mut Stats,
+        explained: &mut Vec<Explanation>,
+        warnings: &mut Vec<SourceError>,
+    ) -> (Vec<Finding>, Outcome) {
+        let plain = !source::is_expanded(blob.bytes) && !source::is_utf16_text(blob.bytes);
+        if !plain {
+            let findings = self.scan_input(blob, stats, explained, warnings);
+            return (findings, Outcome::default());
+        }
+        let findings = self.scan_text(blob, changed, stats, explained);
+        (findings, self.matcher.outcome().clone())
+    }
+
     /// The findings of `blob` that no allow list or inline comment suppresses; what was dropped
     /// is counted in `stats` and, when explaining, listed in `explained`.
     pub(crate) fn scan(
@@ -153,8 +170,23 @@ impl<'a> BlobScanner<'a> {
             bytes: &decoded,
             ..blob
         };
+        self.scan_text(blob, None, stats, explained)
+    }
+
+    /// [`BlobScanner::scan`] of text as it is, whole or where `changed` says.
+    fn scan_text(
+        &mut self,
+        blob: Blob<'_>,
+        changed: Option<Changed<'_>>,
+        stats: &mut Stats,
+        explained: &mut Vec<Explanation>,
+    ) -> Vec<Finding> {
         let counted = self.matcher.counts();
-        let mut findings = findings_in(&mut self.matcher, blob);
+        let matches = match changed {
+            Some(changed) => self.matcher.find_changed(blob.bytes, changed),
+            None => self.matcher.find(blob.bytes),
+        };
+        let mut findings = place_matches(self.matcher.rules(), blob, &matches);
         stats.dropped.merge(self.matcher.counts().since(counted));
         if self.explain {
             let dropped = self.matcher.take_dropped();
@@ -302,8 +334,12 @@ fn fingerprints_in(
 
 /// The findings in one blob.
 pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
-    let rules = matcher.rules();
     let matches = matcher.find(blob.bytes);
+    place_matches(matcher.rules(), blob, &matches)
+}
+
+/// The findings of `matches`, placed in `blob`.
+fn place_matches(rules: &RuleSet, blob: Blob<'_>, matches: &[crate::scan::Match]) -> Vec<Finding> {
     // Every secret and paired identifier, so that snippets mask them all.
     let secrets: Vec<std::ops::Range<usize>> = matches
         .iter()

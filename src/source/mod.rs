@@ -9,13 +9,13 @@
 pub mod archive;
 mod fs;
 pub mod git;
-mod read;
+pub(crate) mod read;
 mod stdin;
 mod utf16;
 
 use std::fmt;
 
-pub use archive::{expand, is_archive, ArchiveCounts, ArchiveLimits, Expansion};
+pub use archive::{expand, is_archive, is_expanded, ArchiveCounts, ArchiveLimits, Expansion};
 pub use fs::{walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{is_regular_file, read_blob, read_regular_file, ReadOutcome, BINARY_PROBE_LEN};
 pub use stdin::{read_stdin, STDIN_PATH};
