@@ -110,7 +110,7 @@ fn bench_history(c: &mut Criterion) {
     let path = dir.path().to_str().expect("utf-8 temp path");
     pack(&repo);
     let walk = |repo: &Repository| {
-        let mut on_commit = |_: &git2::Commit<'_>| {};
+        let mut on_commit = |_: &git::CommitRead<'_>| {};
         git::walk(
             repo,
             &Selection::All,

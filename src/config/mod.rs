@@ -93,6 +93,8 @@ pub struct ScanConfig {
     pub shard: Option<Shard>,
     /// With `sprawl git --cache`: the folder of the blob cache.
     pub cache: Option<PathBuf>,
+    /// With `sprawl git --whole-blobs`: every blob of history is scanned whole.
+    pub whole_blobs: bool,
 }
 
 /// What a scan reads.
@@ -184,6 +186,7 @@ impl ScanConfig {
             repo: args.repo.clone(),
             mode,
         })?;
+        config.whole_blobs = args.whole_blobs;
         config.cache = match &args.cache {
             None => None,
             Some(Some(dir)) => Some(dir.clone()),
@@ -281,6 +284,7 @@ impl ScanConfig {
             },
             shard,
             cache: None,
+            whole_blobs: false,
         })
     }
 }

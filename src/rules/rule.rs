@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{Class, Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
 use super::syntax::RuleSyntax;
@@ -109,6 +109,8 @@ pub struct Rule {
     secret_group: SecretGroup,
     /// The longest match the pattern can make, in bytes (`None`: unbounded).
     max_len: Option<usize>,
+    /// Whether a match can hold a newline (else every match lies within one line).
+    spans_lines: bool,
     /// The group named `id`: an identifier reported with the secret (an AWS key id).
     id_group: Option<usize>,
     allow_regexes: Vec<Regex>,
@@ -224,6 +226,7 @@ impl Rule {
         };
         let secret_group = secret_group_of(&hir);
         let max_len = hir.properties().maximum_len();
+        let spans_lines = can_match_newline(&hir);
         let id_group = capture_groups(&hir)
             .into_iter()
             .find(|(_, name)| *name == Some("id"))
@@ -246,6 +249,7 @@ impl Rule {
             regex,
             secret_group,
             max_len,
+            spans_lines,
             id_group,
             allow_regexes,
             allow_stopwords: syntax
@@ -274,6 +278,12 @@ impl Rule {
     /// match holds a keyword, so with a bound the matcher searches only near keywords.
     pub fn max_len(&self) -> Option<usize> {
         self.max_len
+    }
+
+    /// Whether a match can hold a newline; when not, every match lies within one line, which
+    /// bounds where the matcher must look for it.
+    pub fn spans_lines(&self) -> bool {
+        self.spans_lines
     }
 
     /// Which group of the pattern holds the secret.
@@ -322,6 +332,27 @@ fn secret_group_of(hir: &Hir) -> SecretGroup {
         Some(&(index, _)) => SecretGroup::Group(index as usize),
         None if !groups.is_empty() => SecretGroup::Group(1),
         None => SecretGroup::WholeMatch,
+    }
+}
+
+/// Whether any match of `hir` can hold a newline byte.
+fn can_match_newline(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(literal) => literal.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(class)) => class
+            .ranges()
+            .iter()
+            .any(|range| range.start() <= '\n' && '\n' <= range.end()),
+        HirKind::Class(Class::Bytes(class)) => class
+            .ranges()
+            .iter()
+            .any(|range| range.start() <= b'\n' && b'\n' <= range.end()),
+        HirKind::Repetition(repetition) => {
+            repetition.max != Some(0) && can_match_newline(&repetition.sub)
+        }
+        HirKind::Capture(capture) => can_match_newline(&capture.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(can_match_newline),
     }
 }
 
@@ -464,5 +495,22 @@ mod tests {
         assert!(rule.allows(b"tok_0000"));
         assert!(rule.allows(b"tok_EXAMPLEabc"));
         assert!(!rule.allows(b"tok_a1b2c3"));
+    }
+
+    #[test]
+    fn a_rule_spans_lines_only_if_a_match_can_hold_a_newline() {
+        let spans = |pattern: &str| {
+            let yaml = format!(
+                "rules:\n  - id: t.r\n    name: R\n    keywords: [a]\n    pattern: '{pattern}'\n    confidence: low\n    examples: [x]\n"
+            );
+            crate::rules::parse_rule_file(&yaml, "t.yml").unwrap()[0].spans_lines()
+        };
+        assert!(!spans("a[^\\n]+"));
+        assert!(!spans("a.b"));
+        assert!(!spans("a[ \\t]{0,4}=\\w+$"));
+        assert!(spans("a\\s*b"));
+        assert!(spans("(?s)a.b"));
+        assert!(spans("a\\nb"));
+        assert!(spans("a(?:x|\\r?\\n)b"));
     }
 }

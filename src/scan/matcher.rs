@@ -292,42 +292,44 @@ impl<'r> Matcher<'r> {
     /// `changed.ranges`: the same matches [`Matcher::find`] gives, found by looking only near
     /// the changes.
     ///
-    /// Why that is enough: the base held no match, so a match here must be judged differently
-    /// than anything the base held, and a match is judged by its bytes, what its rule's gates read
-    /// around it ([`JUDGED_CONTEXT`], on its line) and the matches it overlaps (none that the base
-    /// had, or it would not be clean). So every match touches a changed line or comes within
-    /// [`JUDGED_CONTEXT`] of a change, and holds a keyword at most its rule's longest match away.
-    /// The keyword search covers that much around each change for every rule whose keywords the
-    /// base held (any other rule's keyword in this blob must itself touch a change); a rule whose
-    /// matches are unbounded runs over the whole blob whenever its keyword occurs, as in
-    /// [`Matcher::find`]; encoded text is decoded on the changed lines.
+    /// Why that is enough: the base held no match and no candidate that lost to another, so
+    /// every candidate it held was dropped by its own rule's gates, which look no further than
+    /// the candidate's line ([`JUDGED_CONTEXT`] bytes of it at most) and a few bytes around it.
+    /// A match here must therefore differ from everything the base held in its bytes or in
+    /// what its gates read: it touches a changed line, or, for a rule whose matches can span
+    /// lines, comes within [`JUDGED_CONTEXT`] of a change. Its keyword is then on a changed line
+    /// or, for such a rule, at most its longest match further. So keywords are looked for on
+    /// the changed lines, and that much further around each change for the multi-line rules
+    /// whose keywords the base held (any other rule's keyword in this blob must itself touch a
+    /// change); a multi-line rule whose matches are unbounded runs over the whole blob whenever
+    /// its keyword occurs, as in [`Matcher::find`]. Encoded text is decoded on the changed
+    /// lines.
     pub fn find_changed(&mut self, haystack: &[u8], changed: Changed<'_>) -> Vec<Match> {
         self.drops.kept.clear();
         let before = self.drops.counts;
-        let reach = self.reach(changed.base_keywords);
-        let areas = areas_around(haystack, changed.ranges, reach);
-        AREA_BYTES.fetch_add(
-            areas.iter().map(|a| a.len() as u64).sum(),
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        REACH_HIST[(reach / 512).min(7)].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let lines = changed_lines(haystack, changed.ranges);
+        let areas = match self.multi_line_reach(changed.base_keywords) {
+            Some(reach) => merge_areas(&lines, &areas_around(haystack, changed.ranges, reach)),
+            None => lines.clone(),
+        };
         let plain = self.find_plain(haystack, Some((&areas, changed.base_keywords)));
         self.note_keywords(Some(changed.base_keywords));
-        let lines = changed_lines(haystack, changed.ranges);
         let found = decode::search_in(self, haystack, &lines, plain);
         self.settle(&found, before);
         found
     }
 
-    /// How far from a change a keyword must be looked for: the judged context, plus the longest
-    /// match of any bounded rule whose keywords the base held, plus a keyword's length.
-    fn reach(&self, base_keywords: &RuleMask) -> usize {
+    /// How far from a change a keyword of a bounded multi-line rule whose keywords the base
+    /// held must be looked for: the judged context, plus the longest such rule's longest match,
+    /// plus a keyword's length. `None` when the base held no such rule's keyword.
+    fn multi_line_reach(&self, base_keywords: &RuleMask) -> Option<usize> {
         let longest_match = base_keywords
             .iter()
-            .filter_map(|rule| self.rules.rule(rule).max_len())
-            .max()
-            .unwrap_or(0);
-        JUDGED_CONTEXT + longest_match + self.rules.prefilter().longest_keyword()
+            .map(|rule| self.rules.rule(rule))
+            .filter(|rule| rule.spans_lines())
+            .filter_map(|rule| rule.max_len())
+            .max()?;
+        Some(JUDGED_CONTEXT + longest_match + self.rules.prefilter().longest_keyword())
     }
 
     /// Records whether a search that found `found` left its blob clean, given the drop counts
@@ -383,7 +385,8 @@ impl<'r> Matcher<'r> {
             Some((areas, carried)) => {
                 prefilter.candidates_in(haystack, areas, &mut self.candidates);
                 for rule in carried.iter() {
-                    if self.rules.rule(rule).max_len().is_none() {
+                    let rule_of = self.rules.rule(rule);
+                    if rule_of.max_len().is_none() && rule_of.spans_lines() {
                         self.candidates.pick(rule);
                     }
                 }
@@ -401,7 +404,8 @@ impl<'r> Matcher<'r> {
                 self.rules.prefilter(),
                 index,
                 rule.max_len(),
-                haystack.len(),
+                rule.spans_lines(),
+                haystack,
                 &mut self.windows,
             );
             for secret in self
@@ -589,6 +593,20 @@ fn areas_around(haystack: &[u8], changes: &[Range<usize>], reach: usize) -> Vec<
     areas
 }
 
+/// Two lists of ascending areas merged into one.
+fn merge_areas(a: &[Range<usize>], b: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut all: Vec<Range<usize>> = a.iter().chain(b).cloned().collect();
+    all.sort_unstable_by_key(|area| area.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(all.len());
+    for area in all {
+        match merged.last_mut() {
+            Some(last) if area.start <= last.end => last.end = last.end.max(area.end),
+            _ => merged.push(area),
+        }
+    }
+    merged
+}
+
 /// The lines of `haystack` that a change touches (a point between two lines touches both):
 /// ascending, disjoint, merged.
 fn changed_lines(haystack: &[u8], changes: &[Range<usize>]) -> Vec<Range<usize>> {
@@ -722,6 +740,9 @@ mod tests {
             "  - id: t.assign\n    name: A\n    keywords: [token, passwd]\n",
             "    pattern: '(?i)(?:token|passwd)\\s{0,2}=\\s{0,2}(?P<secret>\\w{1,10})$'\n",
             "    confidence: low\n    examples: [x]\n",
+            "  - id: t.line\n    name: L\n    keywords: [tok_, passwd]\n",
+            "    pattern: '(?:tok_|passwd=)(?P<secret>[a-z0-9_]+)'\n",
+            "    confidence: low\n    examples: [x]\n",
         ));
         let pieces: [&[u8]; 12] = [
             b"tok_",
@@ -751,12 +772,12 @@ mod tests {
             rules.prefilter().candidates(&text, &mut matcher.candidates);
             for &index in matcher.candidates.rules().to_vec().iter() {
                 let rule = rules.rule(index);
-                assert!(rule.max_len().is_some());
                 matcher.candidates.windows(
                     rules.prefilter(),
                     index,
                     rule.max_len(),
-                    text.len(),
+                    rule.spans_lines(),
+                    &text,
                     &mut matcher.windows,
                 );
                 let windowed: Vec<Range<usize>> = matcher

@@ -6,6 +6,7 @@ pub mod checks;
 pub mod decode;
 pub mod entropy;
 pub mod filters;
+mod keywords;
 mod matcher;
 mod prefilter;
 

@@ -3,10 +3,10 @@
 //!
 //! Every rule names lowercase keywords, at least one of which appears in each of its matches.
 //! The automaton matches them ASCII case-insensitively, so no lowercased copy of the input is
-//! made, and with overlapping matches, so a keyword that sits inside another (`sk_` in
-//! `sk_live_`) is not lost. It is always built as a DFA: with more than a hundred keywords the
-//! crate's default is a contiguous NFA, which measured about 2.7 times slower per byte here, and
-//! this pass touches every byte of every blob.
+//! made, and reports every occurrence, so a keyword that sits inside another (`sk_` in
+//! `sk_live_`) is not lost. This pass touches every byte of every blob, so it runs on a DFA of
+//! our own with a tight inner loop ([`super::keywords`]); a keyword set too large for that table
+//! runs on the `aho-corasick` crate's automaton instead.
 //!
 //! Where each keyword occurs is kept, so the matcher can run a rule's regex only in windows
 //! around its keywords (see `Candidates::windows`) instead of over the whole blob. A keyword that
@@ -17,6 +17,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+use super::keywords::KeywordDfa;
 use crate::rules::Rule;
 
 /// Beyond this many occurrences of one keyword in one blob, its positions are not recorded and
@@ -31,7 +32,7 @@ const LOOK_AROUND: usize = 4;
 /// The automaton over every distinct keyword, and which rules each keyword stands for.
 #[derive(Debug)]
 pub struct Prefilter {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Automaton>,
     rule_count: usize,
     /// For each automaton pattern (a distinct keyword), the indices of the rules that name it.
     rules_by_keyword: Vec<Vec<usize>>,
@@ -66,6 +67,8 @@ impl Prefilter {
         }
         let automaton = if keywords.is_empty() {
             None
+        } else if let Some(dfa) = KeywordDfa::new(&keywords) {
+            Some(Automaton::Dfa(Box::new(dfa)))
         } else {
             let mut builder = AhoCorasickBuilder::new();
             builder
@@ -79,7 +82,7 @@ impl Prefilter {
                 .map_err(|err| {
                     format!("the keywords of all rules do not fit in one automaton: {err}")
                 })?;
-            Some(built)
+            Some(Automaton::Crate(built))
         };
         let longest_keyword = keywords
             .iter()
@@ -107,16 +110,26 @@ impl Prefilter {
         let Some(automaton) = &self.automaton else {
             return;
         };
+        let mut record = |keyword: usize, start: usize| {
+            if out.hits[keyword].is_empty() {
+                out.touched.push(keyword);
+                for &rule in &self.rules_by_keyword[keyword] {
+                    out.insert(rule);
+                }
+            }
+            out.hits[keyword].record(start);
+        };
         for area in areas {
-            for hit in automaton.find_overlapping_iter(&haystack[area.clone()]) {
-                let keyword = hit.pattern().as_usize();
-                if out.hits[keyword].is_empty() {
-                    out.touched.push(keyword);
-                    for &rule in &self.rules_by_keyword[keyword] {
-                        out.insert(rule);
+            let bytes = &haystack[area.clone()];
+            match automaton {
+                Automaton::Dfa(dfa) => dfa.find(bytes, |keyword, start| {
+                    record(keyword as usize, area.start + start)
+                }),
+                Automaton::Crate(automaton) => {
+                    for hit in automaton.find_overlapping_iter(bytes) {
+                        record(hit.pattern().as_usize(), area.start + hit.start());
                     }
                 }
-                out.hits[keyword].record(area.start + hit.start());
             }
         }
         out.rules.sort_unstable();
@@ -136,6 +149,15 @@ impl Prefilter {
     fn keywords_of(&self, rule: usize) -> &[usize] {
         &self.keywords_by_rule[rule]
     }
+}
+
+/// The automaton the keywords are compiled to.
+#[derive(Debug)]
+enum Automaton {
+    /// Ours, for keyword sets whose table fits ([`KeywordDfa`]).
+    Dfa(Box<KeywordDfa>),
+    /// The `aho-corasick` crate's, for larger ones.
+    Crate(AhoCorasick),
 }
 
 /// Where one keyword occurred in a blob.
@@ -216,26 +238,33 @@ impl Candidates {
         self.rules.sort_unstable();
     }
 
-    /// The parts of a blob of `len` bytes in which rule `rule` can match, given that every match
-    /// holds one of its keywords and is at most `max_len` bytes long (`None`: unbounded). Each
-    /// range is where a search starts and ends; the bytes before the start are context only, so
-    /// searches must be run with the whole blob in view (see `Matcher`). Ranges are disjoint
-    /// and ascending. One range covering the whole blob when the windows would cover most of it
-    /// anyway, when the pattern is unbounded, or when a keyword occurred too often to record.
+    /// The parts of `haystack` in which rule `rule` can match, given that every match holds
+    /// one of its keywords, is at most `max_len` bytes long (`None`: unbounded) and, unless
+    /// `spans_lines`, lies within one line. Each range is where a search starts and ends; the
+    /// bytes before the start are context only, so searches must be run with the whole blob in
+    /// view (see `Matcher`). Ranges are disjoint and ascending. One range covering the whole
+    /// blob when the windows would cover most of it anyway, when a match can be unbounded and
+    /// span lines, or when a keyword occurred too often to record.
+    ///
+    /// The work is linear in the blob: hits are taken in order, and the line around each is
+    /// looked for only between the previous line found and a bounded match's reach.
     pub fn windows(
         &mut self,
         prefilter: &Prefilter,
         rule: usize,
         max_len: Option<usize>,
-        len: usize,
+        spans_lines: bool,
+        haystack: &[u8],
         out: &mut Vec<Range<usize>>,
     ) {
         out.clear();
+        let len = haystack.len();
         let whole = 0..len;
-        let Some(max_len) = max_len.filter(|&max| max < len / 2) else {
+        let max_len = max_len.filter(|&max| max < len / 2);
+        if max_len.is_none() && spans_lines {
             out.push(whole);
             return;
-        };
+        }
         self.starts.clear();
         for &keyword in prefilter.keywords_of(rule) {
             let hits = &self.hits[keyword];
@@ -246,8 +275,33 @@ impl Candidates {
             self.starts.extend_from_slice(&hits.starts);
         }
         self.starts.sort_unstable();
+        // The line of the last hit: its start, and its end when that was found (a bounded
+        // match's reach may end before it).
+        let mut line_start = 0;
+        let mut line_end: Option<usize> = None;
         for &start in &self.starts {
-            let window = start.saturating_sub(max_len)..(start + max_len + LOOK_AROUND).min(len);
+            let (mut low, mut high) = match max_len {
+                Some(max) => (
+                    start.saturating_sub(max),
+                    (start + max + LOOK_AROUND).min(len),
+                ),
+                None => (0, len),
+            };
+            if !spans_lines {
+                if line_end.is_none_or(|end| start >= end) {
+                    // Back to the previous newline, no further than the reach or the end of the
+                    // last line found (each byte is looked at once over all hits).
+                    let floor = low.max(line_end.filter(|&end| end <= start).unwrap_or(0));
+                    line_start = memchr::memrchr(b'\n', &haystack[floor..start])
+                        .map_or(floor, |at| floor + at + 1);
+                    line_end = memchr::memchr(b'\n', &haystack[start..high])
+                        .map(|at| start + at + 1)
+                        .or((high == len).then_some(len));
+                }
+                low = low.max(line_start);
+                high = high.min(line_end.unwrap_or(high));
+            }
+            let window = low..high;
             match out.last_mut() {
                 Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
                 _ => out.push(window),

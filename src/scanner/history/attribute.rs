@@ -14,6 +14,7 @@ use crate::config::ScanConfig;
 use crate::finding::{Finding, GitOrigin};
 use crate::scan::Matcher;
 use crate::scanner::{fingerprints_in, passes_place_stage, ScanResult};
+use crate::source::git::ids;
 use crate::source::git::{CommitInfo, History, Place, WalkedCommit};
 use crate::source::{ArchiveLimits, SkipReason, SourceError};
 
@@ -50,7 +51,7 @@ pub(super) fn report(
     let mut missing = 0u64;
     let partial_clone = crate::source::git::is_partial_clone(repo);
     for (blob, walked) in history.blobs.iter().enumerate() {
-        let Some(outcome) = scanned.results.get(&walked.oid) else {
+        let Some(outcome) = scanned.results.get(&ids::raw(walked.oid)) else {
             continue;
         };
         let first_path = history.path(walked.first.path);
@@ -164,7 +165,7 @@ fn notes(config: &ScanConfig, history: &History, result: &mut ScanResult) {
 fn later_places(history: &History, scanned: &Scanned) -> HashMap<u32, Vec<Place>> {
     let mut later: HashMap<u32, Vec<Place>> = HashMap::new();
     for &(blob, place) in &history.later {
-        let oid = history.blobs[blob as usize].oid;
+        let oid = ids::raw(history.blobs[blob as usize].oid);
         if let Some(BlobResult::Scanned { found: Some(_), .. }) = scanned.results.get(&oid) {
             later.entry(blob).or_default().push(place);
         }

@@ -5,7 +5,6 @@
 //! walk. What each blob yielded is kept by id until the walk says where it was introduced: for
 //! most blobs only their size, the rest (findings, warnings, dropped candidates) boxed.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -18,6 +17,7 @@ use crate::config::ScanConfig;
 use crate::finding::Finding;
 use crate::progress::Progress;
 use crate::scan::{Changed, Outcome};
+use crate::source::git::ids::{self, IdMap, RawId};
 use crate::source::git::pack::{Pack, PackBlob, PackLimits};
 use crate::source::git::{BlobReader, History};
 use crate::source::read::is_binary;
@@ -56,7 +56,7 @@ pub(super) struct Found {
 /// What the scan stage yielded, by blob id.
 #[derive(Debug, Default)]
 pub(super) struct Scanned {
-    pub(super) results: HashMap<Oid, BlobResult>,
+    pub(super) results: IdMap<BlobResult>,
     /// Packs or objects that could not be read as wholes (their blobs were then read one by one).
     pub(super) problems: Vec<String>,
 }
@@ -68,8 +68,8 @@ const UNPLACED: &str = "";
 /// dropped.
 struct Thread<'a> {
     scanner: BlobScanner<'a>,
-    results: Vec<(Oid, BlobResult)>,
-    shared: &'a Mutex<Vec<(Oid, BlobResult)>>,
+    results: Vec<(RawId, BlobResult)>,
+    shared: &'a Mutex<Vec<(RawId, BlobResult)>>,
 }
 
 impl Drop for Thread<'_> {
@@ -79,24 +79,23 @@ impl Drop for Thread<'_> {
     }
 }
 
-/// Scans every blob of every pack of the repository at `git_dir`, in delta order. With
+/// Scans every blob of `packs` (a repository's), in delta order. With
 /// `only`, a walk already done, only the blobs it found at a path this shard owns are scanned
 /// (the rest are still rebuilt when blobs are stored against them).
 pub(super) fn scan_packs(
     config: &ScanConfig,
-    git_dir: &Path,
+    packs: &[Pack],
     only: Option<&History>,
     cache: Option<&BlobCache>,
     progress: &Progress,
 ) -> Scanned {
-    let (packs, problems) = Pack::open_all(&git_dir.join("objects"));
     let total: usize = packs.iter().map(Pack::blob_count).sum();
     progress.set_total(total as u64);
     let limits = PackLimits {
         max_blob: config.max_file_size,
         max_chain_bytes: MAX_CHAIN_BYTES,
     };
-    let wants = |oid: &Oid| match (only, config.shard) {
+    let wants = |oid: &RawId| match (only, config.shard) {
         (Some(history), Some(shard)) => history
             .index_of
             .get(oid)
@@ -107,7 +106,7 @@ pub(super) fn scan_packs(
     let shared = Mutex::new(Vec::new());
     let run = || {
         let mut problems = Vec::new();
-        for pack in &packs {
+        for pack in packs {
             problems.extend(pack.traverse(
                 limits,
                 || Thread {
@@ -116,11 +115,11 @@ pub(super) fn scan_packs(
                     shared: &shared,
                 },
                 |thread, blob: PackBlob<'_, Outcome>| {
-                    let oid = Oid::from_bytes(blob.id).expect("a 20-byte id");
+                    let oid = *blob.id;
                     if !wants(&oid) {
                         return Outcome::default();
                     }
-                    if let Some(entry) = cache.and_then(|cache| cache.get(oid.as_bytes())) {
+                    if let Some(entry) = cache.and_then(|cache| cache.get(&oid)) {
                         progress.record(0, 0);
                         thread
                             .results
@@ -130,7 +129,7 @@ pub(super) fn scan_packs(
                     let changed = blob
                         .base
                         .as_ref()
-                        .filter(|base| base.verdict.clean && !config.explain)
+                        .filter(|base| base.verdict.clean && !config.explain && !config.whole_blobs)
                         .map(|base| Changed {
                             ranges: &base.changes.ranges,
                             base_keywords: &base.verdict.keywords,
@@ -157,7 +156,7 @@ pub(super) fn scan_packs(
             .unwrap_or_else(|e| e.into_inner())
             .into_iter()
             .collect(),
-        problems: problems.into_iter().chain(traversal_problems).collect(),
+        problems: traversal_problems,
     }
 }
 
@@ -220,7 +219,7 @@ pub(super) fn scan_the_rest(
 ) {
     let rest: Vec<u32> = (0..history.blobs.len() as u32)
         .filter(|&blob| {
-            let oid = history.blobs[blob as usize].oid;
+            let oid = ids::raw(history.blobs[blob as usize].oid);
             !scanned.results.contains_key(&oid)
                 && config
                     .shard
@@ -246,13 +245,14 @@ pub(super) fn scan_the_rest(
                 break;
             };
             let oid = history.blobs[blob as usize].oid;
-            let result = match (&reader, cache.and_then(|cache| cache.get(oid.as_bytes()))) {
+            let raw = ids::raw(oid);
+            let result = match (&reader, cache.and_then(|cache| cache.get(&raw))) {
                 (_, Some(entry)) => BlobResult::Cached(entry.clone()),
                 (Ok(reader), None) => read_and_scan(reader, &mut thread, config, oid),
                 (Err(err), None) => BlobResult::Failed(err.to_string()),
             };
             record_progress(progress, &result);
-            thread.results.push((oid, result));
+            thread.results.push((raw, result));
         }
     };
     match rayon::ThreadPoolBuilder::new()
@@ -295,7 +295,7 @@ pub(super) fn remember(
     scanned: &Scanned,
 ) {
     for blob in &history.blobs {
-        let entry = match scanned.results.get(&blob.oid) {
+        let entry = match scanned.results.get(&ids::raw(blob.oid)) {
             None | Some(BlobResult::Missing | BlobResult::Failed(_)) => continue,
             Some(BlobResult::Cached(_)) => {
                 usage.from_cache += 1;

@@ -36,6 +36,7 @@ use super::staged::scan_staged;
 use super::ScanResult;
 use crate::config::{GitMode, ScanConfig};
 use crate::progress::Progress;
+use crate::source::git::pack::Pack;
 use crate::source::git::{self, GitError, History, Selection};
 
 /// Why a git scan could not run at all.
@@ -121,11 +122,31 @@ fn scan_history(
             (cache, usage)
         });
     let blob_cache = cache.as_ref().map(|(cache, _)| cache);
-    let walk = || walk_history(config, &git_dir, selection, keep_places);
+    // The packs are opened once: the walk reads commits and trees from them, the scan blobs.
+    let (packs, pack_problems) = Pack::open_all(&git_dir.join("objects"));
+    trace_rss("packs opened");
+    let walk = || {
+        let t = std::time::Instant::now();
+        let w = walk_history(config, &git_dir, &packs, selection, keep_places);
+        if std::env::var_os("SPRAWL_TRACE").is_some() {
+            eprintln!(
+                "walk {:?} cpu {}",
+                t.elapsed(),
+                std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default()
+            );
+        }
+        trace_rss("walk done");
+        w
+    };
     let (walked, mut scanned) = match schedule {
         Schedule::Beside => std::thread::scope(|scope| {
             let walker = scope.spawn(walk);
-            let scanned = blobs::scan_packs(config, &git_dir, None, blob_cache, progress);
+            let t = std::time::Instant::now();
+            let scanned = blobs::scan_packs(config, &packs, None, blob_cache, progress);
+            if std::env::var_os("SPRAWL_TRACE").is_some() {
+                eprintln!("packs {:?}", t.elapsed());
+            }
+            trace_rss("packs scanned");
             let walked = walker
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -133,18 +154,16 @@ fn scan_history(
         }),
         Schedule::Shard => {
             let walked = walk()?;
-            let scanned = blobs::scan_packs(
-                config,
-                &git_dir,
-                Some(&walked.history),
-                blob_cache,
-                progress,
-            );
+            let scanned =
+                blobs::scan_packs(config, &packs, Some(&walked.history), blob_cache, progress);
             (Ok(walked), scanned)
         }
         Schedule::OneByOne => (walk(), blobs::Scanned::default()),
     };
+    trace_rss("walked and scanned");
     let walked = walked?;
+    scanned.problems.extend(pack_problems);
+    drop(packs);
     blobs::scan_the_rest(
         config,
         &git_dir,
@@ -162,6 +181,17 @@ fn scan_history(
     Ok(result)
 }
 
+fn trace_rss(what: &str) {
+    if std::env::var_os("SPRAWL_TRACE").is_some() {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let rss: Vec<&str> = status
+            .lines()
+            .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+            .collect();
+        eprintln!("{what}: {rss:?}");
+    }
+}
+
 /// The walk, with the findings of the commit messages it read.
 pub(super) struct Walked {
     history: History,
@@ -174,6 +204,7 @@ pub(super) struct Walked {
 fn walk_history(
     config: &ScanConfig,
     git_dir: &Path,
+    packs: &[Pack],
     selection: &Selection,
     keep_later_places: bool,
 ) -> Result<Walked, GitError> {
@@ -184,25 +215,26 @@ fn walk_history(
     let include = |path: &str| config.paths.admits_relative(path);
     let mut scanner = super::BlobScanner::new(config);
     let mut messages = Vec::new();
-    let mut on_commit = |commit: &git2::Commit<'_>| {
+    let mut on_commit = |commit: &git::CommitRead<'_>| {
         let owned = config
             .shard
-            .is_none_or(|shard| shard.owns(commit.id().as_bytes()));
+            .is_none_or(|shard| shard.owns(commit.id.as_bytes()));
         if !owned {
             return;
         }
         let blob = crate::source::Blob {
             path: attribute::MESSAGE_PATH,
-            bytes: commit.message_bytes(),
+            bytes: commit.message,
         };
         let mut ignored = crate::stats::Stats::default();
         let findings = scanner.scan(blob, &mut ignored, &mut Vec::new());
         if !findings.is_empty() {
-            messages.push((commit.id(), findings));
+            messages.push((commit.id, findings));
         }
     };
-    let history = git::walk(
+    let history = git::walk_in(
         &repo,
+        packs,
         selection,
         git::WalkOptions {
             keep_later_places,

@@ -5,6 +5,8 @@
 //! [`pack`] reads a repository's packs whole, each blob once, in delta order; a [`BlobReader`]
 //! per thread reads single blobs (what the packs do not hold, the staged index).
 
+pub mod ids;
+mod object;
 pub(crate) mod pack;
 mod reader;
 mod staged;
@@ -19,8 +21,10 @@ use time::{OffsetDateTime, UtcOffset};
 
 pub use reader::BlobReader;
 pub use staged::{staged_changes, StagedChange};
+pub(crate) use walk::walk_in;
 pub use walk::{
-    check_selection, walk, History, Place, Selection, WalkOptions, WalkedBlob, WalkedCommit,
+    check_selection, walk, CommitRead, History, Place, Selection, WalkOptions, WalkedBlob,
+    WalkedCommit,
 };
 
 /// The commit a blob was introduced by, as reported with a finding.
@@ -124,6 +128,15 @@ pub fn is_partial_clone(repo: &Repository) -> bool {
 pub fn read_without_checks() {
     git2::opts::strict_hash_verification(false);
     git2::opts::enable_caching(false);
+    // libgit2 maps pack files in windows of up to 1 GiB and keeps up to 8 GiB mapped; every
+    // page the walk touches then counts as the process's memory. Small windows and a low limit
+    // keep that to a few megabytes at no measurable cost (the packs' blobs are read apart from
+    // libgit2, see `pack`). Set before any other thread uses libgit2, as these settings require.
+    // SAFETY: no other thread is using libgit2 while a scan is being set up.
+    unsafe {
+        let _ = git2::opts::set_mwindow_size(4 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(32 << 20);
+    }
 }
 
 /// A git time as RFC 3339 in its own offset (`2024-03-01T12:00:00+01:00`).

@@ -23,8 +23,13 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
-use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree};
+use std::sync::Arc;
 
+use git2::{Commit, ObjectType, Oid, Repository, Sort};
+
+use super::ids::{self, IdMap, IdSet, RawId};
+use super::object::{commit_fields, tree_entries, TreeEntry};
+use super::pack::{ObjectKind, Objects, Pack};
 use super::{display_path, short, GitError};
 use crate::source::SourceError;
 
@@ -93,8 +98,8 @@ pub struct History {
     pub paths: Vec<String>,
     /// Every blob introduced at an included path, in the order first introduced.
     pub blobs: Vec<WalkedBlob>,
-    /// Each blob's index in `blobs`.
-    pub index_of: HashMap<Oid, u32>,
+    /// Each blob's index in `blobs`, by id.
+    pub index_of: IdMap<u32>,
     /// Every later place of each blob (index into `blobs`), when asked for.
     pub later: Vec<(u32, Place)>,
     /// For a range: the tree just before it (the merge base of its two ends).
@@ -123,6 +128,14 @@ impl History {
     }
 }
 
+/// A commit as the walk reads it, for [`WalkOptions::on_commit`].
+pub struct CommitRead<'a> {
+    /// Its id.
+    pub id: Oid,
+    /// Its message, as stored.
+    pub message: &'a [u8],
+}
+
 /// How a walk runs.
 pub struct WalkOptions<'a> {
     /// Keep every later place, not only the count.
@@ -131,7 +144,7 @@ pub struct WalkOptions<'a> {
     pub include: &'a dyn Fn(&str) -> bool,
     /// Called with each commit as it is read (before the walk order is known), to scan its
     /// message.
-    pub on_commit: &'a mut dyn FnMut(&Commit<'_>),
+    pub on_commit: &'a mut dyn FnMut(&CommitRead<'_>),
 }
 
 /// Walks the commits of `selection` and records every blob they introduce.
@@ -140,19 +153,44 @@ pub fn walk(
     selection: &Selection,
     options: WalkOptions<'_>,
 ) -> Result<History, GitError> {
+    let (packs, _) = Pack::open_all(&repo.path().join("objects"));
+    walk_in(repo, &packs, selection, options)
+}
+
+/// [`walk`], reading commits and trees from `packs` (the repository's, [`Pack::open_all`]), and
+/// through libgit2 what the packs do not hold.
+pub(crate) fn walk_in(
+    repo: &Repository,
+    packs: &[Pack],
+    selection: &Selection,
+    options: WalkOptions<'_>,
+) -> Result<History, GitError> {
     let mut history = History {
         shallow: repo.is_shallow(),
         ..History::default()
     };
+    let mut objects = Objects::new(packs, repo);
     let mut extra_roots = Vec::new();
     let order = match selection {
         Selection::All => {
             let tips = every_tip(repo, &mut history.errors, &mut extra_roots)?;
-            commit_order(repo, &tips, &mut history.errors, options.on_commit)
+            commit_order(
+                &mut objects,
+                repo.is_shallow(),
+                &tips,
+                &mut history.errors,
+                options.on_commit,
+            )
         }
         Selection::Branch(name) => {
             let tip = resolve_commit(repo, name)?.id();
-            commit_order(repo, &[tip], &mut history.errors, options.on_commit)
+            commit_order(
+                &mut objects,
+                repo.is_shallow(),
+                &[tip],
+                &mut history.errors,
+                options.on_commit,
+            )
         }
         Selection::Range { from, to } => {
             let (from, to) = (resolve_commit(repo, from)?, resolve_commit(repo, to)?);
@@ -164,6 +202,7 @@ pub fn walk(
             .map(|tree| tree.id());
             range_order(
                 repo,
+                &mut objects,
                 from.id(),
                 to.id(),
                 &mut history.errors,
@@ -173,8 +212,9 @@ pub fn walk(
     };
     let mut walker = Walker {
         repo,
+        objects,
         history,
-        seen_trees: HashSet::new(),
+        seen_trees: IdSet::default(),
         trees: TreeCache::default(),
         path_ids: HashMap::new(),
         path: Vec::new(),
@@ -190,7 +230,12 @@ pub fn walk(
         if walker.detect_renames {
             walker.follow_renames(node.parent_tree, node.tree);
         }
-        walker.diff(node.parent_tree, node.tree, commit, node.merge);
+        walker.diff(
+            node.parent_tree.map(ids::raw),
+            ids::raw(node.tree),
+            commit,
+            node.merge,
+        );
     }
     for (name, id, target, kind) in extra_roots {
         let commit = walker.history.commits.len() as u32;
@@ -200,11 +245,11 @@ pub fn walk(
         });
         match kind {
             ObjectType::Tree => {
-                walker.diff(None, target, commit, false);
+                walker.diff(None, ids::raw(target), commit, false);
             }
             _ => {
                 let path = walker.intern(name.as_bytes());
-                walker.record(target, path, commit, false);
+                walker.record(&ids::raw(target), path, commit, false);
             }
         }
     }
@@ -297,14 +342,48 @@ fn every_tip(
     Ok(tips)
 }
 
+/// A commit read by the walk: its tree, parents and committer time, its message given to
+/// `on_commit`; `None` (with an error, unless it is a shallow clone's boundary) if it cannot be
+/// read.
+fn read_commit(
+    objects: &mut Objects<'_>,
+    shallow: bool,
+    oid: Oid,
+    errors: &mut Vec<SourceError>,
+    on_commit: &mut dyn FnMut(&CommitRead<'_>),
+) -> Option<(Oid, Vec<Oid>, i64)> {
+    let problem = match objects.read(&ids::raw(oid)) {
+        Ok((ObjectKind::Commit, data)) => match commit_fields(&data) {
+            Some(fields) => {
+                on_commit(&CommitRead {
+                    id: oid,
+                    message: fields.message,
+                });
+                return Some((fields.tree, fields.parents, fields.time));
+            }
+            None => "it is not a well-formed commit".to_string(),
+        },
+        Ok(_) => "it is not a commit".to_string(),
+        // A shallow clone's boundary parents are simply absent: not an error.
+        Err(err) if err.code() == git2::ErrorCode::NotFound && shallow => return None,
+        Err(err) => format!("cannot read it: {}", err.message()),
+    };
+    errors.push(SourceError {
+        path: format!("commit {}", short(oid)),
+        message: problem,
+    });
+    None
+}
+
 /// Every commit reachable from `tips`, parents before children, the older first among commits
 /// whose parents are all placed. A commit that cannot be read is reported and left out; its
 /// children are walked as if it were not there.
 fn commit_order(
-    repo: &Repository,
+    objects: &mut Objects<'_>,
+    shallow: bool,
     tips: &[Oid],
     errors: &mut Vec<SourceError>,
-    on_commit: &mut dyn FnMut(&Commit<'_>),
+    on_commit: &mut dyn FnMut(&CommitRead<'_>),
 ) -> Vec<Node> {
     // Each commit read: id, tree, parents, date.
     let mut nodes: Vec<(Oid, Oid, Vec<Oid>, i64)> = Vec::new();
@@ -315,25 +394,14 @@ fn commit_order(
         if index_of.contains_key(&oid) || failed.contains(&oid) {
             continue;
         }
-        let commit = match repo.find_commit(oid) {
-            Ok(commit) => commit,
-            Err(err) => {
-                // A shallow clone's boundary parents are simply absent: not an error.
-                if err.code() != git2::ErrorCode::NotFound || !repo.is_shallow() {
-                    errors.push(SourceError {
-                        path: format!("commit {}", short(oid)),
-                        message: format!("cannot read it: {}", err.message()),
-                    });
-                }
-                failed.insert(oid);
-                continue;
-            }
+        let Some((tree, parents, time)) = read_commit(objects, shallow, oid, errors, on_commit)
+        else {
+            failed.insert(oid);
+            continue;
         };
-        on_commit(&commit);
-        let parents: Vec<Oid> = commit.parent_ids().collect();
         pending.extend(parents.iter().copied());
         index_of.insert(oid, nodes.len());
-        nodes.push((oid, commit.tree_id(), parents, commit.time().seconds()));
+        nodes.push((oid, tree, parents, time));
     }
     // Kahn's algorithm: a commit is ready once all its walked parents are placed.
     let mut waiting: Vec<u32> = vec![0; nodes.len()];
@@ -388,12 +456,13 @@ fn commit_order(
 /// only commits reachable from `from` are left, which a range of a long history needs).
 fn range_order(
     repo: &Repository,
+    objects: &mut Objects<'_>,
     from: Oid,
     to: Oid,
     errors: &mut Vec<SourceError>,
-    on_commit: &mut dyn FnMut(&Commit<'_>),
+    on_commit: &mut dyn FnMut(&CommitRead<'_>),
 ) -> Result<Vec<Node>, GitError> {
-    let mut walk = repo
+    let walk = repo
         .revwalk()
         .and_then(|mut walk| {
             walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
@@ -404,31 +473,35 @@ fn range_order(
         .map_err(|err| GitError::repository("walk the range", &err))?;
     let mut nodes: Vec<Node> = Vec::new();
     let mut tree_of: HashMap<Oid, Oid> = HashMap::new();
-    for step in walk.by_ref() {
-        let commit = match step.and_then(|oid| repo.find_commit(oid)) {
-            Ok(commit) => commit,
+    for step in walk {
+        let oid = match step {
+            Ok(oid) => oid,
             Err(err) => {
                 errors.push(SourceError {
                     path: "(history)".into(),
-                    message: format!("cannot read a commit: {}", err.message()),
+                    message: format!("cannot walk on: {}", err.message()),
                 });
                 continue;
             }
         };
-        on_commit(&commit);
+        let Some((tree, parents, _)) =
+            read_commit(objects, repo.is_shallow(), oid, errors, on_commit)
+        else {
+            continue;
+        };
         // A first parent before the range is read for its tree.
-        let parent_tree = commit.parent_id(0).ok().and_then(|parent| {
+        let parent_tree = parents.first().and_then(|&parent| {
             tree_of
                 .get(&parent)
                 .copied()
                 .or_else(|| repo.find_commit(parent).ok().map(|parent| parent.tree_id()))
         });
-        tree_of.insert(commit.id(), commit.tree_id());
+        tree_of.insert(oid, tree);
         nodes.push(Node {
-            oid: commit.id(),
-            tree: commit.tree_id(),
+            oid,
+            tree,
             parent_tree,
-            merge: commit.parent_count() > 1,
+            merge: parents.len() > 1,
         });
     }
     Ok(nodes)
@@ -436,23 +509,26 @@ fn range_order(
 
 /// A few recently read trees: a commit's parent's trees are usually the ones just read.
 #[derive(Default)]
-struct TreeCache<'r> {
-    slots: Vec<(Oid, Tree<'r>)>,
+struct TreeCache {
+    slots: Vec<(RawId, Arc<[u8]>)>,
     next: usize,
 }
 
-impl<'r> TreeCache<'r> {
+impl TreeCache {
     const SLOTS: usize = 64;
 
-    fn get(&mut self, repo: &'r Repository, id: Oid) -> Result<Tree<'r>, git2::Error> {
-        if let Some((_, tree)) = self.slots.iter().find(|(slot, _)| *slot == id) {
-            return Ok(tree.clone());
+    fn get(&mut self, objects: &mut Objects<'_>, id: &RawId) -> Result<Arc<[u8]>, git2::Error> {
+        if let Some((_, tree)) = self.slots.iter().find(|(slot, _)| slot == id) {
+            return Ok(Arc::clone(tree));
         }
-        let tree = repo.find_tree(id)?;
+        let (kind, tree) = objects.read(id)?;
+        if kind != ObjectKind::Tree {
+            return Err(git2::Error::from_str("it is not a tree"));
+        }
         if self.slots.len() < Self::SLOTS {
-            self.slots.push((id, tree.clone()));
+            self.slots.push((*id, Arc::clone(&tree)));
         } else {
-            self.slots[self.next] = (id, tree.clone());
+            self.slots[self.next] = (*id, Arc::clone(&tree));
             self.next = (self.next + 1) % Self::SLOTS;
         }
         Ok(tree)
@@ -461,10 +537,11 @@ impl<'r> TreeCache<'r> {
 
 struct Walker<'a, 'r> {
     repo: &'r Repository,
+    objects: Objects<'r>,
     history: History,
     /// Trees every blob under which has been recorded.
-    seen_trees: HashSet<Oid>,
-    trees: TreeCache<'r>,
+    seen_trees: IdSet,
+    trees: TreeCache,
     path_ids: HashMap<Box<[u8]>, u32>,
     /// The folder being walked, as bytes.
     path: Vec<u8>,
@@ -486,7 +563,7 @@ enum EntryKind {
     Other,
 }
 
-fn kind_of(mode: i32) -> EntryKind {
+fn kind_of(mode: u32) -> EntryKind {
     match mode {
         0o040000 => EntryKind::Tree,
         0o100644 | 0o100755 | 0o100664 => EntryKind::Blob,
@@ -514,7 +591,7 @@ fn entry_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
 impl<'r> Walker<'_, 'r> {
     /// Compares tree `new` (at the current path) with `old`, recording what `new` introduces.
     /// Returns whether every blob under `new` is now recorded.
-    fn diff(&mut self, old: Option<Oid>, new: Oid, commit: u32, merge: bool) -> bool {
+    fn diff(&mut self, old: Option<RawId>, new: RawId, commit: u32, merge: bool) -> bool {
         if old == Some(new) {
             return self.seen_trees.contains(&new);
         }
@@ -523,74 +600,76 @@ impl<'r> Walker<'_, 'r> {
             // A merge brings in what its other parents introduced: nothing new.
             return true;
         }
-        let new_tree = match self.trees.get(self.repo, new) {
+        let new_tree = match self.trees.get(&mut self.objects, &new) {
             Ok(tree) => tree,
             Err(err) => {
-                self.object_error(new, "tree", &err);
+                self.object_error(&new, "tree", &err);
                 return false;
             }
         };
-        let old_tree = old.and_then(|old| match self.trees.get(self.repo, old) {
+        let old_tree = old.and_then(|old| match self.trees.get(&mut self.objects, &old) {
             Ok(tree) => Some(tree),
             Err(err) => {
-                self.object_error(old, "tree", &err);
+                self.object_error(&old, "tree", &err);
                 None
             }
         });
-        let old_complete = old.is_none_or(|old| self.seen_trees.contains(&old));
-        let mut complete = old_complete;
-        let old_len = old_tree.as_ref().map_or(0, |tree| tree.len());
-        let mut at_old = 0;
-        for entry in new_tree.iter() {
-            let name = entry.name_bytes();
-            let mode = entry.filemode();
-            let kind = kind_of(mode);
+        let mut complete =
+            old.is_none_or(|old| old_tree.is_some() && self.seen_trees.contains(&old));
+        // Both trees list their entries in the same order from the start: the entries within
+        // their common first bytes are the same, and only need stepping over.
+        let old_bytes = old_tree.as_deref().unwrap_or_default();
+        let same = common_prefix(old_bytes, &new_tree);
+        let mut before_entries = tree_entries(old_bytes).filter_map(Result::ok).peekable();
+        for entry in tree_entries(&new_tree) {
+            let Ok(entry) = entry else {
+                self.history.errors.push(SourceError {
+                    path: format!("tree {}", hex(&new)),
+                    message: "it is not a well-formed tree: the rest of it was not read".into(),
+                });
+                return false;
+            };
+            // Where this entry ends in the new tree's bytes.
+            let end = entry.name.as_ptr() as usize - new_tree.as_ptr() as usize
+                + entry.name.len()
+                + 1
+                + 20;
+            if end <= same {
+                before_entries.next();
+                continue;
+            }
+            let kind = kind_of(entry.mode);
             // The parent's entry of the same name, if any.
-            let mut before: Option<(Oid, EntryKind)> = None;
-            while at_old < old_len {
-                let old_entry = old_tree
-                    .as_ref()
-                    .and_then(|t| t.get(at_old))
-                    .expect("entry");
-                let old_kind = kind_of(old_entry.filemode());
+            let mut before: Option<(&RawId, EntryKind)> = None;
+            while let Some(old_entry) = before_entries.peek() {
+                let old_kind = kind_of(old_entry.mode);
                 match entry_order(
-                    old_entry.name_bytes(),
+                    old_entry.name,
                     old_kind == EntryKind::Tree,
-                    name,
+                    entry.name,
                     kind == EntryKind::Tree,
                 ) {
-                    Ordering::Less => at_old += 1,
+                    Ordering::Less => {
+                        before_entries.next();
+                    }
                     Ordering::Equal => {
-                        before = Some((old_entry.id(), old_kind));
-                        at_old += 1;
+                        before = Some((old_entry.id, old_kind));
+                        before_entries.next();
                         break;
                     }
                     Ordering::Greater => break,
                 }
             }
-            if before == Some((entry.id(), kind)) {
+            if before == Some((entry.id, kind)) {
                 continue;
             }
-            let mark = self.path.len();
-            if !self.path.is_empty() {
-                self.path.push(b'/');
-            }
-            self.path.extend_from_slice(name);
-            match kind {
-                EntryKind::Tree => {
-                    let old_sub =
-                        before.and_then(|(id, kind)| (kind == EntryKind::Tree).then_some(id));
-                    complete &= self.diff(old_sub, entry.id(), commit, merge);
-                }
-                EntryKind::Blob => {
-                    let path = self.path.clone();
-                    complete &= self.record_at(entry.id(), &path, commit, merge);
-                }
-                EntryKind::Link => self.history.symlinks += 1,
-                EntryKind::Submodule => self.history.submodules += 1,
-                EntryKind::Other => {}
-            }
-            self.path.truncate(mark);
+            complete &= self.introduce(
+                entry,
+                kind,
+                before.map(|(id, kind)| (*id, kind)),
+                commit,
+                merge,
+            );
         }
         if complete {
             self.seen_trees.insert(new);
@@ -598,10 +677,50 @@ impl<'r> Walker<'_, 'r> {
         complete
     }
 
+    /// Records what tree entry `entry` (which differs from the parent's `before`) introduces;
+    /// whether every blob under it is now recorded.
+    fn introduce(
+        &mut self,
+        entry: TreeEntry<'_>,
+        kind: EntryKind,
+        before: Option<(RawId, EntryKind)>,
+        commit: u32,
+        merge: bool,
+    ) -> bool {
+        let mark = self.path.len();
+        if !self.path.is_empty() {
+            self.path.push(b'/');
+        }
+        self.path.extend_from_slice(entry.name);
+        let complete = match kind {
+            EntryKind::Tree => {
+                let old = before.and_then(|(id, kind)| (kind == EntryKind::Tree).then_some(id));
+                self.diff(old, *entry.id, commit, merge)
+            }
+            EntryKind::Blob => {
+                let path = std::mem::take(&mut self.path);
+                let recorded = self.record_at(entry.id, &path, commit, merge);
+                self.path = path;
+                recorded
+            }
+            EntryKind::Link => {
+                self.history.symlinks += 1;
+                true
+            }
+            EntryKind::Submodule => {
+                self.history.submodules += 1;
+                true
+            }
+            EntryKind::Other => true,
+        };
+        self.path.truncate(mark);
+        complete
+    }
+
     /// Records blob `oid` introduced at the current `path` by `commit`; false if the path
     /// filters leave it out.
-    fn record_at(&mut self, oid: Oid, path: &[u8], commit: u32, merge: bool) -> bool {
-        let seen = self.history.index_of.contains_key(&oid);
+    fn record_at(&mut self, oid: &RawId, path: &[u8], commit: u32, merge: bool) -> bool {
+        let seen = self.history.index_of.contains_key(oid);
         if seen && merge {
             return true;
         }
@@ -614,13 +733,13 @@ impl<'r> Walker<'_, 'r> {
     }
 
     /// Records a place of blob `oid` (whose path is already admitted).
-    fn record(&mut self, oid: Oid, path: u32, commit: u32, merge: bool) {
+    fn record(&mut self, oid: &RawId, path: u32, commit: u32, merge: bool) {
         let place = Place {
             commit,
             path,
             renamed_from: self.moved_from.get(&path).copied(),
         };
-        match self.history.index_of.get(&oid) {
+        match self.history.index_of.get(oid) {
             Some(&blob) => {
                 if merge {
                     return;
@@ -633,9 +752,9 @@ impl<'r> Walker<'_, 'r> {
             None => {
                 self.history
                     .index_of
-                    .insert(oid, self.history.blobs.len() as u32);
+                    .insert(*oid, self.history.blobs.len() as u32);
                 self.history.blobs.push(WalkedBlob {
-                    oid,
+                    oid: ids::oid(oid),
                     first: place,
                     places: 1,
                 });
@@ -688,12 +807,31 @@ impl<'r> Walker<'_, 'r> {
         }
     }
 
-    fn object_error(&mut self, id: Oid, what: &str, err: &git2::Error) {
+    fn object_error(&mut self, id: &RawId, what: &str, err: &git2::Error) {
         self.history.errors.push(SourceError {
-            path: format!("{what} {}", short(id)),
+            path: format!("{what} {}", hex(id)),
             message: format!("cannot read it: {}", err.message()),
         });
     }
+}
+
+/// How many first bytes `a` and `b` share.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let len = a.len().min(b.len());
+    let mut at = 0;
+    // Eight bytes at a time, then byte by byte.
+    while at + 8 <= len && a[at..at + 8] == b[at..at + 8] {
+        at += 8;
+    }
+    while at < len && a[at] == b[at] {
+        at += 1;
+    }
+    at
+}
+
+/// A short hex id for messages.
+fn hex(id: &RawId) -> String {
+    id[..6].iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -54,16 +54,22 @@ pub(crate) fn target_size(delta: &[u8]) -> Option<usize> {
     size(delta, &mut at)
 }
 
-/// Applies `delta` to `base`, writing the target into `out` (cleared first) and where it differs
-/// from the base into `changes` (cleared first). `None` when the delta is malformed: a size that
-/// does not match, a copy outside the base, a write past the declared target size.
+/// Applies `delta` to `base`, writing the target into `out` (cleared first) and, when asked,
+/// where it differs from the base into `changes` (cleared first). `None` when the delta is
+/// malformed: a size that does not match, a copy outside the base, a write past the declared
+/// target size.
 pub(crate) fn apply(
     base: &[u8],
     delta: &[u8],
     out: &mut Vec<u8>,
-    changes: &mut Changes,
+    changes: Option<&mut Changes>,
 ) -> Option<()> {
     out.clear();
+    let mut scratch = Changes::default();
+    let changes: &mut Changes = match changes {
+        Some(changes) => changes,
+        None => &mut scratch,
+    };
     changes.ranges.clear();
     let mut at = 0;
     if size(delta, &mut at)? != base.len() {
@@ -201,7 +207,7 @@ pub(crate) mod tests {
     fn run(base: &[u8], delta: &[u8]) -> Option<(Vec<u8>, Vec<Range<usize>>)> {
         let mut out = Vec::new();
         let mut changes = Changes::default();
-        apply(base, delta, &mut out, &mut changes)?;
+        apply(base, delta, &mut out, Some(&mut changes))?;
         Some((out, changes.ranges))
     }
 

@@ -24,11 +24,16 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use std::collections::HashMap;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
 use flate2::{Decompress, FlushDecompress, Status};
 use rayon::prelude::*;
 
+use super::ids::RawId;
 pub(crate) use delta::Changes;
-use index::{PackIndex, RawId};
+use index::PackIndex;
 
 /// Object kinds as a pack's entry headers number them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,22 +65,31 @@ impl Kind {
 /// No entry: a base that is not in this pack, or a root.
 const NONE: u32 = u32::MAX;
 
+/// The longest chain of deltas followed; git writes chains of at most 50 by default (4095 is
+/// its hard limit), so a longer one is corrupt or hostile.
+const MAX_CHAIN: usize = 10_000;
+
 /// One object of the pack, in file order.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     /// Where its header starts.
     offset: u64,
-    /// Where its compressed data starts.
-    data: u64,
     /// The size of its inflated data (for a delta, of the delta itself).
     size: u64,
-    kind: Kind,
     /// Its position in the index (for its id).
     position: u32,
     /// For a delta whose base is in this pack: the base's entry.
     base: u32,
-    /// While headers are read: where a delta's base starts, if it is in this pack.
-    base_offset: Option<u64>,
+    /// The length of its header: its compressed data starts that far after `offset`.
+    header_len: u8,
+    kind: Kind,
+}
+
+impl Entry {
+    /// Where its compressed data starts.
+    fn data(&self) -> u64 {
+        self.offset + u64::from(self.header_len)
+    }
 }
 
 /// One pack: its file, and each entry's header, in file order.
@@ -84,6 +98,8 @@ pub(crate) struct Pack {
     file: File,
     index: PackIndex,
     entries: Vec<Entry>,
+    /// For each index position, its entry.
+    entry_at: Vec<u32>,
     /// Where the entries' data ends (the pack's trailer).
     end: u64,
 }
@@ -146,6 +162,7 @@ impl Pack {
             file,
             index,
             entries: Vec::new(),
+            entry_at: Vec::new(),
             end: len - 20,
         };
         pack.read_headers()?;
@@ -179,6 +196,7 @@ impl Pack {
         let mut order: Vec<u32> = (0..count as u32).collect();
         order.sort_unstable_by_key(|&position| self.index.offset(position as usize));
         let mut entries = Vec::with_capacity(count);
+        let mut base_offsets: Vec<(u32, u64)> = Vec::new();
         let mut window = Window::new(&self.file);
         for (at, &position) in order.iter().enumerate() {
             let offset = self.index.offset(position as usize);
@@ -194,25 +212,31 @@ impl Pack {
             let head = window
                 .get(offset, (next - offset).min(32) as usize)
                 .map_err(|err| format!("{}: {err}", self.path.display()))?;
-            let entry = parse_header(head, offset, position, &self.index).ok_or_else(|| {
-                format!(
-                    "{}: a corrupt object header at offset {offset}",
-                    self.path.display()
-                )
-            })?;
+            let (entry, base_offset) = parse_header(head, offset, position, &self.index)
+                .ok_or_else(|| {
+                    format!(
+                        "{}: a corrupt object header at offset {offset}",
+                        self.path.display()
+                    )
+                })?;
+            if let Some(base) = base_offset {
+                base_offsets.push((at as u32, base));
+            }
             entries.push(entry);
         }
         // Each delta's base, by offset: an offset delta's lies before it in the file, a ref
-        // delta's anywhere (its chain is then checked for loops when it is walked: it is only
-        // walked from a blob stored whole, so a loop is never entered).
-        for at in 0..entries.len() {
-            if let Some(base) = entries[at].base_offset {
-                entries[at].base = entries
-                    .binary_search_by_key(&base, |entry| entry.offset)
-                    .map_or(NONE, |base| base as u32);
-            }
+        // delta's anywhere (a chain that loops is cut where it is followed).
+        for (at, base) in base_offsets {
+            entries[at as usize].base = entries
+                .binary_search_by_key(&base, |entry| entry.offset)
+                .map_or(NONE, |base| base as u32);
+        }
+        let mut entry_at = vec![0u32; count];
+        for (at, entry) in entries.iter().enumerate() {
+            entry_at[entry.position as usize] = at as u32;
         }
         self.entries = entries;
+        self.entry_at = entry_at;
         Ok(())
     }
 
@@ -342,7 +366,7 @@ impl Pack {
             }
             let mut bytes = Vec::new();
             let base = stack.last().expect("the base frame");
-            if delta::apply(&base.bytes, &delta, &mut bytes, &mut changes).is_none() {
+            if delta::apply(&base.bytes, &delta, &mut bytes, Some(&mut changes)).is_none() {
                 problems.push(self.problem(&entry, "a corrupt delta"));
                 continue;
             }
@@ -370,6 +394,62 @@ impl Pack {
         }
     }
 
+    /// The entry of object `id`, if this pack holds it.
+    fn entry_of(&self, id: &RawId) -> Option<usize> {
+        self.index
+            .position(id)
+            .map(|position| self.entry_at[position] as usize)
+    }
+
+    /// Reads the object at entry `at`: its kind and content, rebuilt through its chain of
+    /// bases, each link taken from `cache` when it holds it (and put there when read).
+    fn read_entry(
+        &self,
+        pack: usize,
+        at: usize,
+        cache: &mut BaseCache,
+        worker: &mut Worker,
+    ) -> Result<(Kind, Arc<[u8]>), String> {
+        // Up the chain to an object in the cache or stored whole.
+        let mut chain = Vec::new();
+        let mut link = at;
+        let (kind, mut data) = loop {
+            if let Some(found) = cache.get(pack, link) {
+                break found;
+            }
+            let entry = &self.entries[link];
+            match entry.kind {
+                Kind::OffsetDelta | Kind::RefDelta => {
+                    if entry.base == NONE {
+                        return Err("its delta base is not in this pack".into());
+                    }
+                    if chain.len() >= MAX_CHAIN {
+                        return Err("a chain of deltas that loops or never ends".into());
+                    }
+                    chain.push(link);
+                    link = entry.base as usize;
+                }
+                kind => {
+                    let mut out = Vec::new();
+                    self.inflate(link, &mut worker.inflater, &mut worker.packed, &mut out)?;
+                    let data: Arc<[u8]> = out.into();
+                    cache.put(pack, link, kind, &data);
+                    break (kind, data);
+                }
+            }
+        };
+        // Down again, applying each delta.
+        let mut delta = Vec::new();
+        for &link in chain.iter().rev() {
+            self.inflate(link, &mut worker.inflater, &mut worker.packed, &mut delta)?;
+            let mut out = Vec::new();
+            delta::apply(&data, &delta, &mut out, None).ok_or("a corrupt delta")?;
+            data = out.into();
+            cache.put(pack, link, kind, &data);
+        }
+        Ok((kind, data))
+    }
+
     /// Inflates entry's data into `out`, which must come to exactly its declared size.
     fn inflate(
         &self,
@@ -383,10 +463,10 @@ impl Pack {
             .entries
             .get(at + 1)
             .map_or(self.end, |next| next.offset);
-        let len = usize::try_from(end - entry.data).map_err(|err| err.to_string())?;
+        let len = usize::try_from(end - entry.data()).map_err(|err| err.to_string())?;
         packed.clear();
         packed.resize(len, 0);
-        read_exact_at(&self.file, packed, entry.data).map_err(|err| err.to_string())?;
+        read_exact_at(&self.file, packed, entry.data()).map_err(|err| err.to_string())?;
         let size = usize::try_from(entry.size).map_err(|err| err.to_string())?;
         out.clear();
         out.try_reserve_exact(size).map_err(|err| err.to_string())?;
@@ -459,9 +539,15 @@ impl Pack {
     }
 }
 
-/// Parses the header of the entry at `offset` from its first bytes; a ref delta's base is looked
-/// up in `index`.
-fn parse_header(head: &[u8], offset: u64, position: u32, index: &PackIndex) -> Option<Entry> {
+/// Parses the header of the entry at `offset` from its first bytes: the entry, and for a delta
+/// the offset of its base when that is in this pack (a ref delta's base is looked up in
+/// `index`).
+fn parse_header(
+    head: &[u8],
+    offset: u64,
+    position: u32,
+    index: &PackIndex,
+) -> Option<(Entry, Option<u64>)> {
     let mut at = 0;
     let mut byte = *head.get(at)?;
     at += 1;
@@ -497,15 +583,15 @@ fn parse_header(head: &[u8], offset: u64, position: u32, index: &PackIndex) -> O
         }
         _ => None,
     };
-    Some(Entry {
+    let entry = Entry {
         offset,
-        data: offset + at as u64,
         size,
-        kind,
         position,
         base: NONE,
-        base_offset,
-    })
+        header_len: u8::try_from(at).ok()?,
+        kind,
+    };
+    Some((entry, base_offset))
 }
 
 /// The children lists of a pack's entries.
@@ -541,7 +627,7 @@ struct Frame<V> {
 }
 
 /// A thread's reusable buffers.
-struct Worker {
+pub(crate) struct Worker {
     inflater: Decompress,
     packed: Vec<u8>,
 }
@@ -620,4 +706,113 @@ fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Objects read recently, rebuilt, by (pack, entry): reading a chain of deltas again starts from
+/// the nearest link still here. Holds at most [`BaseCache::BYTES`] bytes, forgetting the oldest
+/// first.
+#[derive(Default)]
+pub(crate) struct BaseCache {
+    /// By (pack, entry).
+    objects: HashMap<(usize, usize), CachedObject>,
+    order: VecDeque<(usize, usize)>,
+    bytes: usize,
+}
+
+/// An object's kind and content.
+type CachedObject = (Kind, Arc<[u8]>);
+
+impl BaseCache {
+    const BYTES: usize = 32 << 20;
+
+    fn get(&self, pack: usize, at: usize) -> Option<CachedObject> {
+        self.objects.get(&(pack, at)).cloned()
+    }
+
+    fn put(&mut self, pack: usize, at: usize, kind: Kind, data: &Arc<[u8]>) {
+        if data.len() > Self::BYTES / 4 || self.objects.contains_key(&(pack, at)) {
+            return;
+        }
+        while self.bytes + data.len() > Self::BYTES {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some((_, gone)) = self.objects.remove(&old) {
+                self.bytes -= gone.len();
+            }
+        }
+        self.bytes += data.len();
+        self.objects.insert((pack, at), (kind, Arc::clone(data)));
+        self.order.push_back((pack, at));
+    }
+}
+
+/// What an object read by id is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ObjectKind {
+    /// A commit.
+    Commit,
+    /// A tree.
+    Tree,
+    /// A blob.
+    Blob,
+    /// An annotated tag.
+    Tag,
+}
+
+/// Reads objects by id from a repository's packs (rebuilding deltas through a cache of recent
+/// bases), and through libgit2 what the packs do not hold (loose objects, alternates). One per
+/// thread.
+pub(crate) struct Objects<'a> {
+    packs: &'a [Pack],
+    repo: &'a git2::Repository,
+    cache: BaseCache,
+    worker: Worker,
+}
+
+impl<'a> Objects<'a> {
+    /// A reader of `packs`, falling back to `repo`.
+    pub(crate) fn new(packs: &'a [Pack], repo: &'a git2::Repository) -> Objects<'a> {
+        Objects {
+            packs,
+            repo,
+            cache: BaseCache::default(),
+            worker: Worker::default(),
+        }
+    }
+
+    /// The object `id`: its kind and content.
+    pub(crate) fn read(&mut self, id: &RawId) -> Result<(ObjectKind, Arc<[u8]>), git2::Error> {
+        for (number, pack) in self.packs.iter().enumerate() {
+            let Some(at) = pack.entry_of(id) else {
+                continue;
+            };
+            match pack.read_entry(number, at, &mut self.cache, &mut self.worker) {
+                Ok((kind, data)) => {
+                    let kind = match kind {
+                        Kind::Commit => ObjectKind::Commit,
+                        Kind::Tree => ObjectKind::Tree,
+                        Kind::Blob => ObjectKind::Blob,
+                        Kind::Tag => ObjectKind::Tag,
+                        Kind::OffsetDelta | Kind::RefDelta => {
+                            unreachable!("a chain ends at an object")
+                        }
+                    };
+                    return Ok((kind, data));
+                }
+                // Another copy of it (in another pack, or loose) may still be readable.
+                Err(_) => continue,
+            }
+        }
+        let odb = self.repo.odb()?;
+        let object = odb.read(git2::Oid::from_bytes(id)?)?;
+        let kind = match object.kind() {
+            git2::ObjectType::Commit => ObjectKind::Commit,
+            git2::ObjectType::Tree => ObjectKind::Tree,
+            git2::ObjectType::Blob => ObjectKind::Blob,
+            git2::ObjectType::Tag => ObjectKind::Tag,
+            _ => return Err(git2::Error::from_str("an object of unknown kind")),
+        };
+        Ok((kind, object.data().into()))
+    }
 }
