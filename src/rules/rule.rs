@@ -109,7 +109,8 @@ pub struct Rule {
     secret_group: SecretGroup,
     /// The longest match the pattern can make, in bytes (`None`: unbounded).
     max_len: Option<usize>,
-    /// Whether a match can hold a newline (else every match lies within one line).
+    /// Whether a match can hold a newline other than as its first or last byte (else every
+    /// match lies within one line, with at most the newlines around it).
     spans_lines: bool,
     /// The group named `id`: an identifier reported with the secret (an AWS key id).
     id_group: Option<usize>,
@@ -226,7 +227,7 @@ impl Rule {
         };
         let secret_group = secret_group_of(&hir);
         let max_len = hir.properties().maximum_len();
-        let spans_lines = can_match_newline(&hir);
+        let spans_lines = can_match_newline_inside(&hir);
         let id_group = capture_groups(&hir)
             .into_iter()
             .find(|(_, name)| *name == Some("id"))
@@ -280,7 +281,8 @@ impl Rule {
         self.max_len
     }
 
-    /// Whether a match can hold a newline; when not, every match lies within one line, which
+    /// Whether a match can hold a newline other than as its first or last byte; when not,
+    /// every match lies within one line (with at most the newline before or after it), which
     /// bounds where the matcher must look for it.
     pub fn spans_lines(&self) -> bool {
         self.spans_lines
@@ -332,6 +334,40 @@ fn secret_group_of(hir: &Hir) -> SecretGroup {
         Some(&(index, _)) => SecretGroup::Group(index as usize),
         None if !groups.is_empty() => SecretGroup::Group(1),
         None => SecretGroup::WholeMatch,
+    }
+}
+
+/// Whether a match of `hir` can hold a newline byte other than as its first or last byte. A
+/// pattern that ends in `(?:[^A-Za-z0-9]|$)` may take the newline that ends its line, and one
+/// that starts with `(?:^|[^A-Za-z0-9])` the newline before it: that keeps it on its line.
+fn can_match_newline_inside(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Capture(capture) => can_match_newline_inside(&capture.sub),
+        HirKind::Concat(subs) => subs.iter().enumerate().any(|(at, sub)| {
+            let edge = at == 0 || at + 1 == subs.len();
+            !(edge && at_most_one_char(sub)) && can_match_newline(sub)
+        }),
+        _ => !at_most_one_char(hir) && can_match_newline(hir),
+    }
+}
+
+/// Whether every match of `hir` is at most one character long.
+fn at_most_one_char(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) | HirKind::Class(_) => true,
+        HirKind::Literal(literal) => literal.0.len() <= 1,
+        HirKind::Capture(capture) => at_most_one_char(&capture.sub),
+        HirKind::Repetition(repetition) => {
+            repetition.max.is_some_and(|max| max <= 1) && at_most_one_char(&repetition.sub)
+        }
+        HirKind::Alternation(subs) => subs.iter().all(at_most_one_char),
+        HirKind::Concat(subs) => {
+            subs.iter()
+                .filter(|sub| !matches!(sub.kind(), HirKind::Empty | HirKind::Look(_)))
+                .count()
+                <= 1
+                && subs.iter().all(at_most_one_char)
+        }
     }
 }
 
@@ -512,5 +548,10 @@ mod tests {
         assert!(spans("(?s)a.b"));
         assert!(spans("a\\nb"));
         assert!(spans("a(?:x|\\r?\\n)b"));
+        // A newline taken only as the first or last byte keeps a match on its line.
+        assert!(!spans("(?:^|[^a-z])a[a-z]+(?:[^a-z]|$)"));
+        assert!(!spans("a[0-9]+\\s"));
+        assert!(spans("a[0-9]+\\s\\s"));
+        assert!(spans("\\s*a"));
     }
 }

@@ -201,11 +201,9 @@ pub struct Changed<'a> {
     pub base_keywords: &'a RuleMask,
 }
 
-#[doc(hidden)]
-pub static AREA_BYTES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-#[doc(hidden)]
-pub static REACH_HIST: [std::sync::atomic::AtomicU64; 8] =
-    [const { std::sync::atomic::AtomicU64::new(0) }; 8];
+/// The bytes past a match that look-around assertions may read (a UTF-8 character).
+const LOOK_AROUND: usize = 4;
+
 /// How far the judgement of a match can look beyond its own bytes: the noise filters read up to
 /// [`filters::CONTEXT`] bytes of its line on each side, look-around assertions a few bytes.
 const JUDGED_CONTEXT: usize = filters::CONTEXT + 4;
@@ -473,6 +471,12 @@ fn secrets_of<'h>(
         while at <= visible.len() {
             let caps = regex.captures_at(visible, at)?;
             let whole = caps.get(0)?.range();
+            // A match that ends within a few bytes of a cut the window made may only match
+            // because the bytes after it are out of view: a real one holds a keyword whose own
+            // window reaches further, so it is found there.
+            if whole.end + LOOK_AROUND > window.end && window.end < haystack.len() {
+                return None;
+            }
             // An empty match moves on by one byte, as `captures_iter` does.
             at = if whole.is_empty() {
                 whole.end + 1
@@ -741,7 +745,7 @@ mod tests {
             "    pattern: '(?i)(?:token|passwd)\\s{0,2}=\\s{0,2}(?P<secret>\\w{1,10})$'\n",
             "    confidence: low\n    examples: [x]\n",
             "  - id: t.line\n    name: L\n    keywords: [tok_, passwd]\n",
-            "    pattern: '(?:tok_|passwd=)(?P<secret>[a-z0-9_]+)'\n",
+            "    pattern: '(?m)(?:^|[^a-z])(?:tok_|passwd=)(?P<secret>[a-z0-9_]+)(?:[^a-z0-9_]|$)'\n",
             "    confidence: low\n    examples: [x]\n",
         ));
         let pieces: [&[u8]; 12] = [

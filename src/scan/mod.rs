@@ -13,8 +13,5 @@ mod prefilter;
 pub use checks::Check;
 pub use decode::{DecodeLimits, Decoded, Encoding};
 pub use filters::Filter;
-pub use matcher::{
-    Changed, DropCounts, DropReason, Dropped, Match, Matcher, Outcome, RuleMask, AREA_BYTES,
-    REACH_HIST,
-};
+pub use matcher::{Changed, DropCounts, DropReason, Dropped, Match, Matcher, Outcome, RuleMask};
 pub use prefilter::{Candidates, Prefilter};

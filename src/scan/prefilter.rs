@@ -240,7 +240,8 @@ impl Candidates {
 
     /// The parts of `haystack` in which rule `rule` can match, given that every match holds
     /// one of its keywords, is at most `max_len` bytes long (`None`: unbounded) and, unless
-    /// `spans_lines`, lies within one line. Each range is where a search starts and ends; the
+    /// `spans_lines`, lies within one line (taking at most the newline before it and the one
+    /// that ends it). Each range is where a search starts and ends; the
     /// bytes before the start are context only, so searches must be run with the whole blob in
     /// view (see `Matcher`). Ranges are disjoint and ascending. One range covering the whole
     /// blob when the windows would cover most of it anyway, when a match can be unbounded and
@@ -298,8 +299,10 @@ impl Candidates {
                         .map(|at| start + at + 1)
                         .or((high == len).then_some(len));
                 }
-                low = low.max(line_start);
-                high = high.min(line_end.unwrap_or(high));
+                // The newline before the line may start a match; a few bytes past its end are
+                // context for assertions.
+                low = low.max(line_start.saturating_sub(1));
+                high = high.min(line_end.map_or(high, |end| (end + LOOK_AROUND).min(len)));
             }
             let window = low..high;
             match out.last_mut() {

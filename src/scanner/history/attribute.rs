@@ -96,9 +96,13 @@ pub(super) fn report(
         }
     }
     if missing > 0 {
-        result.notes.push(format!(
-            "{missing} blobs are not in this partial clone: they were not scanned; fetch them (`git fetch --refetch`, or a full clone) to scan them"
-        ));
+        // Not an error (the clone is as it was made), but never a quiet pass either.
+        result.warnings.push(SourceError {
+            path: repo.path().display().to_string(),
+            message: format!(
+                "{missing} blobs are not in this partial clone, so they were not scanned; fetch them (`git fetch --refetch`, or a full clone) to scan them"
+            ),
+        });
     }
     for problem in scanned.problems {
         result

@@ -92,7 +92,7 @@ pub(super) fn scan_packs(
     let total: usize = packs.iter().map(Pack::blob_count).sum();
     progress.set_total(total as u64);
     let limits = PackLimits {
-        max_blob: config.max_file_size,
+        max_blob: config.max_file_size.min(MAX_REBUILT_BLOB),
         max_chain_bytes: MAX_CHAIN_BYTES,
     };
     let wants = |oid: &RawId| match (only, config.shard) {
@@ -159,6 +159,10 @@ pub(super) fn scan_packs(
         problems: traversal_problems,
     }
 }
+
+/// The largest blob the pack traversal rebuilds in memory; larger ones (rare in a history) are
+/// read one by one afterwards, as blobs outside the packs are.
+const MAX_REBUILT_BLOB: u64 = 64 << 20;
 
 /// The most bytes of bases one thread holds while it walks down a chain of deltas.
 const MAX_CHAIN_BYTES: u64 = 256 << 20;

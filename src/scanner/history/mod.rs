@@ -124,29 +124,11 @@ fn scan_history(
     let blob_cache = cache.as_ref().map(|(cache, _)| cache);
     // The packs are opened once: the walk reads commits and trees from them, the scan blobs.
     let (packs, pack_problems) = Pack::open_all(&git_dir.join("objects"));
-    trace_rss("packs opened");
-    let walk = || {
-        let t = std::time::Instant::now();
-        let w = walk_history(config, &git_dir, &packs, selection, keep_places);
-        if std::env::var_os("SPRAWL_TRACE").is_some() {
-            eprintln!(
-                "walk {:?} cpu {}",
-                t.elapsed(),
-                std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default()
-            );
-        }
-        trace_rss("walk done");
-        w
-    };
+    let walk = || walk_history(config, &git_dir, &packs, selection, keep_places);
     let (walked, mut scanned) = match schedule {
         Schedule::Beside => std::thread::scope(|scope| {
             let walker = scope.spawn(walk);
-            let t = std::time::Instant::now();
             let scanned = blobs::scan_packs(config, &packs, None, blob_cache, progress);
-            if std::env::var_os("SPRAWL_TRACE").is_some() {
-                eprintln!("packs {:?}", t.elapsed());
-            }
-            trace_rss("packs scanned");
             let walked = walker
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -160,7 +142,6 @@ fn scan_history(
         }
         Schedule::OneByOne => (walk(), blobs::Scanned::default()),
     };
-    trace_rss("walked and scanned");
     let walked = walked?;
     scanned.problems.extend(pack_problems);
     drop(packs);
@@ -179,17 +160,6 @@ fn scan_history(
         attribute::report(config, repo, walked, scanned, all_occurrences, list_skipped);
     result.cache = cache.map(|(_, usage)| usage);
     Ok(result)
-}
-
-fn trace_rss(what: &str) {
-    if std::env::var_os("SPRAWL_TRACE").is_some() {
-        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let rss: Vec<&str> = status
-            .lines()
-            .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
-            .collect();
-        eprintln!("{what}: {rss:?}");
-    }
 }
 
 /// The walk, with the findings of the commit messages it read.
