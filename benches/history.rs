@@ -1,5 +1,6 @@
-//! Criterion benches of git scanning: blob enumeration over a history, the whole history scan,
-//! and the pre-commit case, a staged one-line change in a repository with many files.
+//! Criterion benches of git scanning: enumeration of the blobs of a history (the walk), the whole
+//! history scan (walk and packs read beside it), and the pre-commit case, a staged one-line
+//! change in a repository with many files.
 //!
 //! The repository is generated here with git2 (fixed authors and dates, deterministic content),
 //! so runs compare across commits. For a large real history, build one with
@@ -83,6 +84,18 @@ fn build_repo(dir: &Path) -> Repository {
     repo
 }
 
+/// Writes every object into one pack, as a clone or `git gc` leaves a repository, so the scan
+/// reads blobs in delta order.
+fn pack(repo: &Repository) {
+    let mut builder = repo.packbuilder().expect("pack builder");
+    let mut walk = repo.revwalk().expect("revwalk");
+    walk.push_head().expect("head");
+    builder.insert_walk(&mut walk).expect("insert");
+    builder
+        .write(&repo.path().join("objects").join("pack"), 0o644)
+        .expect("write the pack");
+}
+
 fn config(args: &[&str]) -> ScanConfig {
     let cli = Cli::parse_from(args);
     match &cli.command {
@@ -95,8 +108,21 @@ fn bench_history(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let repo = build_repo(dir.path());
     let path = dir.path().to_str().expect("utf-8 temp path");
-    let plan = git::enumerate(&repo, &Selection::All, false, &|_| true).expect("plan");
-    let bytes: u64 = plan
+    pack(&repo);
+    let walk = |repo: &Repository| {
+        let mut on_commit = |_: &git::CommitRead<'_>| {};
+        git::walk(
+            repo,
+            &Selection::All,
+            git::WalkOptions {
+                keep_later_places: false,
+                include: &|_| true,
+                on_commit: &mut on_commit,
+            },
+        )
+        .expect("walk")
+    };
+    let bytes: u64 = walk(&repo)
         .blobs
         .iter()
         .map(|blob| repo.find_blob(blob.oid).expect("blob").size() as u64)
@@ -104,14 +130,7 @@ fn bench_history(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("history");
     group.sample_size(20);
-    group.bench_function("enumerate blobs", |b| {
-        b.iter(|| {
-            git::enumerate(&repo, &Selection::All, false, &|_| true)
-                .expect("plan")
-                .blobs
-                .len()
-        })
-    });
+    group.bench_function("enumerate blobs", |b| b.iter(|| walk(&repo).blobs.len()));
     group.throughput(Throughput::Bytes(bytes));
     let whole = config(&["sprawl", "git", path, "--no-config", "-q"]);
     group.bench_function("scan every blob", |b| {

@@ -288,6 +288,12 @@ pub struct GitArgs {
     )]
     pub cache: Option<Option<PathBuf>>,
 
+    /// Scan each blob of history whole. By default a blob stored in a pack as a change to
+    /// another blob that held nothing is scanned only where it differs from it, which finds the
+    /// same secrets several times faster; this is for checking that claim on your own history.
+    #[arg(long, conflicts_with = "staged")]
+    pub whole_blobs: bool,
+
     /// With --staged: only these paths (as the pre-commit framework passes them).
     #[arg(last = true, value_name = "PATH", requires = "staged")]
     pub pathspecs: Vec<PathBuf>,

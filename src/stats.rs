@@ -49,6 +49,11 @@ impl Stats {
         self.suppressed[reason as usize] += 1;
     }
 
+    /// Counts `count` suppressed findings.
+    pub fn add_suppressions(&mut self, reason: Suppression, count: u64) {
+        self.suppressed[reason as usize] += count;
+    }
+
     /// How many findings were suppressed for `reason`.
     pub fn suppressed(&self, reason: Suppression) -> u64 {
         self.suppressed[reason as usize]

@@ -104,6 +104,8 @@ pub struct ScanConfig {
     /// What the user should hear about the configuration before the scan starts (a `--rules`
     /// folder that holds no rule file).
     pub warnings: Vec<String>,
+    /// With `sprawl git --whole-blobs`: every blob of history is scanned whole.
+    pub whole_blobs: bool,
 }
 
 /// What a scan reads.
@@ -221,6 +223,7 @@ impl ScanConfig {
             repo: args.repo.clone(),
             mode,
         })?;
+        config.whole_blobs = args.whole_blobs;
         config.cache = match &args.cache {
             None => None,
             Some(Some(dir)) => Some(dir.clone()),
@@ -327,6 +330,7 @@ impl ScanConfig {
             shard,
             cache: None,
             warnings,
+            whole_blobs: false,
         })
     }
 }

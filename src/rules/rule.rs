@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{Class, Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
 use super::syntax::{Example, RuleSyntax};
@@ -117,6 +117,9 @@ pub struct Rule {
     secret_group: SecretGroup,
     /// The longest match the pattern can make, in bytes (`None`: unbounded).
     max_len: Option<usize>,
+    /// Whether a match can hold a newline other than as its first or last byte (else every
+    /// match lies within one line, with at most the newlines around it).
+    spans_lines: bool,
     /// The group named `id`: an identifier reported with the secret (an AWS key id).
     id_group: Option<usize>,
     allow_regexes: Vec<Regex>,
@@ -242,6 +245,7 @@ impl Rule {
         };
         let secret_group = secret_group_of(&hir);
         let max_len = hir.properties().maximum_len();
+        let spans_lines = can_match_newline_inside(&hir);
         let id_group = capture_groups(&hir)
             .into_iter()
             .find(|(_, name)| *name == Some("id"))
@@ -267,6 +271,7 @@ impl Rule {
             regex,
             secret_group,
             max_len,
+            spans_lines,
             id_group,
             allow_regexes,
             allow_stopwords: syntax
@@ -302,6 +307,17 @@ impl Rule {
         !self.path_patterns.allow.is_empty() && self.path_patterns.allowed().any_match(path)
     }
 
+    /// Whether what the rule finds in a file at `path` can differ from what it finds in the
+    /// same text with no path: it names `paths` that match, or `allow.paths` that do.
+    pub fn reads_path(&self, path: &str) -> bool {
+        (self.is_path_scoped() && self.applies_to(path)) || self.allows_path(path)
+    }
+
+    /// Whether the rule's findings depend on the path of the file at all.
+    pub fn has_paths(&self) -> bool {
+        self.is_path_scoped() || !self.path_patterns.allow.is_empty()
+    }
+
     /// The compiled pattern, built on first use for lazily compiled rules.
     ///
     /// # Panics
@@ -319,6 +335,13 @@ impl Rule {
     /// match holds a keyword, so with a bound the matcher searches only near keywords.
     pub fn max_len(&self) -> Option<usize> {
         self.max_len
+    }
+
+    /// Whether a match can hold a newline other than as its first or last byte; when not,
+    /// every match lies within one line (with at most the newline before or after it), which
+    /// bounds where the matcher must look for it.
+    pub fn spans_lines(&self) -> bool {
+        self.spans_lines
     }
 
     /// Which group of the pattern holds the secret.
@@ -463,6 +486,61 @@ fn secret_group_of(hir: &Hir) -> SecretGroup {
         Some(&(index, _)) => SecretGroup::Group(index as usize),
         None if !groups.is_empty() => SecretGroup::Group(1),
         None => SecretGroup::WholeMatch,
+    }
+}
+
+/// Whether a match of `hir` can hold a newline byte other than as its first or last byte. A
+/// pattern that ends in `(?:[^A-Za-z0-9]|$)` may take the newline that ends its line, and one
+/// that starts with `(?:^|[^A-Za-z0-9])` the newline before it: that keeps it on its line.
+fn can_match_newline_inside(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Capture(capture) => can_match_newline_inside(&capture.sub),
+        HirKind::Concat(subs) => subs.iter().enumerate().any(|(at, sub)| {
+            let edge = at == 0 || at + 1 == subs.len();
+            !(edge && at_most_one_char(sub)) && can_match_newline(sub)
+        }),
+        _ => !at_most_one_char(hir) && can_match_newline(hir),
+    }
+}
+
+/// Whether every match of `hir` is at most one character long.
+fn at_most_one_char(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) | HirKind::Class(_) => true,
+        HirKind::Literal(literal) => literal.0.len() <= 1,
+        HirKind::Capture(capture) => at_most_one_char(&capture.sub),
+        HirKind::Repetition(repetition) => {
+            repetition.max.is_some_and(|max| max <= 1) && at_most_one_char(&repetition.sub)
+        }
+        HirKind::Alternation(subs) => subs.iter().all(at_most_one_char),
+        HirKind::Concat(subs) => {
+            subs.iter()
+                .filter(|sub| !matches!(sub.kind(), HirKind::Empty | HirKind::Look(_)))
+                .count()
+                <= 1
+                && subs.iter().all(at_most_one_char)
+        }
+    }
+}
+
+/// Whether any match of `hir` can hold a newline byte.
+fn can_match_newline(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(literal) => literal.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(class)) => class
+            .ranges()
+            .iter()
+            .any(|range| range.start() <= '\n' && '\n' <= range.end()),
+        HirKind::Class(Class::Bytes(class)) => class
+            .ranges()
+            .iter()
+            .any(|range| range.start() <= b'\n' && b'\n' <= range.end()),
+        HirKind::Repetition(repetition) => {
+            repetition.max != Some(0) && can_match_newline(&repetition.sub)
+        }
+        HirKind::Capture(capture) => can_match_newline(&capture.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(can_match_newline),
     }
 }
 
@@ -622,5 +700,27 @@ mod tests {
         assert!(rule.allows(b"tok_0000"));
         assert!(rule.allows(b"tok_EXAMPLEabc"));
         assert!(!rule.allows(b"tok_a1b2c3"));
+    }
+
+    #[test]
+    fn a_rule_spans_lines_only_if_a_match_can_hold_a_newline() {
+        let spans = |pattern: &str| {
+            let yaml = format!(
+                "rules:\n  - id: t.r\n    name: R\n    keywords: [a]\n    pattern: '{pattern}'\n    confidence: low\n    examples: [x]\n"
+            );
+            crate::rules::parse_rule_file(&yaml, "t.yml").unwrap()[0].spans_lines()
+        };
+        assert!(!spans("a[^\\n]+"));
+        assert!(!spans("a.b"));
+        assert!(!spans("a[ \\t]{0,4}=\\w+$"));
+        assert!(spans("a\\s*b"));
+        assert!(spans("(?s)a.b"));
+        assert!(spans("a\\nb"));
+        assert!(spans("a(?:x|\\r?\\n)b"));
+        // A newline taken only as the first or last byte keeps a match on its line.
+        assert!(!spans("(?:^|[^a-z])a[a-z]+(?:[^a-z]|$)"));
+        assert!(!spans("a[0-9]+\\s"));
+        assert!(spans("a[0-9]+\\s\\s"));
+        assert!(spans("\\s*a"));
     }
 }

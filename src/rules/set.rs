@@ -87,6 +87,15 @@ impl RuleSet {
         &self.path_scoped
     }
 
+    /// Whether the findings in a file at `path` can differ from those in the same text with no
+    /// path (see [`Rule::reads_path`]).
+    pub fn reads_path(&self, path: &str) -> bool {
+        self.rules
+            .iter()
+            .filter(|rule| rule.has_paths())
+            .any(|rule| rule.reads_path(path))
+    }
+
     /// Looks a rule up by id.
     pub fn find(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.id == id)

@@ -135,16 +135,26 @@ pub struct Decoded {
 /// [`Matcher::find`]'s second half: `plain`, the matches in `haystack` itself, merged with those
 /// found in its encoded text, in position order.
 pub(super) fn search(matcher: &mut Matcher<'_>, haystack: &[u8], plain: Vec<Match>) -> Vec<Match> {
+    let whole = 0..haystack.len();
+    search_in(matcher, haystack, std::slice::from_ref(&whole), plain)
+}
+
+/// [`search`] for the encoded text inside `regions` of `haystack` only (whole lines, ascending).
+pub(super) fn search_in(
+    matcher: &mut Matcher<'_>,
+    haystack: &[u8],
+    regions: &[Range<usize>],
+    plain: Vec<Match>,
+) -> Vec<Match> {
     let limits = matcher.decode_limits();
-    if limits.max_depth == 0 {
+    if limits.max_depth == 0 || regions.is_empty() {
         return plain;
     }
     let mut budget = limits.max_size;
-    let whole = 0..haystack.len();
     search_level(
         matcher,
         haystack,
-        std::slice::from_ref(&whole),
+        regions,
         plain,
         limits.max_depth,
         &mut budget,

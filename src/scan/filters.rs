@@ -19,7 +19,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 /// How far before and after the secret, on its line, the filters look.
-const CONTEXT: usize = 256;
+pub(crate) const CONTEXT: usize = 256;
 
 /// One noise filter a rule can enable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]

@@ -142,7 +142,77 @@ pub struct Matcher<'r> {
     decode: DecodeLimits,
     /// The path rules' `paths` are matched against for the current blob (empty: no file).
     path: String,
+    /// What the last search saw, for a search of a blob stored against that one.
+    outcome: Outcome,
 }
+
+/// A set of rules, by index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleMask {
+    words: Vec<u64>,
+}
+
+impl RuleMask {
+    /// Adds rule `rule`.
+    pub fn insert(&mut self, rule: usize) {
+        let word = rule / 64;
+        if self.words.len() <= word {
+            self.words.resize(word + 1, 0);
+        }
+        self.words[word] |= 1 << (rule % 64);
+    }
+
+    /// Whether rule `rule` is in the set.
+    pub fn contains(&self, rule: usize) -> bool {
+        self.words
+            .get(rule / 64)
+            .is_some_and(|word| word & (1 << (rule % 64)) != 0)
+    }
+
+    /// The rules in the set, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(at, &word)| {
+            (0..64)
+                .filter(move |bit| word & (1 << bit) != 0)
+                .map(move |bit| at * 64 + bit)
+        })
+    }
+
+    /// Empties the set.
+    pub fn clear(&mut self) {
+        self.words.clear();
+    }
+}
+
+/// What a search of one blob saw beyond its matches: what a later search of a blob that differs
+/// from it only in places needs to know (see [`Matcher::find_changed`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The blob was searched whole (or where it changed, from a clean base) and nothing in it
+    /// came near a finding: no match kept, none lost to another match or to a failed check. Each
+    /// candidate was dropped by a gate of its own rule (entropy, allow list, filter), which looks
+    /// no further than the candidate's line.
+    pub clean: bool,
+    /// The rules whose keywords occur in the blob (or a superset of them).
+    pub keywords: RuleMask,
+}
+
+/// A blob stored as a delta of a clean blob, for [`Matcher::find_changed`].
+#[derive(Debug, Clone, Copy)]
+pub struct Changed<'a> {
+    /// Where the blob differs from its base: ascending ranges of the blob, an empty range being
+    /// a point where the base had something else (a deletion).
+    pub ranges: &'a [Range<usize>],
+    /// The base's [`Outcome::keywords`].
+    pub base_keywords: &'a RuleMask,
+}
+
+/// The bytes past a match that look-around assertions may read (a UTF-8 character).
+const LOOK_AROUND: usize = 4;
+
+/// How far the judgement of a match can look beyond its own bytes: the noise filters read up to
+/// [`filters::CONTEXT`] bytes of its line on each side, look-around assertions a few bytes.
+const JUDGED_CONTEXT: usize = filters::CONTEXT + 4;
 
 /// What the matcher dropped: always counted, kept one by one only when explaining.
 #[derive(Debug, Default)]
@@ -176,6 +246,7 @@ impl<'r> Matcher<'r> {
             drops: Drops::default(),
             decode: DecodeLimits::default(),
             path: String::new(),
+            outcome: Outcome::default(),
         }
     }
 
@@ -226,8 +297,86 @@ impl<'r> Matcher<'r> {
         let inner = path.rsplit('!').next().unwrap_or(path);
         self.path
             .extend(inner.chars().map(|c| if c == '\\' { '/' } else { c }));
-        let plain = self.find_plain(haystack);
-        decode::search(self, haystack, plain)
+        let before = self.drops.counts;
+        let plain = self.find_plain(haystack, None);
+        self.note_keywords(None);
+        let found = decode::search(self, haystack, plain);
+        self.settle(&found, before);
+        found
+    }
+
+    /// The secrets of a blob that differs from a clean base (see [`Outcome::clean`]) only in
+    /// `changed.ranges`: the same matches [`Matcher::find`] gives, found by looking only near
+    /// the changes.
+    ///
+    /// Why that is enough: the base held no match and no candidate that lost to another, so
+    /// every candidate it held was dropped by its own rule's gates, which look no further than
+    /// the candidate's line ([`JUDGED_CONTEXT`] bytes of it at most) and a few bytes around it.
+    /// A match here must therefore differ from everything the base held in its bytes or in
+    /// what its gates read: it touches a changed line, or, for a rule whose matches can span
+    /// lines, comes within [`JUDGED_CONTEXT`] of a change. Its keyword is then on a changed line
+    /// or, for such a rule, at most its longest match further. So keywords are looked for on
+    /// the changed lines, and that much further around each change for the multi-line rules
+    /// whose keywords the base held (any other rule's keyword in this blob must itself touch a
+    /// change); a multi-line rule whose matches are unbounded runs over the whole blob whenever
+    /// its keyword occurs, as in [`Matcher::find`]. Encoded text is decoded on the changed
+    /// lines.
+    pub fn find_changed(&mut self, haystack: &[u8], changed: Changed<'_>) -> Vec<Match> {
+        self.drops.kept.clear();
+        // Text of no known file: rules with `paths` do not run.
+        self.path.clear();
+        let before = self.drops.counts;
+        let lines = changed_lines(haystack, changed.ranges);
+        let areas = match self.multi_line_reach(changed.base_keywords) {
+            Some(reach) => merge_areas(&lines, &areas_around(haystack, changed.ranges, reach)),
+            None => lines.clone(),
+        };
+        let plain = self.find_plain(haystack, Some((&areas, changed.base_keywords)));
+        self.note_keywords(Some(changed.base_keywords));
+        let found = decode::search_in(self, haystack, &lines, plain);
+        self.settle(&found, before);
+        found
+    }
+
+    /// How far from a change a keyword of a bounded multi-line rule whose keywords the base
+    /// held must be looked for: the judged context, plus the longest such rule's longest match,
+    /// plus a keyword's length. `None` when the base held no such rule's keyword.
+    fn multi_line_reach(&self, base_keywords: &RuleMask) -> Option<usize> {
+        let longest_match = base_keywords
+            .iter()
+            .map(|rule| self.rules.rule(rule))
+            .filter(|rule| rule.spans_lines())
+            .filter_map(|rule| rule.max_len())
+            .max()?;
+        Some(JUDGED_CONTEXT + longest_match + self.rules.prefilter().longest_keyword())
+    }
+
+    /// Records whether a search that found `found` left its blob clean, given the drop counts
+    /// as they were before it.
+    fn settle(&mut self, found: &[Match], before: DropCounts) {
+        let after = self.drops.counts;
+        self.outcome.clean =
+            found.is_empty() && after.overlap == before.overlap && after.check == before.check;
+    }
+
+    /// Records which rules' keywords the plain pass just saw; `carried`, those of a changed
+    /// blob's base, are kept too (they may still occur where the blob did not change).
+    fn note_keywords(&mut self, carried: Option<&RuleMask>) {
+        let keywords = &mut self.outcome.keywords;
+        keywords.clear();
+        for &rule in self.candidates.rules() {
+            keywords.insert(rule);
+        }
+        if let Some(carried) = carried {
+            for rule in carried.iter() {
+                keywords.insert(rule);
+            }
+        }
+    }
+
+    /// What the last [`Matcher::find`] or [`Matcher::find_changed`] saw.
+    pub fn outcome(&self) -> &Outcome {
+        &self.outcome
     }
 
     /// [`Matcher::find_plain`] for decoded text: what it drops is neither counted nor kept,
@@ -235,15 +384,21 @@ impl<'r> Matcher<'r> {
     pub(super) fn find_quiet(&mut self, haystack: &[u8]) -> Vec<Match> {
         let (explain, counts) = (self.drops.explain, self.drops.counts);
         self.drops.explain = false;
-        let found = self.find_plain(haystack);
+        let found = self.find_plain(haystack, None);
         self.drops.explain = explain;
         self.drops.counts = counts;
         found
     }
 
-    /// The secrets in `haystack` itself, ordered by position, then by rule.
-    fn find_plain(&mut self, haystack: &[u8]) -> Vec<Match> {
-        self.pick_rules(haystack);
+    /// The secrets in `haystack` itself, ordered by position, then by rule. With `near`, only
+    /// keywords inside its areas are looked for, and the unbounded rules of its mask are picked
+    /// as if their keywords had occurred (see [`Matcher::find_changed`]).
+    fn find_plain(
+        &mut self,
+        haystack: &[u8],
+        near: Option<(&[Range<usize>], &RuleMask)>,
+    ) -> Vec<Match> {
+        self.pick_rules(haystack, near);
         let mut found = Vec::new();
         // Secrets that failed their rule's offline check, with that rule: a token that fails its
         // checksum is a test value or a typo, and must not come back as a generic secret.
@@ -259,7 +414,8 @@ impl<'r> Matcher<'r> {
                     self.rules.prefilter(),
                     index,
                     rule.max_len(),
-                    haystack.len(),
+                    rule.spans_lines(),
+                    haystack,
                     &mut self.windows,
                 );
             }
@@ -317,10 +473,22 @@ impl Matcher<'_> {
     /// Fills `picked` with the rules to run on `haystack`: those whose keywords occur in it (the
     /// prefilter's pick), and those with `paths` that match the file's path and whose keywords,
     /// if any, occur in it (looked for here, in the few files such rules apply to).
-    fn pick_rules(&mut self, haystack: &[u8]) {
-        self.rules
-            .prefilter()
-            .candidates(haystack, &mut self.candidates);
+    /// With `near`, the prefilter looks only inside its areas (see [`Matcher::find_plain`]).
+    fn pick_rules(&mut self, haystack: &[u8], near: Option<(&[Range<usize>], &RuleMask)>) {
+        let prefilter = self.rules.prefilter();
+        match near {
+            None => prefilter.candidates(haystack, &mut self.candidates),
+            Some((areas, carried)) => {
+                prefilter.candidates_in(haystack, areas, &mut self.candidates);
+                for rule in carried.iter() {
+                    let rule_of = self.rules.rule(rule);
+                    if rule_of.max_len().is_none() && rule_of.spans_lines() {
+                        self.candidates.pick(rule);
+                    }
+                }
+                self.candidates.sort();
+            }
+        }
         self.picked.clear();
         self.picked.extend_from_slice(self.candidates.rules());
         let (rules, path) = (self.rules, self.path.as_str());
@@ -363,6 +531,12 @@ fn secrets_of<'h>(
         while at <= visible.len() {
             let caps = regex.captures_at(visible, at)?;
             let whole = caps.get(0)?.range();
+            // A match that ends within a few bytes of a cut the window made may only match
+            // because the bytes after it are out of view: a real one holds a keyword whose own
+            // window reaches further, so it is found there.
+            if whole.end + LOOK_AROUND > window.end && window.end < haystack.len() {
+                return None;
+            }
             // An empty match moves on by one byte, as `captures_iter` does.
             at = if whole.is_empty() {
                 whole.end + 1
@@ -468,6 +642,62 @@ fn taken_by(taken: &BTreeMap<usize, (usize, usize)>, range: &Range<usize>) -> Op
         .next()
         .filter(|(&start, _)| start < range.end);
     before.or(after).map(|(_, &(_, rule))| rule)
+}
+
+/// The parts of `haystack` within `reach` bytes of a change, widened to whole lines: ascending,
+/// disjoint, merged.
+fn areas_around(haystack: &[u8], changes: &[Range<usize>], reach: usize) -> Vec<Range<usize>> {
+    let mut areas: Vec<Range<usize>> = Vec::new();
+    for change in changes {
+        let start = line_start(haystack, change.start.saturating_sub(reach));
+        let end = line_end(haystack, change.end.saturating_add(reach));
+        match areas.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => areas.push(start..end),
+        }
+    }
+    areas
+}
+
+/// Two lists of ascending areas merged into one.
+fn merge_areas(a: &[Range<usize>], b: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut all: Vec<Range<usize>> = a.iter().chain(b).cloned().collect();
+    all.sort_unstable_by_key(|area| area.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(all.len());
+    for area in all {
+        match merged.last_mut() {
+            Some(last) if area.start <= last.end => last.end = last.end.max(area.end),
+            _ => merged.push(area),
+        }
+    }
+    merged
+}
+
+/// The lines of `haystack` that a change touches (a point between two lines touches both):
+/// ascending, disjoint, merged.
+fn changed_lines(haystack: &[u8], changes: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    for change in changes {
+        let start = line_start(haystack, change.start.saturating_sub(1));
+        let end = line_end(haystack, change.end.saturating_add(1));
+        match lines.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => lines.push(start..end),
+        }
+    }
+    lines
+}
+
+/// The start of the line holding byte `at` (clamped to the haystack).
+fn line_start(haystack: &[u8], at: usize) -> usize {
+    let at = at.min(haystack.len());
+    memchr::memrchr(b'\n', &haystack[..at]).map_or(0, |newline| newline + 1)
+}
+
+/// Just past the end of the line holding byte `at`, its newline included.
+fn line_end(haystack: &[u8], at: usize) -> usize {
+    let at = at.min(haystack.len());
+    memchr::memchr(b'\n', &haystack[at..]).map_or(haystack.len(), |newline| at + newline + 1)
 }
 
 #[cfg(test)]
@@ -576,6 +806,9 @@ mod tests {
             "  - id: t.assign\n    name: A\n    keywords: [token, passwd]\n",
             "    pattern: '(?i)(?:token|passwd)\\s{0,2}=\\s{0,2}(?P<secret>\\w{1,10})$'\n",
             "    confidence: low\n    examples: [x]\n",
+            "  - id: t.line\n    name: L\n    keywords: [tok_, passwd]\n",
+            "    pattern: '(?m)(?:^|[^a-z])(?:tok_|passwd=)(?P<secret>[a-z0-9_]+)(?:[^a-z0-9_]|$)'\n",
+            "    confidence: low\n    examples: [x]\n",
         ));
         let pieces: [&[u8]; 12] = [
             b"tok_",
@@ -605,12 +838,12 @@ mod tests {
             rules.prefilter().candidates(&text, &mut matcher.candidates);
             for &index in matcher.candidates.rules().to_vec().iter() {
                 let rule = rules.rule(index);
-                assert!(rule.max_len().is_some());
                 matcher.candidates.windows(
                     rules.prefilter(),
                     index,
                     rule.max_len(),
-                    text.len(),
+                    rule.spans_lines(),
+                    &text,
                     &mut matcher.windows,
                 );
                 let windowed: Vec<Range<usize>> = matcher

@@ -3,10 +3,10 @@
 //!
 //! Every rule names lowercase keywords, at least one of which appears in each of its matches.
 //! The automaton matches them ASCII case-insensitively, so no lowercased copy of the input is
-//! made, and with overlapping matches, so a keyword that sits inside another (`sk_` in
-//! `sk_live_`) is not lost. It is always built as a DFA: with more than a hundred keywords the
-//! crate's default is a contiguous NFA, which measured about 2.7 times slower per byte here, and
-//! this pass touches every byte of every blob.
+//! made, and reports every occurrence, so a keyword that sits inside another (`sk_` in
+//! `sk_live_`) is not lost. This pass touches every byte of every blob, so it runs on a DFA of
+//! our own with a tight inner loop ([`super::keywords`]); a keyword set too large for that table
+//! runs on the `aho-corasick` crate's automaton instead.
 //!
 //! Where each keyword occurs is kept, so the matcher can run a rule's regex only in windows
 //! around its keywords (see `Candidates::windows`) instead of over the whole blob. A keyword that
@@ -17,6 +17,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+use super::keywords::KeywordDfa;
 use crate::rules::Rule;
 
 /// Beyond this many occurrences of one keyword in one blob, its positions are not recorded and
@@ -31,12 +32,14 @@ const LOOK_AROUND: usize = 4;
 /// The automaton over every distinct keyword, and which rules each keyword stands for.
 #[derive(Debug)]
 pub struct Prefilter {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Automaton>,
     rule_count: usize,
     /// For each automaton pattern (a distinct keyword), the indices of the rules that name it.
     rules_by_keyword: Vec<Vec<usize>>,
     /// For each rule, the automaton patterns of its keywords.
     keywords_by_rule: Vec<Vec<usize>>,
+    /// The length of the longest keyword, in bytes.
+    longest_keyword: usize,
 }
 
 impl Prefilter {
@@ -69,6 +72,8 @@ impl Prefilter {
         }
         let automaton = if keywords.is_empty() {
             None
+        } else if let Some(dfa) = KeywordDfa::new(&keywords) {
+            Some(Automaton::Dfa(Box::new(dfa)))
         } else {
             let mut builder = AhoCorasickBuilder::new();
             builder
@@ -82,9 +87,15 @@ impl Prefilter {
                 .map_err(|err| {
                     format!("the keywords of all rules do not fit in one automaton: {err}")
                 })?;
-            Some(built)
+            Some(Automaton::Crate(built))
         };
+        let longest_keyword = keywords
+            .iter()
+            .map(|keyword| keyword.len())
+            .max()
+            .unwrap_or(0);
         Ok(Prefilter {
+            longest_keyword,
             automaton,
             rule_count: rules.len(),
             rules_by_keyword,
@@ -94,21 +105,44 @@ impl Prefilter {
 
     /// Marks in `out` every rule whose keyword occurs in `haystack`, and where.
     pub fn candidates(&self, haystack: &[u8], out: &mut Candidates) {
+        self.candidates_in(haystack, std::slice::from_ref(&(0..haystack.len())), out);
+    }
+
+    /// [`Prefilter::candidates`] for the keywords that occur inside `areas` of `haystack`
+    /// (ascending, disjoint ranges); positions are still the haystack's.
+    pub fn candidates_in(&self, haystack: &[u8], areas: &[Range<usize>], out: &mut Candidates) {
         out.reset(self.rule_count, self.rules_by_keyword.len());
         let Some(automaton) = &self.automaton else {
             return;
         };
-        for hit in automaton.find_overlapping_iter(haystack) {
-            let keyword = hit.pattern().as_usize();
+        let mut record = |keyword: usize, start: usize| {
             if out.hits[keyword].is_empty() {
                 out.touched.push(keyword);
                 for &rule in &self.rules_by_keyword[keyword] {
                     out.insert(rule);
                 }
             }
-            out.hits[keyword].record(hit.start());
+            out.hits[keyword].record(start);
+        };
+        for area in areas {
+            let bytes = &haystack[area.clone()];
+            match automaton {
+                Automaton::Dfa(dfa) => dfa.find(bytes, |keyword, start| {
+                    record(keyword as usize, area.start + start)
+                }),
+                Automaton::Crate(automaton) => {
+                    for hit in automaton.find_overlapping_iter(bytes) {
+                        record(hit.pattern().as_usize(), area.start + hit.start());
+                    }
+                }
+            }
         }
         out.rules.sort_unstable();
+    }
+
+    /// The length of the longest keyword.
+    pub fn longest_keyword(&self) -> usize {
+        self.longest_keyword
     }
 
     /// The number of distinct keywords in the automaton.
@@ -120,6 +154,15 @@ impl Prefilter {
     fn keywords_of(&self, rule: usize) -> &[usize] {
         &self.keywords_by_rule[rule]
     }
+}
+
+/// The automaton the keywords are compiled to.
+#[derive(Debug)]
+enum Automaton {
+    /// Ours, for keyword sets whose table fits ([`KeywordDfa`]).
+    Dfa(Box<KeywordDfa>),
+    /// The `aho-corasick` crate's, for larger ones.
+    Crate(AhoCorasick),
 }
 
 /// Where one keyword occurred in a blob.
@@ -189,26 +232,45 @@ impl Candidates {
         &self.rules
     }
 
-    /// The parts of a blob of `len` bytes in which rule `rule` can match, given that every match
-    /// holds one of its keywords and is at most `max_len` bytes long (`None`: unbounded). Each
-    /// range is where a search starts and ends; the bytes before the start are context only, so
-    /// searches must be run with the whole blob in view (see `Matcher`). Ranges are disjoint
-    /// and ascending. One range covering the whole blob when the windows would cover most of it
-    /// anyway, when the pattern is unbounded, or when a keyword occurred too often to record.
+    /// Picks rule `rule` as if its keywords had occurred somewhere (its windows are then the
+    /// whole blob unless hits were recorded); call [`Candidates::sort`] after the last one.
+    pub fn pick(&mut self, rule: usize) {
+        self.insert(rule);
+    }
+
+    /// Puts the picked rules back in ascending order after [`Candidates::pick`].
+    pub fn sort(&mut self) {
+        self.rules.sort_unstable();
+    }
+
+    /// The parts of `haystack` in which rule `rule` can match, given that every match holds
+    /// one of its keywords, is at most `max_len` bytes long (`None`: unbounded) and, unless
+    /// `spans_lines`, lies within one line (taking at most the newline before it and the one
+    /// that ends it). Each range is where a search starts and ends; the
+    /// bytes before the start are context only, so searches must be run with the whole blob in
+    /// view (see `Matcher`). Ranges are disjoint and ascending. One range covering the whole
+    /// blob when the windows would cover most of it anyway, when a match can be unbounded and
+    /// span lines, or when a keyword occurred too often to record.
+    ///
+    /// The work is linear in the blob: hits are taken in order, and the line around each is
+    /// looked for only between the previous line found and a bounded match's reach.
     pub fn windows(
         &mut self,
         prefilter: &Prefilter,
         rule: usize,
         max_len: Option<usize>,
-        len: usize,
+        spans_lines: bool,
+        haystack: &[u8],
         out: &mut Vec<Range<usize>>,
     ) {
         out.clear();
+        let len = haystack.len();
         let whole = 0..len;
-        let Some(max_len) = max_len.filter(|&max| max < len / 2) else {
+        let max_len = max_len.filter(|&max| max < len / 2);
+        if max_len.is_none() && spans_lines {
             out.push(whole);
             return;
-        };
+        }
         self.starts.clear();
         for &keyword in prefilter.keywords_of(rule) {
             let hits = &self.hits[keyword];
@@ -219,8 +281,35 @@ impl Candidates {
             self.starts.extend_from_slice(&hits.starts);
         }
         self.starts.sort_unstable();
+        // The line of the last hit: its start, and its end when that was found (a bounded
+        // match's reach may end before it).
+        let mut line_start = 0;
+        let mut line_end: Option<usize> = None;
         for &start in &self.starts {
-            let window = start.saturating_sub(max_len)..(start + max_len + LOOK_AROUND).min(len);
+            let (mut low, mut high) = match max_len {
+                Some(max) => (
+                    start.saturating_sub(max),
+                    (start + max + LOOK_AROUND).min(len),
+                ),
+                None => (0, len),
+            };
+            if !spans_lines {
+                if line_end.is_none_or(|end| start >= end) {
+                    // Back to the previous newline, no further than the reach or the end of the
+                    // last line found (each byte is looked at once over all hits).
+                    let floor = low.max(line_end.filter(|&end| end <= start).unwrap_or(0));
+                    line_start = memchr::memrchr(b'\n', &haystack[floor..start])
+                        .map_or(floor, |at| floor + at + 1);
+                    line_end = memchr::memchr(b'\n', &haystack[start..high])
+                        .map(|at| start + at + 1)
+                        .or((high == len).then_some(len));
+                }
+                // The newline before the line may start a match; a few bytes past its end are
+                // context for assertions.
+                low = low.max(line_start.saturating_sub(1));
+                high = high.min(line_end.map_or(high, |end| (end + LOOK_AROUND).min(len)));
+            }
+            let window = low..high;
             match out.last_mut() {
                 Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
                 _ => out.push(window),

@@ -1,10 +1,10 @@
 //! The blob cache of `sprawl git --cache`: which blobs were scanned, under which rules and
 //! settings, and what they held, so that the next scan of the repository reads only new blobs.
 //!
-//! A blob's findings depend on its bytes, the path it is scanned at (archives and notebooks are
-//! recognised by name), and the rules and settings; its id names its bytes. So an entry is keyed
-//! by blob id and path, and the whole file by a digest of everything else ([`key_of`]): a
-//! change to any of it starts the cache afresh.
+//! A blob's findings depend on its bytes (archives and notebooks are recognised by their content)
+//! and on the rules and settings; its id names its bytes. So an entry is keyed by blob id, and
+//! the whole file by a digest of everything else ([`key_of`]): a change to any of it starts the
+//! cache afresh.
 //!
 //! What is kept is what a clean blob yields: its size and the counts it adds to the stats
 //! (candidates dropped, findings suppressed in its content, archives opened), or that it was
@@ -32,16 +32,14 @@ use crate::suppress::Suppression;
 const MAGIC: &[u8; 12] = b"SPRAWLCACHE\0";
 
 /// Raised whenever the layout or meaning of an entry changes.
-const FORMAT: u32 = 1;
-
-/// The counts one blob adds to the stats, in a fixed order (see [`Counts::of`]).
-pub(crate) type Counts = [u64; 12];
+const FORMAT: u32 = 2;
 
 /// What a cached blob yielded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Entry {
-    /// Scanned, nothing found: its size and what it added to the stats.
-    Clean { bytes: u64, counts: Counts },
+    /// Scanned, nothing found: its size and what scanning it added to the stats (candidates
+    /// dropped, findings suppressed in its content, archives opened).
+    Clean { bytes: u64, added: Box<Stats> },
     /// Skipped without being scanned.
     Skipped(SkipReason),
 }
@@ -51,7 +49,7 @@ pub(crate) enum Entry {
 pub(crate) struct BlobCache {
     file: PathBuf,
     key: [u8; 32],
-    entries: HashMap<(Vec<u8>, String), Entry>,
+    entries: HashMap<Vec<u8>, Entry>,
     /// Whether entries were added since the file was read.
     changed: bool,
 }
@@ -178,14 +176,14 @@ impl BlobCache {
         cache
     }
 
-    /// What `oid` at `path` yielded before, if it is known.
-    pub(crate) fn get(&self, oid: &[u8], path: &str) -> Option<&Entry> {
-        self.entries.get(&(oid.to_vec(), path.to_string()))
+    /// What blob `oid` yielded before, if it is known.
+    pub(crate) fn get(&self, oid: &[u8]) -> Option<&Entry> {
+        self.entries.get(oid)
     }
 
-    /// Remembers what `oid` at `path` yielded.
-    pub(crate) fn insert(&mut self, oid: &[u8], path: &str, entry: Entry) {
-        let previous = self.entries.insert((oid.to_vec(), path.to_string()), entry);
+    /// Remembers what blob `oid` yielded.
+    pub(crate) fn insert(&mut self, oid: &[u8], entry: Entry) {
+        let previous = self.entries.insert(oid.to_vec(), entry);
         self.changed |= previous.is_none();
     }
 
@@ -218,51 +216,77 @@ impl Entry {
     /// Adds what this blob yielded to `stats`, as scanning it would.
     pub(crate) fn add_to(&self, stats: &mut Stats) {
         match self {
-            Entry::Clean { bytes, counts } => {
+            Entry::Clean { bytes, added } => {
                 stats.files_scanned += 1;
                 stats.bytes_scanned += bytes;
-                add_counts(stats, counts);
+                stats.merge(added);
             }
             Entry::Skipped(reason) => stats.add_skip(*reason),
         }
     }
 }
 
-/// The counts in `stats` that scanning one blob's content changes.
-pub(crate) fn counts_of(stats: &Stats) -> Counts {
-    let suppressed = Suppression::ALL.map(|reason| stats.suppressed(reason));
-    [
-        stats.dropped.entropy,
-        stats.dropped.rule_allow,
-        stats.dropped.overlap,
-        suppressed[0],
-        suppressed[1],
-        suppressed[2],
-        suppressed[3],
-        suppressed[4],
-        stats.archives.opened,
-        stats.archives.entries_scanned,
-        stats.archives.entries_skipped,
-        stats.archives.warnings,
-    ]
-}
+/// The counts a clean blob's entry keeps, by name, in the order the file holds them: every
+/// count that scanning one blob's content can add to the stats.
+const COUNTS: [&str; 13] = [
+    "dropped.entropy",
+    "dropped.rule_allow",
+    "dropped.overlap",
+    "dropped.check",
+    "suppressed.allow",
+    "suppressed.inline",
+    "suppressed.rule_path",
+    "suppressed.confidence",
+    "suppressed.baseline",
+    "archives.opened",
+    "archives.entries_scanned",
+    "archives.entries_skipped",
+    "archives.warnings",
+];
 
-fn add_counts(stats: &mut Stats, counts: &Counts) {
-    stats.dropped.entropy += counts[0];
-    stats.dropped.rule_allow += counts[1];
-    stats.dropped.overlap += counts[2];
-    for (reason, &count) in Suppression::ALL.iter().zip(&counts[3..8]) {
-        for _ in 0..count {
-            stats.add_suppressed(*reason);
-        }
+/// The value of count `name` (one of [`COUNTS`]) in `stats`.
+fn count(stats: &Stats, name: &str) -> u64 {
+    let suppressed = |reason: Suppression| stats.suppressed(reason);
+    match name {
+        "dropped.entropy" => stats.dropped.entropy,
+        "dropped.rule_allow" => stats.dropped.rule_allow,
+        "dropped.overlap" => stats.dropped.overlap,
+        "dropped.check" => stats.dropped.check,
+        "suppressed.allow" => suppressed(Suppression::Allow),
+        "suppressed.inline" => suppressed(Suppression::Inline),
+        "suppressed.rule_path" => suppressed(Suppression::RulePath),
+        "suppressed.confidence" => suppressed(Suppression::Confidence),
+        "suppressed.baseline" => suppressed(Suppression::Baseline),
+        "archives.opened" => stats.archives.opened,
+        "archives.entries_scanned" => stats.archives.entries_scanned,
+        "archives.entries_skipped" => stats.archives.entries_skipped,
+        "archives.warnings" => stats.archives.warnings,
+        _ => unreachable!("every name of COUNTS is handled"),
     }
-    stats.archives.opened += counts[8];
-    stats.archives.entries_scanned += counts[9];
-    stats.archives.entries_skipped += counts[10];
-    stats.archives.warnings += counts[11];
 }
 
-fn encode(entries: &HashMap<(Vec<u8>, String), Entry>, key: &[u8; 32]) -> Vec<u8> {
+/// Adds `value` to count `name` (one of [`COUNTS`]) of `stats`.
+fn add_count(stats: &mut Stats, name: &str, value: u64) {
+    let mut suppress = |reason: Suppression| stats.add_suppressions(reason, value);
+    match name {
+        "suppressed.allow" => suppress(Suppression::Allow),
+        "suppressed.inline" => suppress(Suppression::Inline),
+        "suppressed.rule_path" => suppress(Suppression::RulePath),
+        "suppressed.confidence" => suppress(Suppression::Confidence),
+        "suppressed.baseline" => suppress(Suppression::Baseline),
+        "dropped.entropy" => stats.dropped.entropy += value,
+        "dropped.rule_allow" => stats.dropped.rule_allow += value,
+        "dropped.overlap" => stats.dropped.overlap += value,
+        "dropped.check" => stats.dropped.check += value,
+        "archives.opened" => stats.archives.opened += value,
+        "archives.entries_scanned" => stats.archives.entries_scanned += value,
+        "archives.entries_skipped" => stats.archives.entries_skipped += value,
+        "archives.warnings" => stats.archives.warnings += value,
+        _ => unreachable!("every name of COUNTS is handled"),
+    }
+}
+
+fn encode(entries: &HashMap<Vec<u8>, Entry>, key: &[u8; 32]) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + entries.len() * 48);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
@@ -271,17 +295,15 @@ fn encode(entries: &HashMap<(Vec<u8>, String), Entry>, key: &[u8; 32]) -> Vec<u8
     // Sorted, so the same entries always make the same file.
     let mut sorted: Vec<_> = entries.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
-    for ((oid, path), entry) in sorted {
+    for (oid, entry) in sorted {
         out.push(oid.len() as u8);
         out.extend_from_slice(oid);
-        out.extend_from_slice(&(path.len() as u32).to_le_bytes());
-        out.extend_from_slice(path.as_bytes());
         match entry {
-            Entry::Clean { bytes, counts } => {
+            Entry::Clean { bytes, added } => {
                 out.push(0);
                 out.extend_from_slice(&bytes.to_le_bytes());
-                for count in counts {
-                    out.extend_from_slice(&count.to_le_bytes());
+                for name in COUNTS {
+                    out.extend_from_slice(&count(added, name).to_le_bytes());
                 }
             }
             Entry::Skipped(reason) => {
@@ -297,7 +319,7 @@ fn encode(entries: &HashMap<(Vec<u8>, String), Entry>, key: &[u8; 32]) -> Vec<u8
 
 /// The entries of a cache file made under `key`; `None` if it was made under another key; an
 /// error saying what is wrong if the file is not a sound cache file of this format.
-type Decoded = Option<HashMap<(Vec<u8>, String), Entry>>;
+type Decoded = Option<HashMap<Vec<u8>, Entry>>;
 
 fn decode(bytes: &[u8], key: &[u8; 32]) -> Result<Decoded, String> {
     let body_len = bytes
@@ -328,18 +350,17 @@ fn decode(bytes: &[u8], key: &[u8; 32]) -> Result<Decoded, String> {
     for _ in 0..count {
         let oid_len = reader.take(1)?[0] as usize;
         let oid = reader.take(oid_len)?.to_vec();
-        let path_len = u32::from_le_bytes(reader.array()?) as usize;
-        let path = std::str::from_utf8(reader.take(path_len)?)
-            .map_err(|_| "a path in it is not UTF-8")?
-            .to_string();
         let entry = match reader.take(1)?[0] {
             0 => {
                 let bytes = u64::from_le_bytes(reader.array()?);
-                let mut counts = [0u64; 12];
-                for count in &mut counts {
-                    *count = u64::from_le_bytes(reader.array()?);
+                let mut added = Stats::default();
+                for name in COUNTS {
+                    add_count(&mut added, name, u64::from_le_bytes(reader.array()?));
                 }
-                Entry::Clean { bytes, counts }
+                Entry::Clean {
+                    bytes,
+                    added: Box::new(added),
+                }
             }
             1 => {
                 let reason = reader.take(1)?[0] as usize;
@@ -351,7 +372,7 @@ fn decode(bytes: &[u8], key: &[u8; 32]) -> Result<Decoded, String> {
             }
             other => return Err(format!("it holds an entry of unknown kind {other}")),
         };
-        entries.insert((oid, path), entry);
+        entries.insert(oid, entry);
     }
     if !reader.bytes.is_empty() {
         return Err("it holds more than its entries".into());
@@ -415,19 +436,20 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    fn sample() -> HashMap<(Vec<u8>, String), Entry> {
+    fn sample() -> HashMap<Vec<u8>, Entry> {
         let mut entries = HashMap::new();
-        let mut counts = [0u64; 12];
-        counts[0] = 3;
-        counts[11] = 1;
+        let mut added = Stats::default();
+        added.dropped.entropy = 3;
+        added.dropped.check = 2;
+        added.archives.warnings = 1;
         entries.insert(
-            (vec![7u8; 20], "src/a.rs".to_string()),
-            Entry::Clean { bytes: 42, counts },
+            vec![7u8; 20],
+            Entry::Clean {
+                bytes: 42,
+                added: Box::new(added),
+            },
         );
-        entries.insert(
-            (vec![9u8; 20], "logo.png".to_string()),
-            Entry::Skipped(SkipReason::Binary),
-        );
+        entries.insert(vec![9u8; 20], Entry::Skipped(SkipReason::Binary));
         entries
     }
 
@@ -462,13 +484,32 @@ mod tests {
     }
 
     #[test]
-    fn counts_are_added_back_as_scanning_added_them() {
-        let mut scanned = Stats::default();
-        scanned.dropped.entropy = 2;
-        scanned.add_suppressed(Suppression::Inline);
-        scanned.archives.opened = 1;
-        let mut again = Stats::default();
-        add_counts(&mut again, &counts_of(&scanned));
-        assert_eq!(again, scanned);
+    fn every_count_a_blob_can_add_is_kept() {
+        // Each count set to a different value survives the round trip, so none is dropped or
+        // swapped with another.
+        let mut added = Stats::default();
+        for (value, name) in COUNTS.iter().enumerate() {
+            add_count(&mut added, name, value as u64 + 1);
+        }
+        for (value, name) in COUNTS.iter().enumerate() {
+            assert_eq!(count(&added, name), value as u64 + 1, "{name}");
+        }
+        let mut entries = HashMap::new();
+        entries.insert(
+            vec![1u8; 20],
+            Entry::Clean {
+                bytes: 5,
+                added: Box::new(added.clone()),
+            },
+        );
+        let key = [3u8; 32];
+        let back = decode(&encode(&entries, &key), &key).unwrap().unwrap();
+        assert_eq!(
+            back[&vec![1u8; 20]],
+            Entry::Clean {
+                bytes: 5,
+                added: Box::new(added)
+            }
+        );
     }
 }

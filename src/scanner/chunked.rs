@@ -203,7 +203,8 @@ impl BlobScanner<'_> {
                 window: true,
             };
             let blob = Blob { path, bytes: &buf };
-            let mut found = self.scan_part(blob, &part, out.stats, out.explained, out.warnings);
+            let mut found =
+                self.scan_part(blob, None, &part, out.stats, out.explained, out.warnings);
             out.findings.append(&mut found);
             if end {
                 return Ok(read);

@@ -22,7 +22,7 @@ use crate::context::DemotePolicy;
 use crate::finding::{place_in_document, Finding, LineIndex, Lines};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
-use crate::scan::{DropReason, Matcher};
+use crate::scan::{Changed, DropReason, Matcher, Outcome};
 use crate::source::{self, ArchiveLimits, Blob, Embedded, SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
@@ -123,6 +123,16 @@ impl<'a> BlobScanner<'a> {
         }
     }
 
+    /// A scanner that leaves confidence as the rules give it: for blobs scanned before their
+    /// place is known (a history scan demotes each finding where it places it).
+    pub(crate) fn without_demotion(mut self) -> BlobScanner<'a> {
+        self.demote = DemotePolicy {
+            test_fixtures: false,
+            documentation: false,
+        };
+        self
+    }
+
     /// `path` below the folder named on the command line that holds it, if any.
     fn below_root<'p>(&self, path: &'p str) -> &'p str {
         self.roots
@@ -131,11 +141,6 @@ impl<'a> BlobScanner<'a> {
             .filter_map(|rest| rest.to_str())
             .min_by_key(|rest| rest.len())
             .unwrap_or(path)
-    }
-
-    /// Whether archives are opened (sources then read them rather than skip them as binary).
-    pub(crate) fn opens_archives(&self) -> bool {
-        self.archives.is_some()
     }
 
     /// [`BlobScanner::scan`] for an input: when it is an archive or a document, every text blob
@@ -175,6 +180,28 @@ impl<'a> BlobScanner<'a> {
         findings
     }
 
+    /// [`BlobScanner::scan_input`] for a blob that differs from a clean base only where
+    /// `changed` says (see [`Matcher::find_changed`]); with `None`, or when the blob is not
+    /// plain text (an archive, a notebook, UTF-16), the whole of it is scanned. Returns the
+    /// findings and what a blob stored against this one needs to know; it is clean only for
+    /// plain text that held nothing.
+    pub(crate) fn scan_changed(
+        &mut self,
+        blob: Blob<'_>,
+        changed: Option<Changed<'_>>,
+        stats: &mut Stats,
+        explained: &mut Vec<Explanation>,
+        warnings: &mut Vec<SourceError>,
+    ) -> (Vec<Finding>, Outcome) {
+        let plain = !source::is_expanded(blob.bytes) && !source::is_utf16_text(blob.bytes);
+        if !plain {
+            let findings = self.scan_input(blob, stats, explained, warnings);
+            return (findings, Outcome::default());
+        }
+        let findings = self.scan_part(blob, changed, &Part::whole(), stats, explained, warnings);
+        (findings, self.matcher.outcome().clone())
+    }
+
     /// The findings of `blob` that no allow list or inline comment suppresses; what was dropped
     /// is counted in `stats` and, when explaining, listed in `explained`.
     pub(crate) fn scan(
@@ -189,13 +216,16 @@ impl<'a> BlobScanner<'a> {
             bytes: &decoded,
             ..blob
         };
-        self.scan_part(blob, &Part::whole(), stats, explained, warnings)
+        self.scan_part(blob, None, &Part::whole(), stats, explained, warnings)
     }
 
-    /// [`BlobScanner::scan`] of the part of `blob` that `part` owns, placed in its input.
+    /// [`BlobScanner::scan`] of the part of `blob` that `part` owns, placed in its input; with
+    /// `changed`, only where the blob differs from a clean base (see
+    /// [`Matcher::find_changed`]).
     fn scan_part(
         &mut self,
         blob: Blob<'_>,
+        changed: Option<Changed<'_>>,
         part: &Part,
         stats: &mut Stats,
         explained: &mut Vec<Explanation>,
@@ -204,7 +234,13 @@ impl<'a> BlobScanner<'a> {
         // A window's drops are kept one by one, to count only those it owns.
         self.matcher.explain(self.explain || part.is_window());
         let counted = self.matcher.counts();
-        let mut findings = findings_in(&mut self.matcher, blob);
+        let mut findings = match changed {
+            Some(changed) => {
+                let matches = self.matcher.find_changed(blob.bytes, changed);
+                place_matches(self.matcher.rules(), blob, &matches)
+            }
+            None => findings_in(&mut self.matcher, blob),
+        };
         findings.retain(|finding| part.owns(finding.offset));
         let rules = self.matcher.rules();
         let place = self.below_root(blob.path);
@@ -456,8 +492,12 @@ impl DocumentLines {
 
 /// The findings in one blob.
 pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
-    let rules = matcher.rules();
     let matches = matcher.find_in_file(blob.path, blob.bytes);
+    place_matches(matcher.rules(), blob, &matches)
+}
+
+/// The findings of `matches`, placed in `blob`.
+fn place_matches(rules: &RuleSet, blob: Blob<'_>, matches: &[crate::scan::Match]) -> Vec<Finding> {
     // Every secret and paired identifier, so that snippets mask them all.
     let secrets: Vec<std::ops::Range<usize>> = matches
         .iter()

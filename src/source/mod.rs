@@ -11,15 +11,15 @@ pub mod archive;
 pub mod diff;
 mod fs;
 pub mod git;
-mod read;
+pub(crate) mod read;
 mod stdin;
 mod utf16;
 
 use std::fmt;
 
 pub use archive::{
-    expand, expand_placed, is_archive, ArchiveCounts, ArchiveLimits, Embedded, Expansion,
-    MappedText,
+    expand, expand_placed, is_archive, is_expanded, ArchiveCounts, ArchiveLimits, Embedded,
+    Expansion, MappedText,
 };
 pub use fs::{read_one, shown_path, walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{

@@ -1277,3 +1277,452 @@ fn thread_count_does_not_change_the_findings() {
     let places: usize = places(&one).iter().map(|p| p.5 + 1).sum();
     assert_eq!(places, 60);
 }
+
+// Packed histories: what the pack traversal finds is what reading each blob whole finds.
+
+/// A small deterministic generator for the edits of [`edited_history`].
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Test rules besides the built-in ones: `test.pair`, a rule whose match spans lines within a
+/// bound (a key id, then its secret on a later line), and `test.block`, one spanning any
+/// number of lines.
+fn pack_rules() -> String {
+    concat!(
+        "rules:\n",
+        "  - id: test.pair\n    name: Test pair\n    keywords: [keyid]\n",
+        "    pattern: '(?s)keyid = [a-z]{8}\\n.{0,120}?secret = (?P<secret>[A-Za-z0-9]{24})\\b'\n",
+        "    confidence: high\n",
+        "    examples: [\"keyid = abcdefgh\\nsecret = Zq3v9XkP2mW7rT4yB8nJ6cLd\"]\n",
+        "  - id: test.block\n    name: Test block\n    keywords: ['begin block']\n",
+        "    pattern: '(?s)BEGIN BLOCK\\n(?P<secret>[A-Za-z0-9\\n]{20,}?)\\nEND BLOCK'\n",
+        "    confidence: high\n",
+        "    examples: [\"BEGIN BLOCK\\nZq3v9XkP2mW7rT4yB8nJ6cLd\\nEND BLOCK\"]\n",
+    )
+    .to_string()
+}
+
+/// A history of many small edits to a few long files, on two branches with a merge: lines
+/// inserted and deleted, secrets added whole, secrets typed in two commits (half, then the
+/// rest), a key id whose secret arrives lines below it later, blocks opened and closed in
+/// separate commits. Packed with deep delta chains, nearly every blob is a delta of another.
+fn edited_history(fx: &mut Fixture) {
+    let mut dice = Dice(7);
+    let mut files: Vec<Vec<String>> = (0..3)
+        .map(|f| {
+            (0..120)
+                .map(|n| format!("setting_{f}_{n} = value {n}"))
+                .collect()
+        })
+        .collect();
+    let mut seed = 100;
+    let commit = |fx: &mut Fixture, branch: &str, files: &[Vec<String>], n: usize| {
+        let texts: Vec<String> = files.iter().map(|lines| lines.join("\n") + "\n").collect();
+        let changes: Vec<(String, Option<&str>)> = texts
+            .iter()
+            .enumerate()
+            .map(|(f, text)| (format!("conf/file{f}.cfg"), Some(text.as_str())))
+            .collect();
+        let changes: Vec<(&str, Option<&str>)> =
+            changes.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+        fx.commit(branch, &format!("edit {n}"), &changes);
+    };
+    commit(fx, "main", &files, 0);
+    for n in 1..60 {
+        let branch = if n % 10 < 3 { "side" } else { "main" };
+        if n % 10 == 0 {
+            let side = fx.repo.refname_to_id("refs/heads/side").ok();
+            let main = fx.repo.refname_to_id("refs/heads/main").unwrap();
+            if let Some(side) = side {
+                let merge = fx.commit_on(&[main, side], "merge side", &[]);
+                fx.branch("main", merge);
+            }
+            fx.branch("side", fx.repo.refname_to_id("refs/heads/main").unwrap());
+        }
+        // Secrets live one commit: each is replaced by a longer clean line, so most blobs are
+        // clean and packs keep clean blobs as the bases (git prefers the larger blob as a base)
+        // of deltas that add a secret, often below a keyword the base already held.
+        for line in files.iter_mut().flatten() {
+            let body = line.len() == 24 && line.bytes().all(|b| b.is_ascii_alphanumeric());
+            if line.starts_with("pat = ") || line.starts_with("secret = ") || body {
+                *line = "retired = this value was rotated and now lives in the vault".into();
+            }
+        }
+        let lines = &mut files[dice.below(3) as usize];
+        let at = dice.below(lines.len() as u64) as usize;
+        seed += 1;
+        match dice.below(7) {
+            0 => lines.insert(at, pat_line(seed)),
+            1 => {
+                let whole = pat_line(seed);
+                let (half, _) = whole.split_at(25);
+                lines.insert(at, half.to_string());
+                commit(fx, branch, &files, n * 100);
+                files.iter_mut().for_each(|f| {
+                    if let Some(l) = f.iter_mut().find(|l| l.as_str() == half) {
+                        *l = whole.clone();
+                    }
+                });
+            }
+            2 => {
+                lines.insert(at, format!("keyid = {}", "abcdefgh"));
+                lines.insert(at + 1, "zone = a".to_string());
+                lines.insert(at + 2, "region = north".to_string());
+                commit(fx, branch, &files, n * 100);
+                let lines = files
+                    .iter_mut()
+                    .find(|f| f.contains(&"region = north".into()));
+                let lines = lines.unwrap();
+                let at = lines.iter().position(|l| l == "region = north").unwrap();
+                lines[at] = format!("secret = {}", &crate::util::token(seed)[11..]);
+                // Then the secret goes and the key id stays, on a longer line: packs keep the
+                // larger blob whole and the other as a delta of it, so here a clean base that
+                // holds the keyword and a delta that adds the secret below it.
+                commit(fx, branch, &files, n * 100 + 1);
+                let lines = files
+                    .iter_mut()
+                    .find(|f| f.iter().any(|l| l.starts_with("secret = ")));
+                let lines = lines.unwrap();
+                let at = lines
+                    .iter()
+                    .position(|l| l.starts_with("secret = "))
+                    .unwrap();
+                lines[at] =
+                    "region = south (the secret moved to the vault, see the handbook)".into();
+            }
+            3 => {
+                lines.insert(at, "BEGIN BLOCK".to_string());
+                lines.insert(at + 1, crate::util::token(seed)[11..].to_string());
+                commit(fx, branch, &files, n * 100);
+                let lines = files.iter_mut().find(|f| f.contains(&"BEGIN BLOCK".into()));
+                let lines = lines.unwrap();
+                let at = lines.iter().position(|l| l == "BEGIN BLOCK").unwrap();
+                lines.insert(at + 2, "END BLOCK".to_string());
+            }
+            4 if lines.len() > 10 => {
+                lines.drain(at..(at + 3).min(lines.len()));
+            }
+            _ => lines[at] = format!("setting = changed {n}"),
+        }
+        commit(fx, branch, &files, n);
+    }
+}
+
+/// Repacks every object of `repo` into one pack with long delta chains.
+fn repack(repo: &Path) {
+    let output = std::process::Command::new("git")
+        .args(["repack", "-adf", "-q", "--window=50", "--depth=50"])
+        .current_dir(repo)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let loose = std::fs::read_dir(repo.join("objects"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().len() == 2)
+        .count();
+    assert_eq!(loose, 0, "every object is packed");
+}
+
+/// Every finding (with `--all-occurrences`, every place): rule, commit, path, line, column,
+/// secret, sorted.
+fn every_place(report: &JsonReport) -> Vec<(String, String, String, usize, usize, String)> {
+    let mut all: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule_id.clone(),
+                f.commit.clone().unwrap(),
+                f.path.clone(),
+                f.line,
+                f.column,
+                f.secret.clone(),
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn a_packed_history_gives_what_reading_each_blob_whole_gives() {
+    let mut fx = Fixture::bare();
+    edited_history(&mut fx);
+    let rules = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(rules.path(), pack_rules()).unwrap();
+    let rules = rules.path().to_str().unwrap();
+    let args = ["--rules", rules, "--all-occurrences"];
+
+    let (loose, run) = fx.scan(&args);
+    run.code(1);
+    repack(fx.root());
+    let (packed, run) = fx.scan(&args);
+    run.code(1);
+    let (whole, run) = fx.scan(&[&args[..], &["--whole-blobs"]].concat());
+    run.code(1);
+
+    let found = every_place(&packed);
+    for rule in ["github.pat", "test.pair", "test.block"] {
+        assert!(
+            found.iter().any(|p| p.0 == rule),
+            "{rule} is planted and found: {found:#?}"
+        );
+    }
+    // Each secret typed in two commits is found whole, never its first half.
+    assert!(found.iter().all(|p| p.5.len() >= 24), "{found:#?}");
+    assert_eq!(found, every_place(&whole));
+    assert_eq!(found, every_place(&loose));
+    assert_eq!(packed.stats.files_scanned, whole.stats.files_scanned);
+}
+
+#[test]
+fn a_secret_in_a_commit_message_is_found() {
+    let mut fx = Fixture::new();
+    let commit = fx.commit(
+        "main",
+        &format!("deploy with\n\n{}\n", pat_line(1)),
+        &[("README.md", Some("# demo\n"))],
+    );
+    let (report, run) = fx.scan(&[]);
+    run.code(1);
+    let finding = &report.findings[0];
+    assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
+    assert_eq!(finding.path, "<commit message>");
+    assert_eq!(finding.commit.as_deref(), Some(commit.to_string().as_str()));
+    assert_eq!(
+        (finding.line, finding.secret.as_str()),
+        (3, github_pat(1).as_str())
+    );
+}
+
+#[test]
+fn tags_that_point_at_a_blob_or_a_tree_are_scanned() {
+    let mut fx = Fixture::new();
+    fx.commit("main", "initial", &[("README.md", Some("# demo\n"))]);
+    let blob = fx
+        .repo
+        .blob(format!("{}\n", pat_line(1)).as_bytes())
+        .unwrap();
+    fx.repo
+        .reference("refs/tags/key", blob, false, "a lightweight tag of a blob")
+        .unwrap();
+    let mut index = Index::new().unwrap();
+    let tree_blob = fx
+        .repo
+        .blob(format!("{}\n", pat_line(2)).as_bytes())
+        .unwrap();
+    index
+        .add(&index_entry("deploy/app.env", tree_blob, 47))
+        .unwrap();
+    let tree = index.write_tree_to(&fx.repo).unwrap();
+    let object = fx.repo.find_object(tree, None).unwrap();
+    fx.repo
+        .tag("snapshot", &object, &author_at(3), "a tree", false)
+        .unwrap();
+
+    let (report, run) = fx.scan(&[]);
+    run.code(1);
+    let mut found: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.clone(), f.secret.clone()))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("deploy/app.env".to_string(), github_pat(2)),
+            ("refs/tags/key".to_string(), github_pat(1)),
+        ],
+        "{:#?}",
+        report.findings
+    );
+}
+
+#[test]
+fn a_blob_only_a_merge_commit_holds_is_found_at_the_merge() {
+    let mut fx = Fixture::new();
+    let base = fx.commit("main", "initial", &[("README.md", Some("# demo\n"))]);
+    let left = fx.commit("main", "left", &[("a.txt", Some("left\n"))]);
+    let right = fx.commit_on(&[base], "right", &[("b.txt", Some("right\n"))]);
+    // The merge resolves by adding a file neither parent has.
+    let merge = fx.commit_on(
+        &[left, right],
+        "merge",
+        &[
+            ("b.txt", Some("right\n")),
+            ("resolved.env", Some(&format!("{}\n", pat_line(1)))),
+        ],
+    );
+    fx.branch("main", merge);
+    let (report, run) = fx.scan(&[]);
+    run.code(1);
+    assert_eq!(places(&report), [place(merge, "resolved.env", 1, 1, 0)]);
+}
+
+#[test]
+fn a_corrupt_commit_is_reported_and_the_rest_of_history_is_scanned() {
+    let mut fx = Fixture::new();
+    fx.commit(
+        "main",
+        "old",
+        &[("old.env", Some(&format!("{}\n", pat_line(1))))],
+    );
+    let broken = fx.commit("main", "middle", &[("mid.txt", Some("middle\n"))]);
+    fx.commit(
+        "main",
+        "tip",
+        &[("tip.env", Some(&format!("{}\n", pat_line(2))))],
+    );
+    let object = fx.loose_object(broken);
+    let mut permissions = std::fs::metadata(&object).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&object, permissions).unwrap();
+    std::fs::write(&object, b"not a zlib stream").unwrap();
+
+    let (report, run) = fx.scan(&[]);
+    run.code(2);
+    let found: Vec<String> = report.findings.iter().map(|f| f.secret.clone()).collect();
+    // The tip's secret is found; what lies behind the broken commit cannot be reached.
+    assert!(found.contains(&github_pat(2)), "{:#?}", report.findings);
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.path == format!("commit {}", short(broken))),
+        "{:#?}",
+        report.errors
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn a_partial_clone_warns_of_the_blobs_it_does_not_hold() {
+    let mut fx = Fixture::new();
+    fx.commit(
+        "main",
+        "old",
+        &[("old.env", Some(&format!("{}\n", pat_line(1))))],
+    );
+    fx.commit(
+        "main",
+        "tip",
+        &[("old.env", None), ("app.txt", Some("fine\n"))],
+    );
+    fx.repo
+        .config()
+        .unwrap()
+        .set_bool("uploadpack.allowFilter", true)
+        .unwrap();
+    let clone = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new("git")
+        .args(["clone", "--quiet", "--no-checkout", "--filter=blob:none"])
+        .arg(format!("file://{}", fx.root().display()))
+        .arg(clone.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+
+    let (report, run) = git_json(clone.path(), &[]);
+    run.code(0);
+    no_findings(&report);
+    assert!(
+        run.stderr.contains("not in this partial clone"),
+        "{}",
+        run.stderr
+    );
+    assert!(!report.warnings.is_empty(), "{:#?}", report.warnings);
+}
+
+#[test]
+fn shards_together_find_what_one_scan_finds() {
+    let mut fx = Fixture::new();
+    for i in 0..12u64 {
+        let path = format!("svc{}/conf{}.env", i % 4, i % 3);
+        fx.commit(
+            "main",
+            &format!("c{i}"),
+            &[(&path, Some(&format!("{}\n", pat_line(i))))],
+        );
+    }
+    repack(fx.repo.path());
+    let (whole, run) = fx.scan(&["--all-occurrences"]);
+    run.code(1);
+    let mut sharded = Vec::new();
+    for shard in ["1/3", "2/3", "3/3"] {
+        let (part, run) = fx.scan(&["--all-occurrences", "--shard", shard]);
+        assert!(matches!(run.code, Some(0 | 1)), "{}", run.stderr);
+        assert!(
+            part.findings.len() < whole.findings.len(),
+            "a shard scans part"
+        );
+        sharded.extend(every_place(&part));
+    }
+    sharded.sort();
+    assert_eq!(sharded, every_place(&whole));
+}
+
+#[test]
+fn history_runs_rules_with_paths_at_each_blobs_path_and_demotes_by_place() {
+    let mut fx = Fixture::bare();
+    let weak = "user = \"bob:Summer2023!\"\n";
+    let added = fx.commit(
+        "main",
+        "settings",
+        &[
+            ("home/me/.curlrc", Some(weak)),
+            ("notes/curl.txt", Some(weak)),
+            ("src/app.env", Some(&format!("{}\n", pat_line(6)))),
+            (
+                "tests/fixtures/app.env",
+                Some(&format!("{}\n", pat_line(5))),
+            ),
+        ],
+    );
+    fx.commit("main", "more", &[("README.md", Some("# demo\n"))]);
+    repack(fx.root());
+    for args in [&[][..], &["--whole-blobs"][..]] {
+        let (report, run) = fx.scan(args);
+        run.code(1);
+        let mut found: Vec<(String, String, String)> = report
+            .findings
+            .iter()
+            .map(|f| {
+                assert_eq!(f.commit.as_deref(), Some(added.to_string().as_str()));
+                (
+                    f.path.clone(),
+                    f.rule_id.clone(),
+                    format!("{:?}", f.confidence),
+                )
+            })
+            .collect();
+        found.sort();
+        // The curlrc rule runs on the `.curlrc` only, not on the same text elsewhere; the
+        // token in a test folder is lowered to low there, and only there.
+        assert_eq!(
+            found,
+            [
+                ("home/me/.curlrc", "command-line.curlrc-user", "Medium"),
+                ("src/app.env", "github.pat", "High"),
+                ("tests/fixtures/app.env", "github.pat", "Low"),
+            ]
+            .map(|(p, r, c)| (p.to_string(), r.to_string(), c.to_string())),
+            "{args:?}: {:#?}",
+            report.findings
+        );
+    }
+}

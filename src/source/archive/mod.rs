@@ -208,6 +208,12 @@ pub struct Embedded<'a> {
     pub text: &'a MappedText,
 }
 
+/// Whether [`expand`] turns `bytes` into something other than itself: an archive or a compressed
+/// stream to open, or a notebook to split into cells.
+pub fn is_expanded(bytes: &[u8]) -> bool {
+    Format::sniff(bytes).is_some() || notebook::looks_like_notebook(bytes)
+}
+
 /// Calls `on_text` with every text blob in `blob`: the blob itself when it is neither an archive
 /// nor a document, else each text file inside it, to the depth the limits allow. Binary entries
 /// are left out (a NUL in their first 8 KiB, as for files).

@@ -92,7 +92,7 @@ pub(super) fn parts(bytes: &[u8]) -> Option<Vec<NotebookPart>> {
 }
 
 /// A cheap look before parsing: an object that names `cells` and `nbformat`.
-fn looks_like_notebook(bytes: &[u8]) -> bool {
+pub(super) fn looks_like_notebook(bytes: &[u8]) -> bool {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
     start.is_some_and(|at| bytes[at] == b'{')
         && memchr::memmem::find(bytes, b"\"nbformat\"").is_some()

@@ -1,16 +1,16 @@
 //! git as a source: the blobs of a repository's history, of a range of commits, or of the
 //! staged index, each with the commit and path that introduced it.
 //!
-//! Enumeration walks the commit graph once, oldest first, and diffs each commit's tree against
-//! its first parent's: only changed entries are looked at, and identical subtrees are skipped by
-//! id. Each blob is recorded once, at the first (oldest) commit and path that introduced it, and
-//! every later place it is introduced only adds to its count. The plan this produces is
-//! proportional to the number of distinct blobs, not to the length of history; the blobs
-//! themselves are read later, in parallel, by a [`BlobReader`] per thread.
+//! [`walk`] finds which blobs a history introduces and where each was first introduced;
+//! [`pack`] reads a repository's packs whole, each blob once, in delta order; a [`BlobReader`]
+//! per thread reads single blobs (what the packs do not hold, the staged index).
 
-mod history;
+pub mod ids;
+mod object;
+pub(crate) mod pack;
 mod reader;
 mod staged;
+mod walk;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,12 +19,16 @@ use git2::{Oid, Repository, Time};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
-pub use history::{enumerate, Introduction, Plan, PlannedBlob, Selection};
 pub use reader::BlobReader;
 pub use staged::{staged_changes, unstaged_paths, StagedChange, Unstaged};
+pub(crate) use walk::walk_in;
+pub use walk::{
+    check_selection, walk, CommitRead, History, Place, Selection, WalkOptions, WalkedBlob,
+    WalkedCommit,
+};
 
 /// The commit a blob was introduced by, as reported with a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommitInfo {
     /// Full hex id.
     pub id: String,
@@ -52,6 +56,86 @@ impl CommitInfo {
                 .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
                 .unwrap_or_default(),
         }
+    }
+}
+
+impl CommitInfo {
+    /// What is reported for a ref that points straight at a tree or blob: the tag's tagger,
+    /// date and message when it is an annotated tag (`id` is then the tag object's), else the
+    /// ref's name.
+    pub fn of_ref(repo: &Repository, name: &str, id: Oid) -> CommitInfo {
+        match repo.find_tag(id) {
+            Ok(tag) => {
+                let tagger = tag.tagger();
+                CommitInfo {
+                    id: id.to_string(),
+                    author: tagger
+                        .as_ref()
+                        .map(|who| String::from_utf8_lossy(who.name_bytes()).into_owned())
+                        .unwrap_or_default(),
+                    email: tagger
+                        .as_ref()
+                        .map(|who| String::from_utf8_lossy(who.email_bytes()).into_owned())
+                        .unwrap_or_default(),
+                    date: tagger.map(|who| rfc3339(who.when())).unwrap_or_default(),
+                    summary: format!("{name} (a tag of a {})", target_kind(&tag)),
+                }
+            }
+            Err(_) => CommitInfo {
+                id: id.to_string(),
+                summary: format!("{name} (a ref to a tree or blob)"),
+                ..CommitInfo::default()
+            },
+        }
+    }
+}
+
+fn target_kind(tag: &git2::Tag<'_>) -> &'static str {
+    match tag.target_type() {
+        Some(git2::ObjectType::Blob) => "blob",
+        Some(git2::ObjectType::Tree) => "tree",
+        _ => "tag",
+    }
+}
+
+/// Whether `repo` is a partial clone (`git clone --filter=...`): objects its promisor remote
+/// holds may be absent, by design.
+pub fn is_partial_clone(repo: &Repository) -> bool {
+    let Ok(config) = repo.config() else {
+        return false;
+    };
+    if config.get_string("extensions.partialclone").is_ok() {
+        return true;
+    }
+    let Ok(mut entries) = config.entries(Some(r"remote\..*\.promisor")) else {
+        return false;
+    };
+    let mut promisor = false;
+    while let Some(Ok(entry)) = entries.next() {
+        promisor |= entry.value().ok().is_some_and(|value| {
+            matches!(
+                value.to_ascii_lowercase().as_str(),
+                "true" | "yes" | "on" | "1"
+            )
+        });
+    }
+    promisor
+}
+
+/// Turns off what libgit2 does on every read that git itself does not: hashing each object
+/// again to check its id, and keeping objects in a cache of its own (a history scan reads each
+/// object once, and the cache only grows). Process-wide; reading stays as safe as git's own.
+pub fn read_without_checks() {
+    git2::opts::strict_hash_verification(false);
+    git2::opts::enable_caching(false);
+    // libgit2 maps pack files in windows of up to 1 GiB and keeps up to 8 GiB mapped; every
+    // page the walk touches then counts as the process's memory. Small windows and a low limit
+    // keep that to a few megabytes at no measurable cost (the packs' blobs are read apart from
+    // libgit2, see `pack`). Set before any other thread uses libgit2, as these settings require.
+    // SAFETY: no other thread is using libgit2 while a scan is being set up.
+    unsafe {
+        let _ = git2::opts::set_mwindow_size(4 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(32 << 20);
     }
 }
 

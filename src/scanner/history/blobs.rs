@@ -1,0 +1,364 @@
+//! The scan stage of a history scan: every blob once, and what each yielded.
+//!
+//! Blobs are scanned without their path (a blob's findings depend on its bytes only; the path
+//! is attached when findings are placed), so the packs can be read in delta order beside the
+//! walk. What each blob yielded is kept by id until the walk says where it was introduced: for
+//! most blobs only their size, the rest (findings, warnings, dropped candidates) boxed.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use git2::{ErrorCode, Oid};
+
+use super::super::cache::{BlobCache, CacheUse, Entry};
+use super::super::{BlobScanner, Explanation};
+use crate::config::ScanConfig;
+use crate::finding::Finding;
+use crate::progress::Progress;
+use crate::rules::Rule;
+use crate::scan::{Changed, Outcome};
+use crate::source::git::ids::{self, IdMap, IdSet, RawId};
+use crate::source::git::pack::{Pack, PackBlob, PackLimits};
+use crate::source::git::{BlobReader, History};
+use crate::source::read::is_binary;
+use crate::source::{Blob, ReadOutcome, SkipReason, SourceError};
+use crate::stats::Stats;
+
+/// What one blob yielded.
+#[derive(Debug)]
+pub(super) enum BlobResult {
+    /// Scanned: its size, and anything besides (most blobs hold nothing).
+    Scanned {
+        bytes: u64,
+        found: Option<Box<Found>>,
+    },
+    /// Known from the cache, not read.
+    Cached(Entry),
+    /// Left out unread.
+    Skipped(SkipReason),
+    /// Not in the repository (a partial clone's missing blob).
+    Missing,
+    /// Could not be read.
+    Failed(String),
+}
+
+/// What scanning a blob found besides its size. Paths in it are relative to the blob (empty
+/// for the blob itself, `!inner` inside an archive) until the blob's place is known.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    pub(super) findings: Vec<Finding>,
+    pub(super) warnings: Vec<SourceError>,
+    pub(super) explained: Vec<Explanation>,
+    /// What scanning it added to the stats (dropped candidates, archives opened...).
+    pub(super) added: Stats,
+}
+
+/// What the scan stage yielded, by blob id.
+#[derive(Debug, Default)]
+pub(super) struct Scanned {
+    pub(super) results: IdMap<BlobResult>,
+    /// Packs or objects that could not be read as wholes (their blobs were then read one by one).
+    pub(super) problems: Vec<String>,
+}
+
+/// The blobs whose findings depend on their path (a rule with `paths` or `allow.paths` matches
+/// their first path): the packs' pass reads every blob as text of no known file, so these are
+/// read again, at their first path, by [`scan_the_rest`] (and left out of the cache).
+pub(super) fn read_at_their_path(config: &ScanConfig, history: &History) -> IdSet {
+    if !config.rules.rules().iter().any(Rule::has_paths) {
+        return IdSet::default();
+    }
+    (0..history.blobs.len() as u32)
+        .filter(|&blob| config.rules.reads_path(history.first_path(blob)))
+        .map(|blob| ids::raw(history.blobs[blob as usize].oid))
+        .collect()
+}
+
+/// The path a blob is scanned under before its place is known.
+const UNPLACED: &str = "";
+
+/// One thread's scanning state; what it scanned is handed to the shared results when it is
+/// dropped.
+struct Thread<'a> {
+    scanner: BlobScanner<'a>,
+    results: Vec<(RawId, BlobResult)>,
+    shared: &'a Mutex<Vec<(RawId, BlobResult)>>,
+}
+
+impl Drop for Thread<'_> {
+    fn drop(&mut self) {
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        shared.append(&mut self.results);
+    }
+}
+
+/// Scans every blob of `packs` (a repository's), in delta order. With
+/// `only`, a walk already done, only the blobs it found at a path this shard owns are scanned
+/// (the rest are still rebuilt when blobs are stored against them).
+pub(super) fn scan_packs(
+    config: &ScanConfig,
+    packs: &[Pack],
+    only: Option<&History>,
+    cache: Option<&BlobCache>,
+    progress: &Progress,
+) -> Scanned {
+    let total: usize = packs.iter().map(Pack::blob_count).sum();
+    progress.set_total(total as u64);
+    let limits = PackLimits {
+        max_blob: config.max_file_size.min(MAX_REBUILT_BLOB),
+        max_chain_bytes: MAX_CHAIN_BYTES,
+    };
+    let wants = |oid: &RawId| match (only, config.shard) {
+        (Some(history), Some(shard)) => history
+            .index_of
+            .get(oid)
+            .is_some_and(|&blob| shard.owns(history.first_path(blob).as_bytes())),
+        (Some(history), None) => history.index_of.contains_key(oid),
+        (None, _) => true,
+    };
+    let shared = Mutex::new(Vec::new());
+    let run = || {
+        let mut problems = Vec::new();
+        for pack in packs {
+            problems.extend(pack.traverse(
+                limits,
+                || Thread {
+                    scanner: BlobScanner::new(config).without_demotion(),
+                    results: Vec::new(),
+                    shared: &shared,
+                },
+                |thread, blob: PackBlob<'_, Outcome>| {
+                    let oid = *blob.id;
+                    if !wants(&oid) {
+                        return Outcome::default();
+                    }
+                    if let Some(entry) = cache.and_then(|cache| cache.get(&oid)) {
+                        progress.record(0, 0);
+                        thread
+                            .results
+                            .push((oid, BlobResult::Cached(entry.clone())));
+                        return Outcome::default();
+                    }
+                    let changed = blob
+                        .base
+                        .as_ref()
+                        .filter(|base| base.verdict.clean && !config.explain && !config.whole_blobs)
+                        .map(|base| Changed {
+                            ranges: &base.changes.ranges,
+                            base_keywords: &base.verdict.keywords,
+                        });
+                    let (result, outcome) =
+                        scan_bytes(thread, config, UNPLACED, blob.bytes, changed);
+                    record_progress(progress, &result);
+                    thread.results.push((oid, result));
+                    outcome
+                },
+            ));
+        }
+        problems
+    };
+    let traversal_problems = match rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+    {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+    Scanned {
+        results: shared
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect(),
+        problems: traversal_problems,
+    }
+}
+
+/// The largest blob the pack traversal rebuilds in memory; larger ones (rare in a history) are
+/// read one by one afterwards, as blobs outside the packs are.
+const MAX_REBUILT_BLOB: u64 = 64 << 20;
+
+/// The most bytes of bases one thread holds while it walks down a chain of deltas.
+const MAX_CHAIN_BYTES: u64 = 256 << 20;
+
+/// Scans one blob's bytes: unless binary, whole or where `changed` says.
+fn scan_bytes(
+    thread: &mut Thread<'_>,
+    config: &ScanConfig,
+    path: &str,
+    bytes: &[u8],
+    changed: Option<Changed<'_>>,
+) -> (BlobResult, Outcome) {
+    if is_binary(bytes, config.archives.is_some()) {
+        return (BlobResult::Skipped(SkipReason::Binary), Outcome::default());
+    }
+    let mut found = Found::default();
+    let blob = Blob { path, bytes };
+    let (findings, outcome) = thread.scanner.scan_changed(
+        blob,
+        changed,
+        &mut found.added,
+        &mut found.explained,
+        &mut found.warnings,
+    );
+    found.findings = findings;
+    let quiet = found.findings.is_empty()
+        && found.warnings.is_empty()
+        && found.explained.is_empty()
+        && found.added == Stats::default();
+    let result = BlobResult::Scanned {
+        bytes: bytes.len() as u64,
+        found: (!quiet).then(|| Box::new(found)),
+    };
+    (result, outcome)
+}
+
+fn record_progress(progress: &Progress, result: &BlobResult) {
+    match result {
+        BlobResult::Scanned { bytes, found } => progress.record(
+            *bytes,
+            found.as_ref().map_or(0, |found| found.findings.len()),
+        ),
+        _ => progress.record(0, 0),
+    }
+}
+
+/// Reads and scans, one by one through libgit2, each walked blob the packs did not yield (loose
+/// objects, blobs over the size limit, everything for a range), that this shard owns.
+pub(super) fn scan_the_rest(
+    config: &ScanConfig,
+    git_dir: &Path,
+    history: &History,
+    placed: &IdSet,
+    scanned: &mut Scanned,
+    cache: Option<&BlobCache>,
+    progress: &Progress,
+) {
+    let rest: Vec<u32> = (0..history.blobs.len() as u32)
+        .filter(|&blob| {
+            let oid = ids::raw(history.blobs[blob as usize].oid);
+            !scanned.results.contains_key(&oid)
+                && config
+                    .shard
+                    .is_none_or(|shard| shard.owns(history.first_path(blob).as_bytes()))
+        })
+        .collect();
+    if rest.is_empty() {
+        return;
+    }
+    progress.set_total(scanned.results.len() as u64 + rest.len() as u64);
+    let next = AtomicUsize::new(0);
+    let shared = Mutex::new(Vec::new());
+    let work = |_: rayon::BroadcastContext<'_>| {
+        let reader = BlobReader::open(git_dir);
+        let mut thread = Thread {
+            scanner: BlobScanner::new(config).without_demotion(),
+            results: Vec::new(),
+            shared: &shared,
+        };
+        loop {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&blob) = rest.get(at) else {
+                break;
+            };
+            let oid = history.blobs[blob as usize].oid;
+            let raw = ids::raw(oid);
+            let path = match placed.contains(&raw) {
+                true => history.first_path(blob),
+                false => UNPLACED,
+            };
+            let cached = cache
+                .filter(|_| path == UNPLACED)
+                .and_then(|cache| cache.get(&raw));
+            let result = match (&reader, cached) {
+                (_, Some(entry)) => BlobResult::Cached(entry.clone()),
+                (Ok(reader), None) => read_and_scan(reader, &mut thread, config, oid, path),
+                (Err(err), None) => BlobResult::Failed(err.to_string()),
+            };
+            record_progress(progress, &result);
+            thread.results.push((raw, result));
+        }
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+    {
+        Ok(pool) => {
+            pool.broadcast(work);
+        }
+        Err(_) => {
+            rayon::broadcast(work);
+        }
+    }
+    scanned
+        .results
+        .extend(shared.into_inner().unwrap_or_else(|e| e.into_inner()));
+}
+
+fn read_and_scan(
+    reader: &BlobReader,
+    thread: &mut Thread<'_>,
+    config: &ScanConfig,
+    oid: Oid,
+    path: &str,
+) -> BlobResult {
+    match reader.read(oid, config.max_file_size, config.archives.is_some()) {
+        Ok((ReadOutcome::Text, Some(blob))) => {
+            scan_bytes(thread, config, path, blob.content(), None).0
+        }
+        Ok((ReadOutcome::TooLarge, _)) => BlobResult::Skipped(SkipReason::TooLarge),
+        Ok(_) => BlobResult::Skipped(SkipReason::Binary),
+        Err(err) if err.code() == ErrorCode::NotFound => BlobResult::Missing,
+        Err(err) => BlobResult::Failed(format!("cannot read: {}", err.message())),
+    }
+}
+
+/// Records in `cache` what each walked blob read in this scan yielded, if it can be kept (it held
+/// no finding and no warning), counts what was read, and writes the cache.
+pub(super) fn remember(
+    cache: &mut BlobCache,
+    usage: &mut CacheUse,
+    history: &History,
+    placed: &IdSet,
+    scanned: &Scanned,
+) {
+    for blob in &history.blobs {
+        let raw = ids::raw(blob.oid);
+        // What a blob read at its path yielded is not what the blob yields elsewhere.
+        if placed.contains(&raw) {
+            continue;
+        }
+        let entry = match scanned.results.get(&raw) {
+            None | Some(BlobResult::Missing | BlobResult::Failed(_)) => continue,
+            Some(BlobResult::Cached(_)) => {
+                usage.from_cache += 1;
+                continue;
+            }
+            Some(BlobResult::Scanned { bytes, found }) => match found {
+                None => Some(Entry::Clean {
+                    bytes: *bytes,
+                    added: Box::default(),
+                }),
+                Some(found) if found.findings.is_empty() && found.warnings.is_empty() => {
+                    Some(Entry::Clean {
+                        bytes: *bytes,
+                        added: Box::new(found.added.clone()),
+                    })
+                }
+                Some(_) => None,
+            },
+            Some(BlobResult::Skipped(reason)) => Some(Entry::Skipped(*reason)),
+        };
+        usage.read += 1;
+        if let Some(entry) = entry {
+            cache.insert(blob.oid.as_bytes(), entry);
+        }
+    }
+    if let Err(err) = cache.save() {
+        usage.warnings.push(format!(
+            "cannot write the cache {}: {err}",
+            usage.file.display()
+        ));
+    }
+}
