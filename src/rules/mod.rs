@@ -14,6 +14,7 @@ pub mod show;
 pub mod syntax;
 
 pub use load::{load_path, parse_rule_file, LoadError};
+pub(crate) use rule::contains_ignore_ascii_case;
 pub use rule::{Compile, Confidence, Rule, RuleError, SecretGroup};
 pub use set::RuleSet;
 pub use syntax::{RuleFileSyntax, RuleSyntax};

@@ -16,7 +16,7 @@ mod history;
 mod staged;
 
 use crate::config::{ScanConfig, Target};
-use crate::finding::{Finding, Lines};
+use crate::finding::{Finding, Lines, SecretMarks};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
 use crate::scan::{DropReason, Matcher};
@@ -160,18 +160,17 @@ impl<'a> BlobScanner<'a> {
             let dropped = self.matcher.take_dropped();
             explained.extend(explain_dropped(self.matcher.rules(), blob, dropped));
         }
-        findings.retain(
-            |finding| match self.suppressor.by_content(finding, blob.bytes) {
-                Some(reason) => {
-                    stats.add_suppressed(reason);
-                    if self.explain {
-                        explained.push(Explanation::of(finding, reason));
-                    }
-                    false
+        let mut content = self.suppressor.content_stage(blob.bytes);
+        findings.retain(|finding| match content.check(finding) {
+            Some(reason) => {
+                stats.add_suppressed(reason);
+                if self.explain {
+                    explained.push(Explanation::of(finding, reason));
                 }
-                None => true,
-            },
-        );
+                false
+            }
+            None => true,
+        });
         findings
     }
 }
@@ -305,10 +304,11 @@ pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
     let rules = matcher.rules();
     let matches = matcher.find(blob.bytes);
     // Every secret and paired identifier, so that snippets mask them all.
-    let secrets: Vec<std::ops::Range<usize>> = matches
-        .iter()
-        .flat_map(|found| std::iter::once(found.secret.clone()).chain(found.paired.clone()))
-        .collect();
+    let secrets = SecretMarks::new(
+        matches
+            .iter()
+            .flat_map(|found| std::iter::once(found.secret.clone()).chain(found.paired.clone())),
+    );
     let mut lines = Lines::new(blob.bytes);
     matches
         .iter()

@@ -8,6 +8,8 @@
 //! `/* */`, `--`, `<!-- -->`, `;`): on the finding's own line the marker is looked for anywhere,
 //! on the line before it must stand in a line that is only a comment.
 
+use std::ops::Range;
+
 /// The marker.
 pub const MARKER: &[u8] = b"sprawl:allow";
 
@@ -16,40 +18,100 @@ const COMMENT_STARTS: [&[u8]; 9] = [b"#", b"//", b"/*", b"--", b"<!--", b";", b"
 
 /// Whether an inline allow silences `rule_id` for a finding starting at byte `offset` of `blob`.
 pub fn allows(blob: &[u8], offset: usize, rule_id: &str, is_rule: &dyn Fn(&str) -> bool) -> bool {
-    let offset = offset.min(blob.len());
-    let line_start = memchr::memrchr(b'\n', &blob[..offset]).map_or(0, |at| at + 1);
-    let line_end = memchr::memchr(b'\n', &blob[offset..]).map_or(blob.len(), |at| offset + at);
-    if marker_allows(&blob[line_start..line_end], rule_id, is_rule) {
-        return true;
-    }
-    if line_start == 0 {
-        return false;
-    }
-    let previous_end = line_start - 1;
-    let previous_start = memchr::memrchr(b'\n', &blob[..previous_end]).map_or(0, |at| at + 1);
-    let previous = trim_ascii(&blob[previous_start..previous_end]);
-    COMMENT_STARTS
-        .iter()
-        .any(|start| previous.starts_with(start))
-        && marker_allows(previous, rule_id, is_rule)
+    LineMarkers::at(blob, offset, is_rule).allows(rule_id)
 }
 
-/// Whether `line` holds a marker that silences `rule_id`.
-fn marker_allows(line: &[u8], rule_id: &str, is_rule: &dyn Fn(&str) -> bool) -> bool {
-    let Some(at) = memchr::memmem::find(line, MARKER) else {
-        return false;
-    };
-    let rest = String::from_utf8_lossy(&line[at + MARKER.len()..]);
-    let mut words = rest
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .map(|word| word.trim_end_matches("*/").trim_end_matches("-->"))
-        .filter(|word| !word.is_empty());
-    let looks_like_id = |word: &str| is_rule(word) || (word.contains('.') && is_id_shaped(word));
-    match words.next() {
-        Some(first) if looks_like_id(first) => std::iter::once(first)
-            .chain(words.take_while(|word| looks_like_id(word)))
-            .any(|id| id == rule_id),
-        _ => true,
+/// The bounds of the line holding byte `offset` of `blob`: from its first byte to its newline
+/// (or the end of the blob).
+pub fn line_bounds(blob: &[u8], offset: usize) -> Range<usize> {
+    let offset = offset.min(blob.len());
+    let start = memchr::memrchr(b'\n', &blob[..offset]).map_or(0, |at| at + 1);
+    let end = memchr::memchr(b'\n', &blob[offset..]).map_or(blob.len(), |at| offset + at);
+    start..end
+}
+
+/// The markers that bear on the findings of one line: its own, and one standing alone in a
+/// comment on the line before. Worked out once per line, so that many findings on one long line
+/// do not each read it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineMarkers {
+    /// The line's bounds in its blob, newline excluded.
+    pub line: Range<usize>,
+    own: Marker,
+    above: Marker,
+}
+
+/// What one `sprawl:allow` marker silences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Marker {
+    /// There is no marker.
+    Absent,
+    /// Every rule.
+    All,
+    /// Only these rules.
+    Rules(Vec<String>),
+}
+
+impl LineMarkers {
+    /// The markers for the line holding byte `offset` of `blob`.
+    pub fn at(blob: &[u8], offset: usize, is_rule: &dyn Fn(&str) -> bool) -> LineMarkers {
+        let line = line_bounds(blob, offset);
+        let own = Marker::of(&blob[line.clone()], is_rule);
+        let above = match line.start.checked_sub(1) {
+            Some(previous_end) => {
+                let previous_start =
+                    memchr::memrchr(b'\n', &blob[..previous_end]).map_or(0, |at| at + 1);
+                let previous = trim_ascii(&blob[previous_start..previous_end]);
+                if COMMENT_STARTS
+                    .iter()
+                    .any(|start| previous.starts_with(start))
+                {
+                    Marker::of(previous, is_rule)
+                } else {
+                    Marker::Absent
+                }
+            }
+            None => Marker::Absent,
+        };
+        LineMarkers { line, own, above }
+    }
+
+    /// Whether these markers silence `rule_id`.
+    pub fn allows(&self, rule_id: &str) -> bool {
+        self.own.allows(rule_id) || self.above.allows(rule_id)
+    }
+}
+
+impl Marker {
+    /// The marker in `line`, if any, and the rule ids after it.
+    fn of(line: &[u8], is_rule: &dyn Fn(&str) -> bool) -> Marker {
+        let Some(at) = memchr::memmem::find(line, MARKER) else {
+            return Marker::Absent;
+        };
+        let rest = String::from_utf8_lossy(&line[at + MARKER.len()..]);
+        let mut words = rest
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .map(|word| word.trim_end_matches("*/").trim_end_matches("-->"))
+            .filter(|word| !word.is_empty());
+        let looks_like_id =
+            |word: &str| is_rule(word) || (word.contains('.') && is_id_shaped(word));
+        match words.next() {
+            Some(first) if looks_like_id(first) => Marker::Rules(
+                std::iter::once(first)
+                    .chain(words.take_while(|word| looks_like_id(word)))
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            _ => Marker::All,
+        }
+    }
+
+    fn allows(&self, rule_id: &str) -> bool {
+        match self {
+            Marker::Absent => false,
+            Marker::All => true,
+            Marker::Rules(ids) => ids.iter().any(|id| id == rule_id),
+        }
     }
 }
 
