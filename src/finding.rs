@@ -4,9 +4,9 @@
 //! Placement happens only for matches, never per byte: [`Lines`] walks forward through the blob
 //! counting newlines with memchr (and code points for SARIF's columns), so a blob's findings,
 //! taken in order, cost one pass over the bytes up to the last of them. Snippets look only at a
-//! bounded window around their secret, and find the other secrets to mask in it through
-//! [`SecretMarks`], a sorted index: a file's cost stays linear in its size plus its findings, also
-//! when a million findings share one line.
+//! bounded window around their secret, and find the other secrets to mask in it through a
+//! [`RangeIndex`]: a file's cost stays linear in its size plus its findings, also when a million
+//! findings share one line.
 //!
 //! The fingerprint is the SHA-256 of the rule id and the secret. It stays the same when the secret
 //! moves to another line or file, so baselines and SARIF `partialFingerprints` key on it. It is a
@@ -19,7 +19,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::rules::{Confidence, Rule};
-use crate::scan::{Encoding, Match};
+use crate::scan::{Encoding, Match, RangeIndex};
 use crate::source::git::CommitInfo;
 
 /// The longest stretch of a line kept around a secret for display.
@@ -123,7 +123,7 @@ impl Finding {
         blob: &[u8],
         lines: &mut Lines<'_>,
         path: &str,
-        secrets: &SecretMarks,
+        secrets: &RangeIndex,
     ) -> Finding {
         // A decoded secret is placed on its encoded text.
         let written = &blob[found.secret.clone()];
@@ -146,8 +146,8 @@ impl Finding {
             outer_len: None,
             line: start.line,
             column: start.column,
-            end_line: end.line,
-            end_column: end.column,
+            end_line: end.0,
+            end_column: end.1,
             char_columns: (start_chars, end_chars),
             offset: found.secret.start,
             secret: secret.to_vec(),
@@ -257,69 +257,17 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// The byte ranges of every secret (and paired identifier) found in a blob, sorted, so that a
-/// snippet finds the ones reaching into its window by binary search rather than by walking them
-/// all: per finding, the cost is the log of their number plus the ranges it marks.
-#[derive(Debug, Clone, Default)]
-pub struct SecretMarks {
-    /// Sorted by start.
-    ranges: Vec<Range<usize>>,
-    /// `reach[i]`: the furthest end of `ranges[..=i]`.
-    reach: Vec<usize>,
-}
-
-impl SecretMarks {
-    /// The index of `ranges`, in any order.
-    pub fn new(ranges: impl IntoIterator<Item = Range<usize>>) -> SecretMarks {
-        let mut ranges: Vec<Range<usize>> = ranges.into_iter().collect();
-        ranges.sort_by_key(|range| (range.start, range.end));
-        let reach = ranges
-            .iter()
-            .scan(0, |furthest, range| {
-                *furthest = range.end.max(*furthest);
-                Some(*furthest)
-            })
-            .collect();
-        SecretMarks { ranges, reach }
-    }
-
-    /// Every range that overlaps `window`, in position order. The matcher's ranges do not nest
-    /// (overlapping matches are collapsed to one), so the walk back from the window's end stops
-    /// at the first range that ends before the window.
-    fn overlapping(&self, window: Range<usize>) -> Vec<Range<usize>> {
-        let below_end = self
-            .ranges
-            .partition_point(|range| range.start < window.end);
-        let mut found: Vec<Range<usize>> = (0..below_end)
-            .rev()
-            .take_while(|&i| self.reach[i] > window.start)
-            .map(|i| self.ranges[i].clone())
-            .filter(|range| range.end > window.start)
-            .collect();
-        found.reverse();
-        found
-    }
-}
-
 /// The number of code points in `bytes`: every byte that does not continue a UTF-8 sequence.
 fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&byte| (byte as i8) >= -0x40).count()
 }
 
-/// The position just past the end of a secret starting at `start`.
-fn end_of(start: Position, secret: &[u8]) -> Position {
+/// The line and byte column just past the end of a secret starting at `start`.
+fn end_of(start: Position, secret: &[u8]) -> (usize, usize) {
     let newlines = memchr::memchr_iter(b'\n', secret).count();
     match memchr::memrchr(b'\n', secret) {
-        None => Position {
-            column: start.column + secret.len(),
-            ..start
-        },
-        Some(last) => Position {
-            line: start.line + newlines,
-            column: secret.len() - last,
-            char_column: 0,
-            line_start: 0,
-        },
+        None => (start.line, start.column + secret.len()),
+        Some(last) => (start.line + newlines, secret.len() - last),
     }
 }
 
@@ -334,7 +282,7 @@ impl Snippet {
         blob: &[u8],
         line_start: usize,
         secret: Range<usize>,
-        secrets: &SecretMarks,
+        secrets: &RangeIndex,
     ) -> Snippet {
         // Past this point the line is cut whether or not it ends there (a CR before its newline
         // included), so the newline need not be found.
@@ -354,7 +302,7 @@ impl Snippet {
         let end = content_end.min(secret_end + SNIPPET_CONTEXT);
         // The stretches to mark: this secret and every other one reaching into the window.
         let mut marks: Vec<(usize, usize, PartKind)> = secrets
-            .overlapping(start..end)
+            .overlapping(&(start..end))
             .into_iter()
             .filter(|other| *other != secret)
             .map(|other| {
@@ -501,30 +449,13 @@ mod tests {
     }
 
     #[test]
-    fn secret_marks_find_every_range_reaching_into_a_window() {
-        // Ranges as the matcher leaves them: apart, touching, and a long one.
-        let ranges = [3..8, 8..10, 12..40, 41..43, 50..51, 60..70];
-        let marks = SecretMarks::new(ranges.iter().rev().cloned());
-        for start in 0..75 {
-            for end in start..76 {
-                let expected: Vec<Range<usize>> = ranges
-                    .iter()
-                    .filter(|range| range.start < end && range.end > start)
-                    .cloned()
-                    .collect();
-                assert_eq!(marks.overlapping(start..end), expected, "{start}..{end}");
-            }
-        }
-    }
-
-    #[test]
     fn a_line_of_many_secrets_is_placed_in_one_pass() {
         // 200,000 secrets on one 2.4 MB line: each snippet must look at its own window only
         // (before, each searched to the end of the line and walked every secret: hours).
         let count = 200_000;
         let line = "k=secret01 ".repeat(count);
         let ranges: Vec<Range<usize>> = (0..count).map(|i| i * 11 + 2..i * 11 + 10).collect();
-        let marks = SecretMarks::new(ranges.iter().cloned());
+        let marks = RangeIndex::new(ranges.iter().cloned());
         let mut lines = Lines::new(line.as_bytes());
         for (i, range) in ranges.iter().enumerate() {
             let at = lines.locate(range.start);
@@ -562,10 +493,8 @@ mod tests {
             char_column: 5,
             line_start: 0,
         };
-        let end = end_of(start, b"abc");
-        assert_eq!((end.line, end.column), (3, 8));
-        let end = end_of(start, b"ab\ncdef\ngh");
-        assert_eq!((end.line, end.column), (5, 3));
+        assert_eq!(end_of(start, b"abc"), (3, 8));
+        assert_eq!(end_of(start, b"ab\ncdef\ngh"), (5, 3));
     }
 
     fn texts(snippet: &Snippet) -> Vec<(&str, PartKind)> {
@@ -584,7 +513,7 @@ mod tests {
             line.as_bytes(),
             0,
             secret.clone(),
-            &SecretMarks::new([secret.clone()]),
+            &RangeIndex::new([secret.clone()]),
         );
         let parts = texts(&snippet);
         assert_eq!(parts.len(), 3);
@@ -598,7 +527,7 @@ mod tests {
             short.as_bytes(),
             0,
             secret.clone(),
-            &SecretMarks::new([secret.clone()]),
+            &RangeIndex::new([secret.clone()]),
         );
         assert_eq!(
             texts(&snippet),
@@ -613,7 +542,7 @@ mod tests {
             line.as_bytes(),
             0,
             9..13,
-            &SecretMarks::new([16..21, 2..6, 9..13]),
+            &RangeIndex::new([16..21, 2..6, 9..13]),
         );
         assert_eq!(
             texts(&snippet),
@@ -632,7 +561,7 @@ mod tests {
             long.as_bytes(),
             0,
             102..105,
-            &SecretMarks::new([0..95, 102..105]),
+            &RangeIndex::new([0..95, 102..105]),
         );
         assert_eq!(snippet.parts[0].kind, PartKind::OtherSecret);
         assert!(snippet.parts[0].text.starts_with('…'));

@@ -89,7 +89,12 @@ fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Ou
     if config.verbosity != Verbosity::Quiet {
         eprintln!(
             "{}",
-            report::summary(&result.findings, &result.stats, result.errors.len())
+            report::summary(
+                &result.findings,
+                &result.stats,
+                result.errors.len(),
+                result.warnings.len()
+            )
         );
         if result.findings.iter().any(|finding| finding.git.is_some()) {
             eprintln!("sprawl: secrets in history stay readable in every clone: rotate each credential first; rewriting history does not make it safe");

@@ -170,8 +170,9 @@ fn shell_quoted(text: &str) -> String {
     }
 }
 
-/// The one-line summary for standard error, without a trailing newline.
-pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
+/// The one-line summary for standard error, without a trailing newline: `errors` inputs could
+/// not be read, `warnings` were given (archives, limits).
+pub fn summary(findings: &[Finding], stats: &Stats, errors: usize, warnings: usize) -> String {
     let mut parts = Vec::new();
     if findings.is_empty() {
         parts.push("no secrets found".to_string());
@@ -244,8 +245,8 @@ pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
     if errors > 0 {
         parts.push(plural(errors, "error"));
     }
-    if stats.archives.warnings > 0 {
-        parts.push(plural(stats.archives.warnings as usize, "warning"));
+    if warnings > 0 {
+        parts.push(plural(warnings, "warning"));
     }
     format!("sprawl: {}", parts.join("; "))
 }
@@ -324,19 +325,18 @@ mod tests {
         stats.add_skip(SkipReason::TooLarge);
         stats.add_skip(SkipReason::TooLarge);
         assert_eq!(
-            summary(&[], &stats, 1),
+            summary(&[], &stats, 1, 0),
             "sprawl: no secrets found; scanned 3 files (2.0 KiB) in 1.50 s, 1.3 KiB/s; skipped 3 (1 binary, 2 too large); 1 error"
         );
         stats.archives.opened = 2;
         stats.archives.entries_scanned = 5;
         stats.archives.entries_skipped = 4;
-        stats.archives.warnings = 1;
-        assert!(summary(&[], &stats, 0).ends_with(
+        assert!(summary(&[], &stats, 0, 1).ends_with(
             "skipped 3 (1 binary, 2 too large); opened 2 archives (5 files inside, 4 skipped); 1 warning"
         ));
         // No rate for an instant scan.
         stats.elapsed = Duration::from_millis(2);
-        assert!(summary(&[], &stats, 0).contains("(2.0 KiB) in 0.00 s;"));
+        assert!(summary(&[], &stats, 0, 0).contains("(2.0 KiB) in 0.00 s;"));
     }
 
     #[test]

@@ -136,6 +136,8 @@ pub struct Matcher<'r> {
     windows: Vec<Range<usize>>,
     drops: Drops,
     decode: DecodeLimits,
+    /// Where the last [`Matcher::find`] ran out of decode budget, if it did.
+    decode_short_at: Option<usize>,
 }
 
 /// What the matcher dropped: always counted, kept one by one only when explaining.
@@ -168,6 +170,7 @@ impl<'r> Matcher<'r> {
             windows: Vec::new(),
             drops: Drops::default(),
             decode: DecodeLimits::default(),
+            decode_short_at: None,
         }
     }
 
@@ -208,7 +211,16 @@ impl<'r> Matcher<'r> {
     pub fn find(&mut self, haystack: &[u8]) -> Vec<Match> {
         self.drops.kept.clear();
         let plain = self.find_plain(haystack);
-        decode::search(self, haystack, plain)
+        let (found, short_at) = decode::search(self, haystack, plain);
+        self.decode_short_at = short_at;
+        found
+    }
+
+    /// The offset of the first encoded text that the last [`Matcher::find`] did not decode
+    /// because the haystack's decode budget ([`DecodeLimits::max_size`]) was spent, if any:
+    /// secrets in it, or after it, may have been missed.
+    pub fn decode_fell_short(&self) -> Option<usize> {
+        self.decode_short_at
     }
 
     /// [`Matcher::find_plain`] for decoded text: what it drops is neither counted nor kept,

@@ -8,9 +8,11 @@ pub mod entropy;
 pub mod filters;
 mod matcher;
 mod prefilter;
+mod ranges;
 
 pub use checks::Check;
 pub use decode::{DecodeLimits, Decoded, Encoding};
 pub use filters::Filter;
 pub use matcher::{DropCounts, DropReason, Dropped, Match, Matcher};
 pub use prefilter::{Candidates, Prefilter};
+pub use ranges::RangeIndex;

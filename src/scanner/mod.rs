@@ -16,10 +16,10 @@ mod history;
 mod staged;
 
 use crate::config::{ScanConfig, Target};
-use crate::finding::{Finding, Lines, SecretMarks};
+use crate::finding::{Finding, Lines};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
-use crate::scan::{DropReason, Matcher};
+use crate::scan::{DropReason, Matcher, RangeIndex};
 use crate::source::{self, ArchiveLimits, Blob, SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
@@ -123,11 +123,12 @@ impl<'a> BlobScanner<'a> {
         warnings: &mut Vec<SourceError>,
     ) -> Vec<Finding> {
         let Some(limits) = self.archives else {
-            return self.scan(blob, stats, explained);
+            return self.scan(blob, stats, explained, warnings);
         };
         let mut findings = Vec::new();
+        let mut decode_warnings = Vec::new();
         let expansion = source::expand(blob, limits, &mut |inner| {
-            let mut found = self.scan(inner, stats, explained);
+            let mut found = self.scan(inner, stats, explained, &mut decode_warnings);
             if inner.path.len() > blob.path.len() {
                 for finding in &mut found {
                     finding.outer_len = Some(blob.path.len());
@@ -137,16 +138,19 @@ impl<'a> BlobScanner<'a> {
         });
         stats.archives.merge(expansion.counts);
         warnings.extend(expansion.warnings);
+        warnings.append(&mut decode_warnings);
         findings
     }
 
     /// The findings of `blob` that no allow list or inline comment suppresses; what was dropped
-    /// is counted in `stats` and, when explaining, listed in `explained`.
-    pub(crate) fn scan(
+    /// is counted in `stats` and, when explaining, listed in `explained`. Running out of the
+    /// decode budget is a warning naming the blob.
+    fn scan(
         &mut self,
         blob: Blob<'_>,
         stats: &mut Stats,
         explained: &mut Vec<Explanation>,
+        warnings: &mut Vec<SourceError>,
     ) -> Vec<Finding> {
         let decoded = source::decode_utf16(blob.bytes);
         let blob = Blob {
@@ -156,6 +160,13 @@ impl<'a> BlobScanner<'a> {
         let counted = self.matcher.counts();
         let mut findings = findings_in(&mut self.matcher, blob);
         stats.dropped.merge(self.matcher.counts().since(counted));
+        if let Some(at) = self.matcher.decode_fell_short() {
+            warnings.push(decode_budget_warning(
+                blob,
+                at,
+                self.matcher.decode_limits().max_size,
+            ));
+        }
         if self.explain {
             let dropped = self.matcher.take_dropped();
             explained.extend(explain_dropped(self.matcher.rules(), blob, dropped));
@@ -172,6 +183,19 @@ impl<'a> BlobScanner<'a> {
             None => true,
         });
         findings
+    }
+}
+
+/// The warning for a blob whose decode budget ran out at byte `at`.
+fn decode_budget_warning(blob: Blob<'_>, at: usize, budget: usize) -> SourceError {
+    let line = 1 + memchr::memchr_iter(b'\n', &blob.bytes[..at.min(blob.bytes.len())]).count();
+    SourceError {
+        path: blob.path.to_string(),
+        message: format!(
+            "the decode budget ({} of decoded text per file, `decode.max_size`) ran out: encoded \
+             text from line {line} on was not all decoded, and secrets in it may be missed",
+            source::human_size(budget as u64)
+        ),
     }
 }
 
@@ -304,7 +328,7 @@ pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
     let rules = matcher.rules();
     let matches = matcher.find(blob.bytes);
     // Every secret and paired identifier, so that snippets mask them all.
-    let secrets = SecretMarks::new(
+    let secrets = RangeIndex::new(
         matches
             .iter()
             .flat_map(|found| std::iter::once(found.secret.clone()).chain(found.paired.clone())),

@@ -15,6 +15,7 @@ mod utf16;
 
 use std::fmt;
 
+pub(crate) use archive::human_size;
 pub use archive::{expand, is_archive, ArchiveCounts, ArchiveLimits, Expansion};
 pub use fs::{walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{is_regular_file, read_blob, read_regular_file, ReadOutcome, BINARY_PROBE_LEN};

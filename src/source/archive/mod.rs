@@ -471,7 +471,7 @@ fn traversal_message(name: &str) -> String {
 }
 
 /// `256 MiB`, `1 KiB`, `10 B`: sizes in warnings.
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
     let mut value = bytes;
     let mut unit = 0;
