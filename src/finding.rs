@@ -85,21 +85,15 @@ pub struct GitOrigin {
 }
 
 /// The line around a secret, in parts, so that printers can mask or highlight the secret and
-/// mask every other secret on the same line too.
+/// mask every other secret on the same line too. One string holds the text, and each part is a
+/// stretch of it: a finding costs one allocation for its snippet, however many secrets share the
+/// line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snippet {
-    /// The line's text in order; the first part starts with `…` and the last ends with `…` when
-    /// the line was cut.
-    pub parts: Vec<SnippetPart>,
-}
-
-/// A stretch of a snippet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SnippetPart {
-    /// The text.
-    pub text: String,
-    /// What the text is.
-    pub kind: PartKind,
+    /// The line's text; it starts with `…` and ends with `…` when the line was cut.
+    text: String,
+    /// Where each part ends in `text`, and what it is, in order.
+    ends: Vec<(usize, PartKind)>,
 }
 
 /// What a stretch of a snippet is.
@@ -315,39 +309,67 @@ impl Snippet {
             .collect();
         marks.push((secret.start, secret_end, PartKind::Secret));
         marks.sort_by_key(|&(from, _, _)| from);
-        let mut parts = Vec::new();
+        let mut snippet = Snippet::default();
+        if cut_before {
+            snippet.text.push('…');
+        }
         let mut at = start;
         for (from, to, kind) in marks {
             let from = from.max(at);
             if to <= from && kind != PartKind::Secret {
                 continue;
             }
-            push_part(&mut parts, &blob[at..from], PartKind::Text);
-            push_part(&mut parts, &blob[from..to.max(from)], kind);
+            snippet.push(&blob[at..from], PartKind::Text);
+            snippet.push(&blob[from..to.max(from)], kind);
             at = to.max(from);
         }
-        push_part(&mut parts, &blob[at..end.max(at)], PartKind::Text);
+        snippet.push(&blob[at..end.max(at)], PartKind::Text);
         if cut_before {
-            if let Some(first) = parts.first_mut() {
-                // A cut may split a multibyte character; drop the replacement it leaves.
-                first.text = format!("…{}", first.text.trim_start_matches('\u{FFFD}'));
+            // A cut may split a multibyte character; drop the replacement it leaves.
+            let replacements = snippet.text['…'.len_utf8()..]
+                .chars()
+                .take_while(|&c| c == '\u{FFFD}')
+                .count();
+            let cut = replacements * '\u{FFFD}'.len_utf8();
+            if cut > 0 {
+                let from = '…'.len_utf8();
+                snippet.text.replace_range(from..from + cut, "");
+                for (end, _) in &mut snippet.ends {
+                    *end = end.saturating_sub(cut).max(from);
+                }
             }
         }
         if end < content_end {
-            if let Some(last) = parts.last_mut() {
-                last.text.push('…');
+            snippet.text.push('…');
+            if let Some((last, _)) = snippet.ends.last_mut() {
+                *last = snippet.text.len();
             }
         }
-        Snippet { parts }
+        snippet
     }
-}
 
-fn push_part(parts: &mut Vec<SnippetPart>, bytes: &[u8], kind: PartKind) {
-    if !bytes.is_empty() || kind == PartKind::Secret {
-        parts.push(SnippetPart {
-            text: String::from_utf8_lossy(bytes).into_owned(),
-            kind,
-        });
+    /// A snippet that is one secret part: `text`.
+    pub fn of_secret(text: &str) -> Snippet {
+        Snippet {
+            text: text.to_string(),
+            ends: vec![(text.len(), PartKind::Secret)],
+        }
+    }
+
+    /// The parts in order, each with its text.
+    pub fn parts(&self) -> impl Iterator<Item = (&str, PartKind)> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|&(end, _)| end));
+        starts
+            .zip(&self.ends)
+            .map(|(start, &(end, kind))| (&self.text[start..end], kind))
+    }
+
+    /// Appends `bytes` as a part of `kind` (an empty one only for the secret itself).
+    fn push(&mut self, bytes: &[u8], kind: PartKind) {
+        if !bytes.is_empty() || kind == PartKind::Secret {
+            self.text.push_str(&String::from_utf8_lossy(bytes));
+            self.ends.push((self.text.len(), kind));
+        }
     }
 }
 
@@ -464,7 +486,7 @@ mod tests {
                 (1, range.start + 1, range.start + 1)
             );
             let snippet = Snippet::around(line.as_bytes(), at.line_start, range.clone(), &marks);
-            let kinds: Vec<PartKind> = snippet.parts.iter().map(|part| part.kind).collect();
+            let kinds: Vec<PartKind> = snippet.parts().map(|(_, kind)| kind).collect();
             let secrets = kinds
                 .iter()
                 .filter(|&&kind| kind == PartKind::Secret)
@@ -479,8 +501,9 @@ mod tests {
                         .count()
                         >= 14
                 );
-                assert!(snippet.parts[0].text.starts_with('…'));
-                assert!(snippet.parts.last().unwrap().text.ends_with('…'));
+                let parts = texts(&snippet);
+                assert!(parts[0].0.starts_with('…'));
+                assert!(parts[parts.len() - 1].0.ends_with('…'));
             }
         }
     }
@@ -498,11 +521,7 @@ mod tests {
     }
 
     fn texts(snippet: &Snippet) -> Vec<(&str, PartKind)> {
-        snippet
-            .parts
-            .iter()
-            .map(|part| (part.text.as_str(), part.kind))
-            .collect()
+        snippet.parts().collect()
     }
 
     #[test]
@@ -563,8 +582,9 @@ mod tests {
             102..105,
             &RangeIndex::new([0..95, 102..105]),
         );
-        assert_eq!(snippet.parts[0].kind, PartKind::OtherSecret);
-        assert!(snippet.parts[0].text.starts_with('…'));
+        let parts = texts(&snippet);
+        assert_eq!(parts[0].1, PartKind::OtherSecret);
+        assert!(parts[0].0.starts_with('…'));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::ffi::OsStr;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf, Prefix};
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::Report;
@@ -32,19 +33,66 @@ const MAX_TAGS: usize = 10;
 const ROTATE: &str =
     "Rotate the credential first: removing it from the code, or from history, does not make it safe.";
 
-/// Writes the SARIF log, pretty-printed, with a final newline.
+/// Writes the SARIF log, pretty-printed, with a final newline. Results are built one at a time
+/// as they are written, so a log of many findings is never held in memory as a whole.
 pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let base = match report.root {
         Some(root) => cwd.join(root),
         None => cwd,
     };
-    let log = sarif_log(report.findings, report.rules, redact, &normalize(&base));
+    let base = normalize(&base);
+    let log = sarif_log(report.findings, report.rules, redact, &base);
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
 }
 
-fn sarif_log(findings: &[Finding], rules: &RuleSet, redact: bool, base: &Path) -> Value {
+/// The SARIF log; its fields in the order of a JSON object's sorted keys.
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [SarifRun<'a>; 1],
+    version: &'static str,
+}
+
+/// The one run.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun<'a> {
+    column_kind: &'static str,
+    original_uri_base_ids: Value,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// The findings, each turned into a SARIF result when it is serialized.
+struct Results<'a> {
+    findings: &'a [Finding],
+    index_of: BTreeMap<&'a str, usize>,
+    redact: bool,
+    base: &'a Path,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.findings.iter().map(|finding| {
+            result(
+                finding,
+                self.index_of.get(finding.rule_id.as_str()).copied(),
+                self.redact,
+                self.base,
+            )
+        }))
+    }
+}
+
+fn sarif_log<'a>(
+    findings: &'a [Finding],
+    rules: &'a RuleSet,
+    redact: bool,
+    base: &'a Path,
+) -> SarifLog<'a> {
     // The rules that fired, by id, each with its index in `tool.driver.rules`.
     let fired: BTreeMap<&str, &Rule> = findings
         .iter()
@@ -54,23 +102,12 @@ fn sarif_log(findings: &[Finding], rules: &RuleSet, redact: bool, base: &Path) -
     let index_of: BTreeMap<&str, usize> =
         fired.keys().enumerate().map(|(i, id)| (*id, i)).collect();
     let rules: Vec<Value> = fired.values().map(|rule| rule_descriptor(rule)).collect();
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|finding| {
-            result(
-                finding,
-                index_of.get(finding.rule_id.as_str()).copied(),
-                redact,
-                base,
-            )
-        })
-        .collect();
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "columnKind": "unicodeCodePoints",
-            "tool": {
+    SarifLog {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [SarifRun {
+            column_kind: "unicodeCodePoints",
+            tool: json!({
                 "driver": {
                     "name": "sprawl",
                     "version": env!("CARGO_PKG_VERSION"),
@@ -78,13 +115,18 @@ fn sarif_log(findings: &[Finding], rules: &RuleSet, redact: bool, base: &Path) -
                     "informationUri": INFORMATION_URI,
                     "rules": rules,
                 }
-            },
-            "originalUriBaseIds": {
+            }),
+            original_uri_base_ids: json!({
                 SRCROOT: { "uri": directory_uri(base) }
+            }),
+            results: Results {
+                findings,
+                index_of,
+                redact,
+                base,
             },
-            "results": results,
-        }]
-    })
+        }],
+    }
 }
 
 fn rule_descriptor(rule: &Rule) -> Value {
@@ -452,7 +494,7 @@ rules:
     }
 
     fn log(rules: &RuleSet, findings: &[Finding], base: &str) -> Value {
-        sarif_log(findings, rules, true, Path::new(base))
+        serde_json::to_value(sarif_log(findings, rules, true, Path::new(base))).unwrap()
     }
 
     #[test]

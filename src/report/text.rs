@@ -92,13 +92,9 @@ fn write_finding(
         paint.style(DIM, &described(finding)),
     )?;
     let mut line = String::from("      ");
-    for (index, part) in finding.snippet.parts.iter().enumerate() {
-        let text = if index == 0 {
-            part.text.trim_start()
-        } else {
-            part.text.as_str()
-        };
-        let part = match part.kind {
+    for (index, (text, kind)) in finding.snippet.parts().enumerate() {
+        let text = if index == 0 { text.trim_start() } else { text };
+        let part = match kind {
             PartKind::Text => printable(text),
             PartKind::Secret if redact => paint.style(SECRET, &shown),
             PartKind::Secret => paint.style(SECRET, &printable(text)),
