@@ -309,7 +309,11 @@ impl Snippet {
             .collect();
         marks.push((secret.start, secret_end, PartKind::Secret));
         marks.sort_by_key(|&(from, _, _)| from);
-        let mut snippet = Snippet::default();
+        // Sized up front: a line of many secrets must not leave each snippet with slack.
+        let mut snippet = Snippet {
+            text: String::with_capacity(end.saturating_sub(start) + 2 * '…'.len_utf8()),
+            ends: Vec::with_capacity(2 * marks.len() + 1),
+        };
         if cut_before {
             snippet.text.push('…');
         }
