@@ -17,6 +17,7 @@ pub mod config;
 pub mod docs;
 pub mod finding;
 pub mod merge;
+pub mod output;
 pub mod progress;
 pub mod report;
 pub mod rules;

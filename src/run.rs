@@ -1,14 +1,13 @@
 //! The commands, each a short list of named stages: configure, scan, report, summarise.
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
 
 use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command, MergeArgs, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
 use crate::finding::redacted;
+use crate::output::{Access, OutputFile};
 use crate::progress::Progress;
 use crate::report::{self, Report};
 use crate::rules::{self, RuleSet};
@@ -75,6 +74,17 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
 /// `no_progress` or [`crate::progress::progress_enabled`] says otherwise.
 fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Outcome> {
     announce(config);
+    // Where the report and a baseline go is checked (and opened) before any scanning.
+    let report_file = config
+        .output
+        .as_deref()
+        .map(|path| OutputFile::open(path, Access::Owner))
+        .transpose()?;
+    let baseline_file = config
+        .write_baseline
+        .as_ref()
+        .map(|(path, _)| OutputFile::open(path, Access::Umask))
+        .transpose()?;
     let quiet = config.verbosity == Verbosity::Quiet;
     let progress = Progress::for_stderr(quiet, no_progress, noun);
     let result =
@@ -84,8 +94,11 @@ fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Ou
     report_problems(config, &result);
     report_cache(config, &result);
     explain(config, &result);
-    write_report(config, &result)?;
-    let baseline_written = write_baseline(config, &result)?;
+    write_report(config, &result, report_file)?;
+    let baseline_written = match baseline_file {
+        Some(out) => write_baseline(config, &result, out)?,
+        None => false,
+    };
     if config.verbosity != Verbosity::Quiet {
         eprintln!(
             "{}",
@@ -146,9 +159,9 @@ fn explain(config: &ScanConfig, result: &ScanResult) {
     }
 }
 
-/// With `--write-baseline`, writes every finding (every place, for history) as acknowledged.
-/// Returns whether a baseline was written.
-fn write_baseline(config: &ScanConfig, result: &ScanResult) -> Result<bool> {
+/// With `--write-baseline`, writes every finding (every place, for history) as acknowledged to
+/// `out`. Returns whether a baseline was written.
+fn write_baseline(config: &ScanConfig, result: &ScanResult, out: OutputFile) -> Result<bool> {
     let Some((path, previous)) = &config.write_baseline else {
         return Ok(false);
     };
@@ -158,7 +171,7 @@ fn write_baseline(config: &ScanConfig, result: &ScanResult) -> Result<bool> {
         &result.all_places
     };
     let baseline = BaselineFile::of(places, previous.as_ref());
-    baseline.write(path)?;
+    baseline.write(out)?;
     if config.verbosity != Verbosity::Quiet {
         eprintln!(
             "sprawl: wrote {} ({} {}); findings in it are acknowledged from now on",
@@ -209,7 +222,8 @@ fn report_problems(config: &ScanConfig, result: &ScanResult) {
     }
 }
 
-fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
+/// Writes the report to `file` (from `-o`), else to standard output.
+fn write_report(config: &ScanConfig, result: &ScanResult, file: Option<OutputFile>) -> Result<()> {
     let report = Report {
         findings: &result.findings,
         stats: &result.stats,
@@ -219,13 +233,10 @@ fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
         root: result.root.as_deref(),
         shard: config.shard,
     };
-    match &config.output {
-        Some(path) => {
-            let mut out = BufWriter::new(create_private(path)?);
-            report::write(&report, &config.report, false, &mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write the report to {}", path.display()))
-        }
+    match file {
+        Some(file) => write_to_file(file, |out| {
+            report::write(&report, &config.report, false, out)
+        }),
         None => {
             let stdout = io::stdout();
             let no_color = std::env::var_os("NO_COLOR");
@@ -243,6 +254,11 @@ fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
 
 /// `sprawl merge`: reads every report, merges them and writes the result in the format asked.
 fn merge(args: &MergeArgs) -> Result<Outcome> {
+    let output = args
+        .output
+        .as_deref()
+        .map(|path| OutputFile::open(path, Access::Owner))
+        .transpose()?;
     let parts = args
         .reports
         .iter()
@@ -306,13 +322,8 @@ fn merge(args: &MergeArgs) -> Result<Outcome> {
         report::Format::Json | report::Format::Jsonl => write(out),
         _ => report::write(&from_findings, &options, false, out),
     };
-    match &args.output {
-        Some(path) => {
-            let mut out = BufWriter::new(create_private(path)?);
-            write_any(&mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write the report to {}", path.display()))?;
-        }
+    match output {
+        Some(file) => write_to_file(file, write_any)?,
         None => {
             let mut out = BufWriter::new(io::stdout().lock());
             let written = write_any(&mut out).and_then(|()| out.flush());
@@ -328,27 +339,18 @@ fn merge(args: &MergeArgs) -> Result<Outcome> {
     })
 }
 
-/// Creates (or truncates) `path`, readable and writable by its owner only where the platform
-/// allows, also when it existed before.
-fn create_private(path: &Path) -> Result<File> {
-    let mut options = File::options();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options
-        .open(path)
-        .with_context(|| format!("cannot create the report file {}", path.display()))?;
-    // An existing file keeps its mode on open: tighten it, a report may hold secrets whole.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("cannot restrict the permissions of {}", path.display()))?;
-    }
-    Ok(file)
+/// Writes a report to `file` through a buffer with `write`, then puts it in place.
+fn write_to_file(
+    mut file: OutputFile,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let path = file.path().to_path_buf();
+    let mut out = BufWriter::new(file.writer());
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .with_context(|| format!("cannot write the report to {}", path.display()))?;
+    drop(out);
+    file.finish()
 }
 
 /// A reader that went away (`sprawl scan | head`) is not an error.

@@ -14,6 +14,7 @@ mod formats_more;
 mod git;
 mod incremental;
 mod noise;
+mod output;
 mod pairs;
 mod progress;
 mod props;

@@ -122,7 +122,7 @@ fn the_report_file_is_created_and_kept_owner_only() {
     let env = TestEnv::new();
     plant(&env);
     let out = env.aux_path("report.json");
-    // An existing, world-readable file is tightened too.
+    // An existing, world-readable file is replaced by an owner-only one.
     std::fs::write(&out, "old").unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
     for _ in 0..2 {
