@@ -20,7 +20,9 @@ mod compressed;
 mod notebook;
 mod office;
 mod tar_archive;
+mod xz;
 mod zip_archive;
+mod zstd;
 
 use std::cell::Cell;
 use std::io::{self, Read};
