@@ -45,7 +45,8 @@ pub(super) fn expand(ex: &mut Expander<'_>, format: Format, path: &str, bytes: &
             unpack(ex, format, path, head, stream, None, depth);
         }
         Format::Zstd => {
-            let mut stream = Capped::new(ZstdFrames::new(bytes), budget, allowance);
+            let frames = ZstdFrames::new(bytes, ex.limits.max_total_size);
+            let mut stream = Capped::new(frames, budget, allowance);
             let head = read_head(&mut stream);
             unpack(ex, format, path, head, stream, None, depth);
         }
@@ -126,13 +127,12 @@ fn unpack(
                     0 => "nothing before it could be read".to_string(),
                     read => format!("the {read} bytes before it were scanned"),
                 };
-                ex.warn(
-                    path,
-                    format!(
-                        "corrupt or truncated {} stream ({err}): {scanned}",
-                        format.name()
-                    ),
-                );
+                let what = match err.kind() {
+                    // A stream sprawl will not decode (not a damaged one).
+                    io::ErrorKind::Unsupported => format!("{} stream: {err}", format.name()),
+                    _ => format!("corrupt or truncated {} stream ({err})", format.name()),
+                };
+                ex.warn(path, format!("{what}: {scanned}"));
             }
         }
     }

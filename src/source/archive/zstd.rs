@@ -17,6 +17,8 @@ pub(super) struct ZstdFrames<'a> {
     /// The input from the start of the frame being read (or the next one).
     rest: &'a [u8],
     frame: Option<Frame<'a>>,
+    /// The largest window a frame may ask for: the decoder holds that much output back.
+    max_window: u64,
 }
 
 /// The frame being read.
@@ -50,10 +52,12 @@ impl Read for Source<'_> {
 }
 
 impl<'a> ZstdFrames<'a> {
-    pub(super) fn new(bytes: &'a [u8]) -> ZstdFrames<'a> {
+    /// The frames of `bytes`, each refused if it asks for a window over `max_window` bytes.
+    pub(super) fn new(bytes: &'a [u8], max_window: u64) -> ZstdFrames<'a> {
         ZstdFrames {
             rest: bytes,
             frame: None,
+            max_window,
         }
     }
 
@@ -62,6 +66,20 @@ impl<'a> ZstdFrames<'a> {
         loop {
             if self.rest.is_empty() {
                 return Ok(false);
+            }
+            // The decoder keeps a window of output back until the frame ends, and a frame says
+            // how large: a few bytes could otherwise make it hold gigabytes.
+            if let Some(window) = frame_header(self.rest).map(|header| header.window) {
+                if window > self.max_window {
+                    return Err(io::Error::new(
+                        io::ErrorKind::Unsupported,
+                        format!(
+                            "a frame needs a window of {}, more than the {} an input may unpack",
+                            super::human_size(window),
+                            super::human_size(self.max_window)
+                        ),
+                    ));
+                }
             }
             match StreamingDecoder::new(Source::Input(self.rest)) {
                 Ok(decoder) => {
@@ -168,8 +186,8 @@ fn err_clone(err: &io::Error) -> io::Error {
 /// A copy of the frame at the start of `bytes` that ends with its last whole block, marked as
 /// the frame's last, if the frame is cut short after at least one whole block.
 fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
-    let (header_len, checksum) = frame_header(bytes)?;
-    let mut at = header_len;
+    let header = frame_header(bytes)?;
+    let mut at = header.len;
     let mut last_whole = None;
     loop {
         let Some(header) = bytes.get(at..at + 3) else {
@@ -197,29 +215,97 @@ fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
     let (header_at, end) = last_whole?;
     let mut copy = bytes[..end].to_vec();
     copy[header_at] |= 1;
-    if checksum {
+    if header.checksum {
         // Read but not checked by the decoder.
         copy.extend_from_slice(&[0; 4]);
     }
     Some(copy)
 }
 
-/// The length of the frame header at the start of `bytes`, and whether a checksum ends the frame.
-fn frame_header(bytes: &[u8]) -> Option<(usize, bool)> {
+/// What a frame header says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FrameHeader {
+    /// Its length in bytes.
+    len: usize,
+    /// Whether a checksum ends the frame.
+    checksum: bool,
+    /// The window the decoder must keep: the content size for a single-segment frame.
+    window: u64,
+}
+
+/// The frame header at the start of `bytes`, if it is one and is whole.
+fn frame_header(bytes: &[u8]) -> Option<FrameHeader> {
     const MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
     if bytes.get(..4)? != MAGIC {
         return None;
     }
     let descriptor = *bytes.get(4)?;
     let single_segment = descriptor & 0x20 != 0;
-    let window = usize::from(!single_segment);
-    let dictionary = [0, 1, 2, 4][usize::from(descriptor & 0x03)];
-    let content_size = match descriptor >> 6 {
+    let window_len = usize::from(!single_segment);
+    let dictionary_len = [0, 1, 2, 4][usize::from(descriptor & 0x03)];
+    let content_size_len = match descriptor >> 6 {
         0 => usize::from(single_segment),
         1 => 2,
         2 => 4,
         _ => 8,
     };
-    let checksum = descriptor & 0x04 != 0;
-    Some((5 + window + dictionary + content_size, checksum))
+    let len = 5 + window_len + dictionary_len + content_size_len;
+    let window = if single_segment {
+        let field = bytes.get(len - content_size_len..len)?;
+        let mut le = [0u8; 8];
+        le[..field.len()].copy_from_slice(field);
+        let size = u64::from_le_bytes(le);
+        // A two-byte size counts from 256.
+        if content_size_len == 2 {
+            size + 256
+        } else {
+            size
+        }
+    } else {
+        let descriptor = *bytes.get(5)?;
+        let base = 1u64 << (10 + (descriptor >> 3));
+        base + (base / 8) * u64::from(descriptor & 0x07)
+    };
+    Some(FrameHeader {
+        len,
+        checksum: descriptor & 0x04 != 0,
+        window,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_headers_give_their_length_checksum_and_window() {
+        // Window descriptor 0x58: 2^(10 + 11) = 2 MiB; a four-byte content size; a checksum.
+        let header = [0x28, 0xb5, 0x2f, 0xfd, 0x84, 0x58, 1, 2, 3, 4, 0xff];
+        assert_eq!(
+            frame_header(&header),
+            Some(FrameHeader {
+                len: 10,
+                checksum: true,
+                window: 2 << 20
+            })
+        );
+        // Single segment with a two-byte content size: the window is the content, from 256.
+        let single = [0x28, 0xb5, 0x2f, 0xfd, 0x60, 0x00, 0x01];
+        assert_eq!(
+            frame_header(&single).map(|h| (h.len, h.window)),
+            Some((7, 512))
+        );
+        assert_eq!(frame_header(&single[..6]), None);
+        assert_eq!(frame_header(b"not zstd"), None);
+    }
+
+    #[test]
+    fn a_frame_asking_for_a_huge_window_is_refused_before_decoding() {
+        // Window descriptor 0xa0: 2^30, 1 GiB, for a frame of a few bytes.
+        let frame = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa0, 0x01, 0x00, 0x00];
+        let mut frames = ZstdFrames::new(&frame, 256 << 20);
+        let err = frames.read(&mut [0; 16]).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        assert!(err.to_string().contains("window of 1 GiB"), "{err}");
+    }
 }
