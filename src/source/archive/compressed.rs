@@ -13,6 +13,7 @@ use std::io::{self, Cursor, Read, Write};
 use bzip2::read::MultiBzDecoder;
 use flate2::read::MultiGzDecoder;
 
+use super::warnings::WarningKind;
 use super::xz::{self, BlockSink, XzEnd};
 use super::zstd::ZstdFrames;
 use super::{inner_path, is_tar_header, tar_archive, Budget, Capped, Expander, Format, Limit};
@@ -132,7 +133,7 @@ fn unpack(
                     io::ErrorKind::Unsupported => format!("{} stream: {err}", format.name()),
                     _ => format!("corrupt or truncated {} stream ({err})", format.name()),
                 };
-                ex.warn(path, format!("{what}: {scanned}"));
+                ex.warn(path, WarningKind::Damaged, format!("{what}: {scanned}"));
             }
         }
     }

@@ -20,6 +20,7 @@ mod compressed;
 mod notebook;
 mod office;
 mod tar_archive;
+mod warnings;
 mod xz;
 mod zip_archive;
 mod zstd;
@@ -28,6 +29,7 @@ use std::cell::Cell;
 use std::io::{self, Read};
 
 use super::{Blob, SourceError, BINARY_PROBE_LEN};
+use warnings::WarningKind;
 
 /// Bounds on what one input may unpack, nested archives included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,10 +216,13 @@ pub fn expand(
         budget: &budget,
         on_text,
         out: Expansion::default(),
+        warnings: Vec::new(),
     };
     expander.entry(blob.path, blob.bytes, 0);
-    expander.out.counts.warnings = expander.out.warnings.len() as u64;
-    expander.out
+    let mut out = expander.out;
+    out.warnings = warnings::summarised(blob.path, expander.warnings);
+    out.counts.warnings = out.warnings.len() as u64;
+    out
 }
 
 /// Which limit stopped a read.
@@ -307,7 +312,9 @@ struct Expander<'a> {
     limits: &'a ArchiveLimits,
     budget: &'a Budget,
     on_text: &'a mut dyn FnMut(Blob<'_>),
+    /// Counts (warnings are gathered apart, to be summarised at the end).
     out: Expansion,
+    warnings: Vec<(WarningKind, SourceError)>,
 }
 
 impl Expander<'_> {
@@ -319,6 +326,7 @@ impl Expander<'_> {
                 self.skip();
                 return self.warn(
                     path,
+                    WarningKind::TooDeep,
                     format!(
                         "a {} archive nested deeper than the archive depth limit ({}): not opened",
                         format.name(),
@@ -369,6 +377,7 @@ impl Expander<'_> {
             self.budget.exhausted.set(true);
             self.warn(
                 archive,
+                WarningKind::Limit,
                 format!(
                     "more than {} entries: the rest were not read",
                     self.limits.max_entries
@@ -389,11 +398,14 @@ impl Expander<'_> {
         self.out.counts.entries_skipped += 1;
     }
 
-    fn warn(&mut self, archive: &str, message: String) {
-        self.out.warnings.push(SourceError {
-            path: archive.to_string(),
-            message,
-        });
+    fn warn(&mut self, archive: &str, kind: WarningKind, message: String) {
+        self.warnings.push((
+            kind,
+            SourceError {
+                path: archive.to_string(),
+                message,
+            },
+        ));
     }
 
     /// How many bytes a stream or entry of `compressed` bytes may inflate to before the ratio
@@ -427,6 +439,7 @@ impl Expander<'_> {
             Some(Limit::Ratio) => {
                 self.warn(
                     archive,
+                    WarningKind::Bomb,
                     format!(
                         "{what} inflates to more than {} times its compressed size (a zip bomb?): \
                          not scanned",
@@ -438,6 +451,7 @@ impl Expander<'_> {
             Some(Limit::Total) if !self.budget.exhausted.replace(true) => {
                 self.warn(
                     archive,
+                    WarningKind::Limit,
                     format!(
                         "more than {} unpacked in all: the rest was not read",
                         human_size(self.limits.max_total_size)
