@@ -545,6 +545,13 @@ fn allow_list_of(config: &LoadedConfig, field: &str, allow: &AllowConfig) -> Res
             })
             .collect()
     };
+    if let Some(i) = allow.stopwords.iter().position(String::is_empty) {
+        return Err(config.error(
+            &format!("{field}.stopwords[{i}]"),
+            "",
+            "an empty stopword would drop every finding",
+        ));
+    }
     Ok(AllowList {
         secrets: compile("secrets", &allow.secrets)?,
         stopwords: allow

@@ -155,3 +155,30 @@ fn a_missing_config_file_given_with_config_exits_2() {
         "{run:?}"
     );
 }
+
+#[test]
+fn an_empty_stopword_is_refused_by_name_not_a_panic() {
+    let env = TestEnv::new();
+    plant(&env);
+    env.create(".sprawl.yml", "allow:\n  stopwords: [fixture, '']\n");
+    let (_, run) = scan_with_config(&env, &["."]);
+    run.code(2);
+    assert!(
+        run.stderr.contains(".sprawl.yml: field `allow.stopwords[1]`: an empty stopword")
+            && !run.stderr.contains("panicked"),
+        "{}",
+        run.stderr
+    );
+    env.create(
+        ".sprawl.yml",
+        "rules:\n  overrides:\n    test.token:\n      allow:\n        stopwords: ['']\n",
+    );
+    let (_, run) = scan_with_config(&env, &["."]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("field `rules.overrides.test.token.allow.stopwords[0]`"),
+        "{}",
+        run.stderr
+    );
+}
