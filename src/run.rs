@@ -187,8 +187,14 @@ fn write_baseline(config: &ScanConfig, result: &ScanResult, out: OutputFile) -> 
     Ok(true)
 }
 
-/// In verbose mode, says which config and how many rules are in use.
+/// Notes on how the arguments were taken (unless quiet); in verbose mode, which config and how
+/// many rules are in use.
 fn announce(config: &ScanConfig) {
+    if config.verbosity != Verbosity::Quiet {
+        for note in &config.notes {
+            eprintln!("sprawl: note: {note}");
+        }
+    }
     if config.verbosity != Verbosity::Verbose {
         return;
     }

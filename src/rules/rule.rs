@@ -469,7 +469,9 @@ mod tests {
         let yaml = format!("{BASE}    keywords: [tok_]\n    pattern: 'tok_\\w+'\n    allow:\n      stopwords: [ok, '']\n");
         let problems = compile_one(&yaml).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].to_string().contains("`allow.stopwords[1]` is empty"));
+        assert!(problems[0]
+            .to_string()
+            .contains("`allow.stopwords[1]` is empty"));
     }
 
     #[test]

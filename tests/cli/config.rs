@@ -164,7 +164,8 @@ fn an_empty_stopword_is_refused_by_name_not_a_panic() {
     let (_, run) = scan_with_config(&env, &["."]);
     run.code(2);
     assert!(
-        run.stderr.contains(".sprawl.yml: field `allow.stopwords[1]`: an empty stopword")
+        run.stderr
+            .contains(".sprawl.yml: field `allow.stopwords[1]`: an empty stopword")
             && !run.stderr.contains("panicked"),
         "{}",
         run.stderr
@@ -181,4 +182,24 @@ fn an_empty_stopword_is_refused_by_name_not_a_panic() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_thread_count_far_past_the_cores_is_lowered_and_said() {
+    let env = TestEnv::new();
+    plant(&env);
+    let (paths, run) = scan_with_config(&env, &["--no-config", "-j", "4096", "."]);
+    run.code(1);
+    assert_eq!(paths.len(), 3);
+    let cap =
+        sprawl::config::max_threads(std::thread::available_parallelism().map_or(1, |n| n.get()));
+    assert!(
+        run.stderr
+            .contains("sprawl: note: --threads 4096 is more than sprawl runs on")
+            && run.stderr.contains(&format!("cores: using {cap}\n")),
+        "{}",
+        run.stderr
+    );
+    let (_, run) = scan_with_config(&env, &["--no-config", "-j", "2", "."]);
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
 }
