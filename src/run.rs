@@ -9,7 +9,7 @@ use crate::config::{load_rules, ScanConfig, Verbosity};
 use crate::finding::redacted;
 use crate::output::{Access, OutputFile};
 use crate::progress::Progress;
-use crate::report::{self, Report};
+use crate::report::{self, printable, Report};
 use crate::rules::{self, RuleSet};
 use crate::scanner::{self, ScanResult};
 use crate::suppress::BaselineFile;
@@ -128,7 +128,7 @@ fn report_cache(config: &ScanConfig, result: &ScanResult) {
         return;
     };
     for warning in &cache.warnings {
-        eprintln!("sprawl: warning: {warning}");
+        eprintln!("sprawl: warning: {}", printable(&warning.to_string()));
     }
     if config.verbosity != Verbosity::Quiet {
         let afresh = if cache.invalidated {
@@ -153,8 +153,13 @@ fn explain(config: &ScanConfig, result: &ScanResult) {
             secret.into_owned()
         };
         eprintln!(
-            "sprawl: explain: {}:{}:{} {} {shown}: dropped: {}",
-            item.path, item.line, item.column, item.rule_id, item.reason
+            "sprawl: explain: {}:{}:{} {} {}: dropped: {}",
+            printable(&item.path),
+            item.line,
+            item.column,
+            item.rule_id,
+            printable(&shown),
+            item.reason
         );
     }
 }
@@ -212,18 +217,19 @@ fn announce(config: &ScanConfig) {
 /// Unreadable inputs and archive warnings (always) and skipped inputs (when verbose), on
 /// standard error.
 fn report_problems(config: &ScanConfig, result: &ScanResult) {
+    // Paths, entry names and messages come from the files scanned: made printable first.
     for error in &result.errors {
-        eprintln!("sprawl: error: {error}");
+        eprintln!("sprawl: error: {}", printable(&error.to_string()));
     }
     for warning in &result.warnings {
-        eprintln!("sprawl: warning: {warning}");
+        eprintln!("sprawl: warning: {}", printable(&warning.to_string()));
     }
     for note in &result.notes {
-        eprintln!("sprawl: note: {note}");
+        eprintln!("sprawl: note: {}", printable(note));
     }
     if config.verbosity == Verbosity::Verbose {
         for (path, reason) in &result.skipped {
-            eprintln!("sprawl: skipped {path} ({})", reason.phrase());
+            eprintln!("sprawl: skipped {} ({})", printable(path), reason.phrase());
         }
     }
 }
@@ -272,7 +278,7 @@ fn merge(args: &MergeArgs) -> Result<Outcome> {
         .collect::<Result<Vec<_>>>()?;
     let merged = crate::merge::merge(parts, args.all_occurrences)?;
     for warning in &merged.warnings {
-        eprintln!("sprawl: warning: {warning}");
+        eprintln!("sprawl: warning: {}", printable(warning));
     }
     let format = crate::config::format_of(args.format);
     let write = |out: &mut dyn Write| -> io::Result<()> {

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Report;
+use super::{Report, Shown};
 use crate::finding::Finding;
 use crate::rules::Confidence;
 use crate::scan::Encoding;
@@ -224,8 +224,10 @@ pub struct ErrorRecord {
 }
 
 impl FindingRecord {
-    /// The record for `finding`, its secret redacted if `redact`.
-    pub fn new(finding: &Finding, redact: bool) -> FindingRecord {
+    /// The record for `finding`, its secret (and secrets in its commit's message) shown as
+    /// `shown` says.
+    pub fn new(finding: &Finding, shown: &Shown) -> FindingRecord {
+        let redact = shown.redact();
         let git = finding.git.as_ref();
         FindingRecord {
             rule_id: finding.rule_id.clone(),
@@ -245,7 +247,11 @@ impl FindingRecord {
             author: git.map(|git| git.commit.author.clone()),
             email: git.map(|git| git.commit.email.clone()),
             date: git.map(|git| git.commit.date.clone()),
-            message: git.map(|git| git.commit.summary.clone()),
+            message: git.map(|git| {
+                shown
+                    .message(&git.commit.id, &git.commit.summary)
+                    .to_string()
+            }),
             occurrences: git.map(|git| git.occurrences),
             encoding: finding.encoding.clone(),
         }
@@ -319,7 +325,7 @@ struct JsonReportOut<'r> {
 /// Findings serialized as [`FindingRecord`]s, one at a time.
 struct RecordsOut<'r> {
     findings: &'r [Finding],
-    redact: bool,
+    shown: &'r Shown,
 }
 
 impl Serialize for RecordsOut<'_> {
@@ -327,18 +333,18 @@ impl Serialize for RecordsOut<'_> {
         serializer.collect_seq(
             self.findings
                 .iter()
-                .map(|finding| FindingRecord::new(finding, self.redact)),
+                .map(|finding| FindingRecord::new(finding, self.shown)),
         )
     }
 }
 
 impl<'r> JsonReportOut<'r> {
-    fn new(report: &Report<'r>, redact: bool) -> JsonReportOut<'r> {
+    fn new(report: &Report<'r>, shown: &'r Shown) -> JsonReportOut<'r> {
         JsonReportOut {
             version: JSON_VERSION,
             findings: RecordsOut {
                 findings: report.findings,
-                redact,
+                shown,
             },
             stats: StatsRecord::new(report),
             errors: report.errors.iter().map(ErrorRecord::from).collect(),
@@ -358,15 +364,15 @@ impl<'r> JsonReportOut<'r> {
 }
 
 /// Writes the `json` document, pretty-printed, with a final newline.
-pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &JsonReportOut::new(report, redact))?;
+pub fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &JsonReportOut::new(report, shown))?;
     out.write_all(b"\n")
 }
 
 /// Writes one compact JSON object per finding, each on its own line.
-pub fn write_lines(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_lines(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
     for finding in report.findings {
-        serde_json::to_writer(&mut *out, &FindingRecord::new(finding, redact))?;
+        serde_json::to_writer(&mut *out, &FindingRecord::new(finding, shown))?;
         out.write_all(b"\n")?;
     }
     Ok(())
@@ -405,10 +411,11 @@ mod tests {
                 shard: None,
             };
             let mut written = Vec::new();
-            write(&report, true, &mut written).unwrap();
+            let shown = Shown::new(&findings, &rules, true);
+            write(&report, &shown, &mut written).unwrap();
             let read: JsonReport = serde_json::from_slice(&written).unwrap();
             assert_eq!(read.findings.len(), 2);
-            assert_eq!(read.findings[1], FindingRecord::new(&findings[1], true));
+            assert_eq!(read.findings[1], FindingRecord::new(&findings[1], &shown));
             // Written again from the type itself: the same bytes, so fields, order and the
             // fields left out agree.
             let again = format!("{}\n", serde_json::to_string_pretty(&read).unwrap());

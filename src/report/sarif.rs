@@ -21,7 +21,7 @@ use std::path::{Component, Path, PathBuf, Prefix};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::Report;
+use super::{Report, Shown};
 use crate::finding::Finding;
 use crate::rules::{Confidence, Rule, RuleSet};
 
@@ -35,14 +35,14 @@ const ROTATE: &str =
 
 /// Writes the SARIF log, pretty-printed, with a final newline. Results are built one at a time
 /// as they are written, so a log of many findings is never held in memory as a whole.
-pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let base = match report.root {
         Some(root) => cwd.join(root),
         None => cwd,
     };
     let base = normalize(&base);
-    let log = sarif_log(report.findings, report.rules, redact, &base);
+    let log = sarif_log(report.findings, report.rules, shown, &base);
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
 }
@@ -70,7 +70,7 @@ struct SarifRun<'a> {
 struct Results<'a> {
     findings: &'a [Finding],
     index_of: BTreeMap<&'a str, usize>,
-    redact: bool,
+    shown: &'a Shown,
     base: &'a Path,
 }
 
@@ -80,7 +80,7 @@ impl Serialize for Results<'_> {
             result(
                 finding,
                 self.index_of.get(finding.rule_id.as_str()).copied(),
-                self.redact,
+                self.shown,
                 self.base,
             )
         }))
@@ -90,7 +90,7 @@ impl Serialize for Results<'_> {
 fn sarif_log<'a>(
     findings: &'a [Finding],
     rules: &'a RuleSet,
-    redact: bool,
+    shown: &'a Shown,
     base: &'a Path,
 ) -> SarifLog<'a> {
     // The rules that fired, by id, each with its index in `tool.driver.rules`.
@@ -122,7 +122,7 @@ fn sarif_log<'a>(
             results: Results {
                 findings,
                 index_of,
-                redact,
+                shown,
                 base,
             },
         }],
@@ -192,7 +192,8 @@ fn tags(rule: &Rule) -> Vec<&str> {
     tags
 }
 
-fn result(finding: &Finding, rule_index: Option<usize>, redact: bool, base: &Path) -> Value {
+fn result(finding: &Finding, rule_index: Option<usize>, shown: &Shown, base: &Path) -> Value {
+    let redact = shown.redact();
     let (uri, relative) = artifact_uri(finding.outer_path(), base);
     let mut artifact = json!({ "uri": uri });
     if relative {
@@ -234,7 +235,7 @@ fn result(finding: &Finding, rule_index: Option<usize>, redact: bool, base: &Pat
             "author": commit.author,
             "email": commit.email,
             "date": commit.date,
-            "message": commit.summary,
+            "message": shown.message(&commit.id, &commit.summary),
             "occurrences": git.occurrences,
         });
     }
@@ -494,7 +495,8 @@ rules:
     }
 
     fn log(rules: &RuleSet, findings: &[Finding], base: &str) -> Value {
-        serde_json::to_value(sarif_log(findings, rules, true, Path::new(base))).unwrap()
+        let shown = Shown::new(findings, rules, true);
+        serde_json::to_value(sarif_log(findings, rules, &shown, Path::new(base))).unwrap()
     }
 
     #[test]
@@ -675,7 +677,12 @@ rules:
     fn history_results_name_the_commit() {
         let rules = rules();
         let mut found = finding(&rules, "test.token", "tok_abcd1234", "a");
-        let plain = result(&found, Some(0), true, Path::new("/r"));
+        let plain = result(
+            &found,
+            Some(0),
+            &Shown::new(&[], &rules, true),
+            Path::new("/r"),
+        );
         assert!(plain.get("properties").is_none());
         found.git = Some(GitOrigin {
             commit: Arc::new(CommitInfo {
@@ -688,7 +695,12 @@ rules:
             order: 0,
             occurrences: 2,
         });
-        let result = result(&found, Some(0), true, Path::new("/r"));
+        let result = result(
+            &found,
+            Some(0),
+            &Shown::new(&[], &rules, true),
+            Path::new("/r"),
+        );
         assert_eq!(
             result["properties"],
             json!({
@@ -721,7 +733,12 @@ rules:
             "lib/app.jar!conf/a.env",
         );
         found.outer_len = Some("lib/app.jar".len());
-        let result = result(&found, Some(0), true, Path::new("/r"));
+        let result = result(
+            &found,
+            Some(0),
+            &Shown::new(&[], &rules, true),
+            Path::new("/r"),
+        );
         let location = &result["locations"][0]["physicalLocation"];
         assert_eq!(location["artifactLocation"]["uri"], "lib/app.jar");
         assert_eq!(location["region"]["startLine"], 2);
