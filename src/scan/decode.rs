@@ -1016,7 +1016,7 @@ mod tests {
         // A run too large for what is left is noted even if smaller ones follow.
         let big = format!(
             "a {}\nb {}\n",
-            STANDARD.encode(&"x".repeat(600)),
+            STANDARD.encode("x".repeat(600)),
             STANDARD.encode(TOKEN)
         );
         assert_eq!(short_at(limits(300), &big), (1, Some(2)));

@@ -189,10 +189,7 @@ fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
     let header = frame_header(bytes)?;
     let mut at = header.len;
     let mut last_whole = None;
-    loop {
-        let Some(header) = bytes.get(at..at + 3) else {
-            break;
-        };
+    while let Some(header) = bytes.get(at..at + 3) {
         let value = u32::from_le_bytes([header[0], header[1], header[2], 0]);
         let last = value & 1 == 1;
         let size = (value >> 3) as usize;
