@@ -392,11 +392,13 @@ pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
     hasher.update(rule_id.as_bytes());
     hasher.update([0]);
     hasher.update(secret);
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for byte in hasher.finalize() {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    hex
 }
 
 /// Shows at most the first 4 characters of a secret, fewer for short secrets (a quarter of its
