@@ -138,14 +138,14 @@ impl<'a> BlobScanner<'a> {
         });
         stats.archives.merge(expansion.counts);
         warnings.extend(expansion.warnings);
-        warnings.append(&mut decode_warnings);
+        warnings.extend(summarised_decode_warnings(blob.path, decode_warnings));
         findings
     }
 
     /// The findings of `blob` that no allow list or inline comment suppresses; what was dropped
     /// is counted in `stats` and, when explaining, listed in `explained`. Running out of the
     /// decode budget is a warning naming the blob.
-    fn scan(
+    pub(crate) fn scan(
         &mut self,
         blob: Blob<'_>,
         stats: &mut Stats,
@@ -197,6 +197,24 @@ fn decode_budget_warning(blob: Blob<'_>, at: usize, budget: usize) -> SourceErro
             source::human_size(budget as u64)
         ),
     }
+}
+
+/// The decode budget warnings of the files inside one input: the first few, then one that
+/// counts the rest, as archive warnings are (an archive of thousands of such files must not print
+/// thousands of lines).
+fn summarised_decode_warnings(outer: &str, mut warnings: Vec<SourceError>) -> Vec<SourceError> {
+    let listed = source::WARNINGS_LISTED;
+    if warnings.len() > listed + 1 {
+        let rest = warnings.len() - listed;
+        warnings.truncate(listed);
+        warnings.push(SourceError {
+            path: outer.to_string(),
+            message: format!(
+                "{rest} more files inside it ran out of the decode budget, not listed"
+            ),
+        });
+    }
+    warnings
 }
 
 /// Drops the findings that the place stage of suppression (rule paths, confidence, baseline)
@@ -354,4 +372,27 @@ fn sort_by_place(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_budget_warnings_inside_one_input_are_summarised() {
+        let warning = |n: usize| SourceError {
+            path: format!("a.zip!{n}.txt"),
+            message: "the decode budget ran out".into(),
+        };
+        let few: Vec<SourceError> = (0..11).map(warning).collect();
+        assert_eq!(summarised_decode_warnings("a.zip", few).len(), 11);
+        let many: Vec<SourceError> = (0..500).map(warning).collect();
+        let out = summarised_decode_warnings("a.zip", many);
+        assert_eq!(out.len(), 11);
+        assert_eq!(out[10].path, "a.zip");
+        assert_eq!(
+            out[10].message,
+            "490 more files inside it ran out of the decode budget, not listed"
+        );
+    }
 }

@@ -15,8 +15,8 @@ mod utf16;
 
 use std::fmt;
 
-pub(crate) use archive::human_size;
 pub use archive::{expand, is_archive, ArchiveCounts, ArchiveLimits, Expansion};
+pub(crate) use archive::{human_size, WARNINGS_LISTED};
 pub use fs::{walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{is_regular_file, read_blob, read_regular_file, ReadOutcome, BINARY_PROBE_LEN};
 pub use stdin::{read_stdin, STDIN_PATH};

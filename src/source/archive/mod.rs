@@ -21,6 +21,7 @@ mod notebook;
 mod office;
 mod tar_archive;
 mod warnings;
+pub(crate) use warnings::LISTED as WARNINGS_LISTED;
 mod xz;
 mod zip_archive;
 mod zstd;

@@ -8,7 +8,7 @@
 use crate::source::SourceError;
 
 /// Warnings listed one by one per input before the rest are summarised.
-pub(super) const LISTED: usize = 10;
+pub(crate) const LISTED: usize = 10;
 
 /// What a warning is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
