@@ -9,6 +9,7 @@
 use std::ops::Range;
 
 use super::{count_chars, DocumentPlace, Finding, Position, Snippet};
+use crate::scan::RangeIndex;
 use crate::source::Embedded;
 
 /// The starts of a document's lines.
@@ -26,13 +27,16 @@ impl LineIndex {
         LineIndex { starts }
     }
 
-    /// The 1-based line and column of byte `offset`.
-    fn position(&self, offset: usize) -> Position {
+    /// The 1-based line and column of byte `offset` of `bytes` (the bytes indexed), the column
+    /// in code points too.
+    fn position(&self, bytes: &[u8], offset: usize) -> Position {
+        let offset = offset.min(bytes.len());
         let line = self.starts.partition_point(|&start| start <= offset);
         let line_start = self.starts[line - 1];
         Position {
             line,
             column: offset - line_start + 1,
+            char_column: 1 + count_chars(&bytes[line_start..offset]),
             line_start,
         }
     }
@@ -51,10 +55,11 @@ pub fn place_in_document(
         .iter()
         .map(|finding| embedded.text.source_of(span_in(text, finding)))
         .collect();
+    let secrets = RangeIndex::new(sources.iter().cloned());
     let document = embedded.document.bytes;
     for (finding, source) in findings.iter_mut().zip(&sources) {
-        let start = lines.position(source.start);
-        let end = lines.position(source.end);
+        let start = lines.position(document, source.start);
+        let end = lines.position(document, source.end);
         finding.part = Some(DocumentPlace {
             name: embedded.part.to_string(),
             line: finding.line,
@@ -65,11 +70,9 @@ pub fn place_in_document(
         finding.column = start.column;
         finding.end_line = end.line;
         finding.end_column = end.column;
-        let start_chars = 1 + count_chars(&document[start.line_start..source.start]);
-        let end_chars = 1 + count_chars(&document[end.line_start..source.end]);
-        finding.char_columns = (start_chars, end_chars);
+        finding.char_columns = (start.char_column, end.char_column);
         finding.offset = source.start;
-        finding.snippet = Snippet::around(document, start.line_start, source.clone(), &sources);
+        finding.snippet = Snippet::around(document, start.line_start, source.clone(), &secrets);
     }
 }
 
@@ -93,9 +96,10 @@ mod tests {
 
     #[test]
     fn line_index_places_offsets_in_lines_and_columns() {
-        let lines = LineIndex::new(b"ab\ncd\n\nef");
+        let bytes = b"ab\ncd\n\nef";
+        let lines = LineIndex::new(bytes);
         let at = |offset| {
-            let p = lines.position(offset);
+            let p = lines.position(bytes, offset);
             (p.line, p.column, p.line_start)
         };
         assert_eq!(at(0), (1, 1, 0));

@@ -142,6 +142,8 @@ pub struct Matcher<'r> {
     decode: DecodeLimits,
     /// The path rules' `paths` are matched against for the current blob (empty: no file).
     path: String,
+    /// Where the last [`Matcher::find`] ran out of decode budget, if it did.
+    decode_short_at: Option<usize>,
 }
 
 /// What the matcher dropped: always counted, kept one by one only when explaining.
@@ -176,6 +178,7 @@ impl<'r> Matcher<'r> {
             drops: Drops::default(),
             decode: DecodeLimits::default(),
             path: String::new(),
+            decode_short_at: None,
         }
     }
 
@@ -227,7 +230,16 @@ impl<'r> Matcher<'r> {
         self.path
             .extend(inner.chars().map(|c| if c == '\\' { '/' } else { c }));
         let plain = self.find_plain(haystack);
-        decode::search(self, haystack, plain)
+        let (found, short_at) = decode::search(self, haystack, plain);
+        self.decode_short_at = short_at;
+        found
+    }
+
+    /// The offset of the first encoded text that the last [`Matcher::find`] did not decode
+    /// because the haystack's decode budget ([`DecodeLimits::max_size`]) was spent, if any:
+    /// secrets in it, or after it, may have been missed.
+    pub fn decode_fell_short(&self) -> Option<usize> {
+        self.decode_short_at
     }
 
     /// [`Matcher::find_plain`] for decoded text: what it drops is neither counted nor kept,

@@ -8,6 +8,7 @@ pub mod entropy;
 pub mod filters;
 mod matcher;
 mod prefilter;
+mod ranges;
 mod stand_in;
 
 pub use checks::Check;
@@ -15,3 +16,4 @@ pub use decode::{DecodeLimits, Decoded, Encoding};
 pub use filters::Filter;
 pub use matcher::{DropCounts, DropReason, Dropped, Match, Matcher};
 pub use prefilter::{Candidates, Prefilter};
+pub use ranges::RangeIndex;
