@@ -487,7 +487,7 @@ impl DocumentLines {
         {
             self.0 = Some((document.path.to_string(), LineIndex::new(document.bytes)));
         }
-        if let Some((_, lines)) = &self.0 {
+        if let Some((_, lines)) = &mut self.0 {
             place_in_document(found, inner, &embedded, lines);
         }
     }
