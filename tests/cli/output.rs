@@ -147,3 +147,39 @@ fn folder_names(folder: &Path) -> Vec<String> {
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect()
 }
+
+#[cfg(unix)]
+#[test]
+fn the_inventory_output_is_opened_first_never_through_a_link_and_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let env = planted();
+    let inventory = || {
+        let mut command = env.sprawl();
+        command
+            .args(["inventory", "--no-config", "--no-progress", "--rules"])
+            .arg(env.rules_file())
+            .args(["--format", "json", "-o"]);
+        command
+    };
+    let target = env.create_aux("precious.txt", "do not touch\n");
+    let link = env.aux_path("inventory.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = run(inventory().arg(&link).arg("."));
+    out.code(2);
+    // Refused before anything was scanned: no summary.
+    assert!(
+        out.stderr.contains("symbolic link") && !out.stderr.contains("sprawl: inventory:"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "do not touch\n");
+    let path = env.aux_path("new.json");
+    let out = run(inventory().arg(&path).arg("."));
+    out.code(1);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let report: sprawl::inventory::InventoryReport =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(report.secrets.len(), 1);
+}
