@@ -391,7 +391,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
 
-    /// Threads to scan with [default: the number of cores].
+    /// Threads to scan with [default: the number of cores]; at most the cores or 64, whichever
+    /// is more.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 

@@ -19,6 +19,7 @@ pub mod docs;
 pub mod finding;
 pub mod inventory;
 pub mod merge;
+pub mod output;
 pub mod progress;
 pub mod report;
 pub mod rules;

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 
 use crate::context::Demotion;
-use crate::finding::{DocumentPlace, Finding, GitOrigin, PartKind, Snippet, SnippetPart};
+use crate::finding::{DocumentPlace, Finding, GitOrigin, Snippet};
 use crate::report::{
     ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, ShardRecord,
     SkippedRecord, StatsRecord, SuppressedRecord, JSON_VERSION,
@@ -416,12 +416,7 @@ fn finding_of(record: &FindingRecord, commit_order: &HashMap<String, usize>) -> 
         encoding: record.encoding.clone(),
         fingerprint: record.fingerprint.clone(),
         entropy: record.entropy,
-        snippet: Snippet {
-            parts: vec![SnippetPart {
-                text: record.secret.clone(),
-                kind: PartKind::Secret,
-            }],
-        },
+        snippet: Snippet::of_secret(&record.secret),
         git,
     }
 }

@@ -1,16 +1,15 @@
 //! The commands, each a short list of named stages: configure, scan, report, summarise.
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
 
 use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command, InventoryArgs, ListFormatArg, MergeArgs, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
 use crate::finding::redacted;
+use crate::output::{Access, OutputFile};
 use crate::progress::Progress;
-use crate::report::{self, Report};
+use crate::report::{self, printable, Report};
 use crate::rules::list::RuleRecord;
 use crate::rules::{self, RuleSet};
 use crate::scanner::{self, ScanResult};
@@ -96,6 +95,17 @@ fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Ou
         eprintln!("sprawl: warning: {warning}");
     }
     announce(config);
+    // Where the report and a baseline go is checked (and opened) before any scanning.
+    let report_file = config
+        .output
+        .as_deref()
+        .map(|path| OutputFile::open(path, Access::Owner))
+        .transpose()?;
+    let baseline_file = config
+        .write_baseline
+        .as_ref()
+        .map(|(path, _)| OutputFile::open(path, Access::Umask))
+        .transpose()?;
     let quiet = config.verbosity == Verbosity::Quiet;
     let progress = Progress::for_stderr(quiet, no_progress, noun);
     let result =
@@ -105,12 +115,20 @@ fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Ou
     report_problems(config, &result);
     report_cache(config, &result);
     explain(config, &result);
-    write_report(config, &result)?;
-    let baseline_written = write_baseline(config, &result)?;
+    write_report(config, &result, report_file)?;
+    let baseline_written = match baseline_file {
+        Some(out) => write_baseline(config, &result, out)?,
+        None => false,
+    };
     if config.verbosity != Verbosity::Quiet {
         eprintln!(
             "{}",
-            report::summary(&result.findings, &result.stats, result.errors.len())
+            report::summary(
+                &result.findings,
+                &result.stats,
+                result.errors.len(),
+                result.warnings.len()
+            )
         );
         if result.findings.iter().any(|finding| finding.git.is_some()) {
             eprintln!("sprawl: secrets in history stay readable in every clone: rotate each credential first; rewriting history does not make it safe");
@@ -131,7 +149,7 @@ fn report_cache(config: &ScanConfig, result: &ScanResult) {
         return;
     };
     for warning in &cache.warnings {
-        eprintln!("sprawl: warning: {warning}");
+        eprintln!("sprawl: warning: {}", printable(&warning.to_string()));
     }
     if config.verbosity != Verbosity::Quiet {
         let afresh = if cache.invalidated {
@@ -156,15 +174,20 @@ fn explain(config: &ScanConfig, result: &ScanResult) {
             secret.into_owned()
         };
         eprintln!(
-            "sprawl: explain: {}:{}:{} {} {shown}: dropped: {}",
-            item.path, item.line, item.column, item.rule_id, item.reason
+            "sprawl: explain: {}:{}:{} {} {}: dropped: {}",
+            printable(&item.path),
+            item.line,
+            item.column,
+            item.rule_id,
+            printable(&shown),
+            item.reason
         );
     }
 }
 
-/// With `--write-baseline`, writes every finding (every place, for history) as acknowledged.
-/// Returns whether a baseline was written.
-fn write_baseline(config: &ScanConfig, result: &ScanResult) -> Result<bool> {
+/// With `--write-baseline`, writes every finding (every place, for history) as acknowledged to
+/// `out`. Returns whether a baseline was written.
+fn write_baseline(config: &ScanConfig, result: &ScanResult, out: OutputFile) -> Result<bool> {
     let Some((path, previous)) = &config.write_baseline else {
         return Ok(false);
     };
@@ -174,7 +197,7 @@ fn write_baseline(config: &ScanConfig, result: &ScanResult) -> Result<bool> {
         &result.all_places
     };
     let baseline = BaselineFile::of(places, previous.as_ref());
-    baseline.write(path)?;
+    baseline.write(out)?;
     if config.verbosity != Verbosity::Quiet {
         eprintln!(
             "sprawl: wrote {} ({} {}); findings in it are acknowledged from now on",
@@ -190,8 +213,14 @@ fn write_baseline(config: &ScanConfig, result: &ScanResult) -> Result<bool> {
     Ok(true)
 }
 
-/// In verbose mode, says which config and how many rules are in use.
+/// Notes on how the arguments were taken (unless quiet); in verbose mode, which config and how
+/// many rules are in use.
 fn announce(config: &ScanConfig) {
+    if config.verbosity != Verbosity::Quiet {
+        for note in &config.notes {
+            eprintln!("sprawl: note: {note}");
+        }
+    }
     if config.verbosity != Verbosity::Verbose {
         return;
     }
@@ -209,26 +238,28 @@ fn announce(config: &ScanConfig) {
 /// Unreadable inputs and warnings (always), notes (unless quiet) and skipped inputs (when
 /// verbose), on standard error.
 fn report_problems(config: &ScanConfig, result: &ScanResult) {
+    // Paths, entry names and messages come from the files scanned: made printable first.
     for error in &result.errors {
-        eprintln!("sprawl: error: {error}");
+        eprintln!("sprawl: error: {}", printable(&error.to_string()));
     }
     for warning in &result.warnings {
-        eprintln!("sprawl: warning: {warning}");
+        eprintln!("sprawl: warning: {}", printable(&warning.to_string()));
     }
     // Notes are neither errors nor findings: --quiet leaves them out.
     if config.verbosity != Verbosity::Quiet {
         for note in &result.notes {
-            eprintln!("sprawl: note: {note}");
+            eprintln!("sprawl: note: {}", printable(note));
         }
     }
     if config.verbosity == Verbosity::Verbose {
         for (path, reason) in &result.skipped {
-            eprintln!("sprawl: skipped {path} ({})", reason.phrase());
+            eprintln!("sprawl: skipped {} ({})", printable(path), reason.phrase());
         }
     }
 }
 
-fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
+/// Writes the report to `file` (from `-o`), else to standard output.
+fn write_report(config: &ScanConfig, result: &ScanResult, file: Option<OutputFile>) -> Result<()> {
     let report = Report {
         findings: &result.findings,
         stats: &result.stats,
@@ -238,13 +269,10 @@ fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
         root: result.root.as_deref(),
         shard: config.shard,
     };
-    match &config.output {
-        Some(path) => {
-            let mut out = BufWriter::new(create_private(path)?);
-            report::write(&report, &config.report, false, &mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write the report to {}", path.display()))
-        }
+    match file {
+        Some(file) => write_to_file(file, |out| {
+            report::write(&report, &config.report, false, out)
+        }),
         None => {
             let stdout = io::stdout();
             let no_color = std::env::var_os("NO_COLOR");
@@ -262,6 +290,11 @@ fn write_report(config: &ScanConfig, result: &ScanResult) -> Result<()> {
 
 /// `sprawl merge`: reads every report, merges them and writes the result in the format asked.
 fn merge(args: &MergeArgs) -> Result<Outcome> {
+    let output = args
+        .output
+        .as_deref()
+        .map(|path| OutputFile::open(path, Access::Owner))
+        .transpose()?;
     let parts = args
         .reports
         .iter()
@@ -269,7 +302,7 @@ fn merge(args: &MergeArgs) -> Result<Outcome> {
         .collect::<Result<Vec<_>>>()?;
     let merged = crate::merge::merge(parts, args.all_occurrences)?;
     for warning in &merged.warnings {
-        eprintln!("sprawl: warning: {warning}");
+        eprintln!("sprawl: warning: {}", printable(warning));
     }
     let format = crate::config::format_of(args.format);
     let write = |out: &mut dyn Write| -> io::Result<()> {
@@ -325,13 +358,8 @@ fn merge(args: &MergeArgs) -> Result<Outcome> {
         report::Format::Json | report::Format::Jsonl => write(out),
         _ => report::write(&from_findings, &options, false, out),
     };
-    match &args.output {
-        Some(path) => {
-            let mut out = BufWriter::new(create_private(path)?);
-            write_any(&mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write the report to {}", path.display()))?;
-        }
+    match output {
+        Some(file) => write_to_file(file, write_any)?,
         None => {
             let mut out = BufWriter::new(io::stdout().lock());
             let written = write_any(&mut out).and_then(|()| out.flush());
@@ -351,23 +379,43 @@ fn merge(args: &MergeArgs) -> Result<Outcome> {
 fn inventory(args: &InventoryArgs) -> Result<Outcome> {
     let config = crate::config::InventoryConfig::from_args(args)?;
     for warning in &config.warnings {
-        eprintln!("sprawl: warning: {warning}");
+        eprintln!("sprawl: warning: {}", printable(warning));
     }
+    if !config.quiet {
+        // How the arguments were taken (a thread count lowered): the same for every input.
+        let mut said: Vec<&String> = Vec::new();
+        for note in config.inputs.iter().flat_map(|input| &input.scan.notes) {
+            if !said.contains(&note) {
+                eprintln!("sprawl: note: {note}");
+                said.push(note);
+            }
+        }
+    }
+    // Where the inventory goes is checked (and opened) before anything is scanned.
+    let output = config
+        .output
+        .as_deref()
+        .map(|path| OutputFile::open(path, Access::Owner))
+        .transpose()?;
     let inventory = crate::inventory::build(&config)?;
+    // Paths and messages come from the inputs read: made printable first.
     for error in &inventory.errors {
-        eprintln!("sprawl: error: {}: {}", error.path, error.message);
+        eprintln!(
+            "sprawl: error: {}: {}",
+            printable(&error.path),
+            printable(&error.message)
+        );
     }
     for warning in &inventory.warnings {
-        eprintln!("sprawl: warning: {}: {}", warning.path, warning.message);
+        eprintln!(
+            "sprawl: warning: {}: {}",
+            printable(&warning.path),
+            printable(&warning.message)
+        );
     }
     let write = |out: &mut dyn Write| crate::inventory::write(&inventory, config.format, out);
-    match &config.output {
-        Some(path) => {
-            let mut out = BufWriter::new(create_private(path)?);
-            write(&mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write the inventory to {}", path.display()))?;
-        }
+    match output {
+        Some(file) => write_to_file(file, write)?,
         None => {
             let mut out = BufWriter::new(io::stdout().lock());
             let written = write(&mut out).and_then(|()| out.flush());
@@ -389,27 +437,18 @@ fn inventory(args: &InventoryArgs) -> Result<Outcome> {
     })
 }
 
-/// Creates (or truncates) `path`, readable and writable by its owner only where the platform
-/// allows, also when it existed before.
-fn create_private(path: &Path) -> Result<File> {
-    let mut options = File::options();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options
-        .open(path)
-        .with_context(|| format!("cannot create the report file {}", path.display()))?;
-    // An existing file keeps its mode on open: tighten it, a report may hold secrets whole.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("cannot restrict the permissions of {}", path.display()))?;
-    }
-    Ok(file)
+/// Writes a report to `file` through a buffer with `write`, then puts it in place.
+fn write_to_file(
+    mut file: OutputFile,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let path = file.path().to_path_buf();
+    let mut out = BufWriter::new(file.writer());
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .with_context(|| format!("cannot write the report to {}", path.display()))?;
+    drop(out);
+    file.finish()
 }
 
 /// A reader that went away (`sprawl scan | head`) is not an error.

@@ -6,6 +6,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use sprawl::output::{Access, OutputFile};
 use sprawl::suppress::{Baseline, BaselineFile};
 
 fn dir() -> &'static tempfile::TempDir {
@@ -20,7 +21,8 @@ fuzz_target!(|data: &[u8]| {
         let _ = Baseline::new(&file, &path, sprawl::suppress::baseline::today());
         // What was read writes back and reads again the same.
         let again = dir().path().join("again.json");
-        file.write(&again).expect("a read baseline writes back");
+        let out = OutputFile::open(&again, Access::Umask).expect("the fuzzer's temp dir is writable");
+        file.write(out).expect("a read baseline writes back");
         let reread = BaselineFile::read(&again).expect("a written baseline reads back");
         assert_eq!(reread, file);
     }

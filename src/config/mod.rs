@@ -106,6 +106,36 @@ pub struct ScanConfig {
     pub warnings: Vec<String>,
     /// With `sprawl git --whole-blobs`: every blob of history is scanned whole.
     pub whole_blobs: bool,
+    /// What the user should know about how the arguments were taken (a thread count lowered).
+    pub notes: Vec<String>,
+}
+
+/// The fewest threads [`max_threads`] allows, whatever the cores.
+const MIN_THREAD_CAP: usize = 64;
+
+/// The most threads sprawl runs: the cores, but at least [`MIN_THREAD_CAP`]. The parallel walker's
+/// threads wait for work by polling, so far more threads than cores spend the machine on
+/// waiting (`-j 1024` on two cores took 39 s to scan 50 small files).
+pub fn max_threads(cores: usize) -> usize {
+    cores.max(MIN_THREAD_CAP)
+}
+
+/// The thread count for `asked` (`-j`, or the cores when not given) and a note when it had to be
+/// lowered.
+fn threads_of(asked: Option<usize>) -> Result<(usize, Option<String>)> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cap = max_threads(cores);
+    Ok(match asked {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) if n > cap => (
+            cap,
+            Some(format!(
+                "--threads {n} is more than sprawl runs on {cores} cores: using {cap}"
+            )),
+        ),
+        Some(n) => (n, None),
+        None => (cores.min(cap), None),
+    })
 }
 
 /// What a scan reads.
@@ -267,11 +297,7 @@ impl ScanConfig {
             }
             _ => None,
         };
-        let threads = match options.threads {
-            Some(0) => bail!("--threads must be at least 1"),
-            Some(n) => n,
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        };
+        let (threads, threads_note) = threads_of(options.threads)?;
         let shard = options
             .shard
             .as_deref()
@@ -331,6 +357,7 @@ impl ScanConfig {
             cache: None,
             warnings,
             whole_blobs: false,
+            notes: threads_note.into_iter().collect(),
         })
     }
 }
@@ -625,6 +652,13 @@ fn allow_list_of(config: &LoadedConfig, field: &str, allow: &AllowConfig) -> Res
             })
             .collect()
     };
+    if let Some(i) = allow.stopwords.iter().position(String::is_empty) {
+        return Err(config.error(
+            &format!("{field}.stopwords[{i}]"),
+            "",
+            "an empty stopword would drop every finding",
+        ));
+    }
     Ok(AllowList {
         secrets: compile("secrets", &allow.secrets)?,
         stopwords: allow

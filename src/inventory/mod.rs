@@ -32,7 +32,7 @@ pub use text::summary;
 
 use crate::config::{InventoryConfig, InventoryInput};
 use crate::progress::Progress;
-use crate::report::FindingRecord;
+use crate::report::{FindingRecord, Shown};
 use crate::rules::RuleSet;
 use collect::{Collector, Standing};
 use presence::HeadState;
@@ -109,10 +109,12 @@ fn scan_input(
             collector.add_note(&input.name, warning);
         }
     }
+    // Secrets in commit messages are masked as in a scan's report.
+    let shown = Shown::new(&result.findings, &input.scan.rules, config.redact);
     let mut records: Vec<FindingRecord> = result
         .findings
         .iter()
-        .map(|finding| FindingRecord::new(finding, config.redact))
+        .map(|finding| FindingRecord::new(finding, &shown))
         .collect();
     if !input.is_repository {
         // Paths of a folder scan start with the folder as given; places are named within it.

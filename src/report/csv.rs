@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 
-use super::{encoding_chain, FindingRecord, Report};
+use super::{encoding_chain, FindingRecord, Report, Shown};
 
 /// The header row, in the order of [`FindingRecord`]'s fields.
 const HEADER: [&str; 23] = [
@@ -38,15 +38,27 @@ const HEADER: [&str; 23] = [
 ];
 
 /// Writes the header and one row per finding, lines ending in `\n`.
-pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(out);
     writer.write_record(HEADER)?;
     for finding in report.findings {
-        writer.write_record(row(&FindingRecord::new(finding, redact)))?;
+        let cells = row(&FindingRecord::new(finding, shown)).map(neutralised);
+        writer.write_record(cells)?;
     }
     writer.flush()
+}
+
+/// A cell that a spreadsheet would take for a formula (it begins with `=`, `+`, `-` or `@`, or a
+/// tab or carriage return that hides one) gets a `'` in front, so a path, secret or commit message
+/// chosen by whoever wrote the scanned files is shown as text and never run.
+fn neutralised(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
 }
 
 /// The cells of one finding, in [`HEADER`] order.
@@ -92,4 +104,25 @@ fn row(record: &FindingRecord) -> [String; 23] {
             .unwrap_or_default(),
         encoding_chain(&record.encoding),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralised;
+
+    #[test]
+    fn cells_that_would_be_formulas_are_written_as_text() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+1", "'+1"),
+            ("-----BEGIN…", "'-----BEGIN…"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("src/a=b.env", "src/a=b.env"),
+            ("12", "12"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralised(cell.to_string()), written);
+        }
+    }
 }

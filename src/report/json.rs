@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Report;
+use super::{Report, Shown};
 use crate::context::{Context, Demotion};
 use crate::finding::{DocumentPlace, Finding};
 use crate::rules::Confidence;
@@ -42,9 +42,9 @@ pub struct JsonReport {
     /// Inputs that could not be read.
     pub errors: Vec<ErrorRecord>,
     /// Warnings, each naming the file they concern: archives that are hostile or broken (a
-    /// bomb, a truncated stream, an encrypted entry) or too large to open, inline allows that
-    /// name no loaded rule, expired and stale baseline entries; present only when there are
-    /// some.
+    /// bomb, a truncated stream, an encrypted entry) or too large to open, a spent decode
+    /// budget, inline allows that name no loaded rule, expired and stale baseline entries;
+    /// present only when there are some.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<ErrorRecord>,
     /// With `--shard`: which part of the scan this report covers; present only then.
@@ -303,8 +303,10 @@ pub struct ErrorRecord {
 }
 
 impl FindingRecord {
-    /// The record for `finding`, its secret redacted if `redact`.
-    pub fn new(finding: &Finding, redact: bool) -> FindingRecord {
+    /// The record for `finding`, its secret (and secrets in its commit's message) shown as
+    /// `shown` says.
+    pub fn new(finding: &Finding, shown: &Shown) -> FindingRecord {
+        let redact = shown.redact();
         let git = finding.git.as_ref();
         FindingRecord {
             rule_id: finding.rule_id.clone(),
@@ -326,7 +328,11 @@ impl FindingRecord {
             author: git.map(|git| git.commit.author.clone()),
             email: git.map(|git| git.commit.email.clone()),
             date: git.map(|git| git.commit.date.clone()),
-            message: git.map(|git| git.commit.summary.clone()),
+            message: git.map(|git| {
+                shown
+                    .message(&git.commit.id, &git.commit.summary)
+                    .to_string()
+            }),
             occurrences: git.map(|git| git.occurrences),
             encoding: finding.encoding.clone(),
         }
@@ -384,38 +390,118 @@ impl From<&SourceError> for ErrorRecord {
     }
 }
 
-/// Writes the `json` document, pretty-printed, with a final newline.
-pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
-    let document = JsonReport {
-        version: JSON_VERSION,
-        findings: report
-            .findings
-            .iter()
-            .map(|finding| FindingRecord::new(finding, redact))
-            .collect(),
-        stats: StatsRecord::new(report),
-        errors: report.errors.iter().map(ErrorRecord::from).collect(),
-        warnings: report.warnings.iter().map(ErrorRecord::from).collect(),
-        shard: report.shard.map(|shard| ShardRecord {
-            index: shard.index(),
-            count: shard.count(),
-            commit_order: report
-                .findings
+/// The `json` document as it is written: [`JsonReport`]'s fields in its order, but each finding
+/// turned into its record only as it is written, so a report of many findings is not held twice.
+#[derive(Serialize)]
+struct JsonReportOut<'r> {
+    version: u32,
+    findings: RecordsOut<'r>,
+    stats: StatsRecord,
+    errors: Vec<ErrorRecord>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<ErrorRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<ShardRecord>,
+}
+
+/// Findings serialized as [`FindingRecord`]s, one at a time.
+struct RecordsOut<'r> {
+    findings: &'r [Finding],
+    shown: &'r Shown,
+}
+
+impl Serialize for RecordsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.findings
                 .iter()
-                .filter_map(|finding| finding.git.as_ref())
-                .map(|git| (git.commit.id.clone(), git.order))
-                .collect(),
-        }),
-    };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+                .map(|finding| FindingRecord::new(finding, self.shown)),
+        )
+    }
+}
+
+impl<'r> JsonReportOut<'r> {
+    fn new(report: &Report<'r>, shown: &'r Shown) -> JsonReportOut<'r> {
+        JsonReportOut {
+            version: JSON_VERSION,
+            findings: RecordsOut {
+                findings: report.findings,
+                shown,
+            },
+            stats: StatsRecord::new(report),
+            errors: report.errors.iter().map(ErrorRecord::from).collect(),
+            warnings: report.warnings.iter().map(ErrorRecord::from).collect(),
+            shard: report.shard.map(|shard| ShardRecord {
+                index: shard.index(),
+                count: shard.count(),
+                commit_order: report
+                    .findings
+                    .iter()
+                    .filter_map(|finding| finding.git.as_ref())
+                    .map(|git| (git.commit.id.clone(), git.order))
+                    .collect(),
+            }),
+        }
+    }
+}
+
+/// Writes the `json` document, pretty-printed, with a final newline.
+pub fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &JsonReportOut::new(report, shown))?;
     out.write_all(b"\n")
 }
 
 /// Writes one compact JSON object per finding, each on its own line.
-pub fn write_lines(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_lines(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
     for finding in report.findings {
-        serde_json::to_writer(&mut *out, &FindingRecord::new(finding, redact))?;
+        serde_json::to_writer(&mut *out, &FindingRecord::new(finding, shown))?;
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{parse_rule_file, RuleSet};
+    use crate::scan::Matcher;
+    use crate::scanner::findings_in;
+    use crate::source::Blob;
+
+    #[test]
+    fn the_streamed_document_is_the_report_type_written_whole() {
+        let yaml = "rules:\n  - id: t.token\n    name: T\n    keywords: [tok_]\n    pattern: 'tok_[a-z0-9]{8}'\n    confidence: high\n    examples: [x]\n";
+        let rules = RuleSet::new(parse_rule_file(yaml, "test.yml").unwrap()).unwrap();
+        let text = "a = tok_a1b2c3d4\nb = tok_z9y8x7w6\n";
+        let blob = Blob {
+            path: "a.env",
+            bytes: text.as_bytes(),
+        };
+        let findings = findings_in(&mut Matcher::new(&rules), blob);
+        let warnings = [SourceError {
+            path: "a.zip".into(),
+            message: "cut short".into(),
+        }];
+        for warnings in [&warnings[..], &[]] {
+            let report = Report {
+                findings: &findings,
+                stats: &Stats::default(),
+                errors: &[],
+                warnings,
+                rules: &rules,
+                root: None,
+                shard: None,
+            };
+            let mut written = Vec::new();
+            let shown = Shown::new(&findings, &rules, true);
+            write(&report, &shown, &mut written).unwrap();
+            let read: JsonReport = serde_json::from_slice(&written).unwrap();
+            assert_eq!(read.findings.len(), 2);
+            assert_eq!(read.findings[1], FindingRecord::new(&findings[1], &shown));
+            // Written again from the type itself: the same bytes, so fields, order and the
+            // fields left out agree.
+            let again = format!("{}\n", serde_json::to_string_pretty(&read).unwrap());
+            assert_eq!(String::from_utf8(written).unwrap(), again);
+        }
+    }
 }

@@ -10,10 +10,10 @@ use std::io::{self, Write};
 
 use quick_xml::escape::escape as escape_markup;
 
-use super::{FindingRecord, Report};
+use super::{FindingRecord, Report, Shown};
 
 /// Writes the XML document, with a final newline.
-pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
     let time = report.stats.elapsed.as_secs_f64();
     let failures = report.findings.len();
     let tests = failures.max(1);
@@ -33,7 +33,7 @@ pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Resu
         )?;
     }
     for finding in report.findings {
-        write_case(&FindingRecord::new(finding, redact), out)?;
+        write_case(&FindingRecord::new(finding, shown), out)?;
     }
     writeln!(out, "  </testsuite>")?;
     writeln!(out, "</testsuites>")

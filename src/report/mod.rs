@@ -1,11 +1,12 @@
 //! Reports: findings, stats and errors written in the format the user asked for. One file per
 //! format, each with one `write` entry point; secrets are redacted here, at the last moment,
-//! unless the user turned redaction off.
+//! unless the user turned redaction off, and so are secrets in commit messages ([`Shown`]).
 
 mod csv;
 mod json;
 mod junit;
 mod sarif;
+mod shown;
 mod text;
 
 use std::io::{self, Write};
@@ -16,6 +17,7 @@ pub use json::{
     ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, ShardRecord,
     SkippedRecord, StatsRecord, SuppressedRecord, JSON_VERSION,
 };
+pub use shown::Shown;
 pub use text::summary;
 pub(crate) use text::{printable, shell_quoted};
 
@@ -73,8 +75,8 @@ pub struct Report<'a> {
     pub stats: &'a Stats,
     /// Inputs that could not be read.
     pub errors: &'a [SourceError],
-    /// Warnings: hostile or broken archives, inline allows that allow nothing, baseline
-    /// entries that expired or match nothing.
+    /// Warnings: hostile or broken archives, a spent decode budget, inline allows that allow
+    /// nothing, baseline entries that expired or match nothing.
     pub warnings: &'a [SourceError],
     /// The rules the scan ran (SARIF describes the ones that fired).
     pub rules: &'a RuleSet,
@@ -92,13 +94,14 @@ pub fn write(
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let shown = Shown::new(report.findings, report.rules, options.redact);
     match options.format {
-        Format::Text => text::write(report, options.redact, color, out),
-        Format::Json => json::write(report, options.redact, out),
-        Format::Jsonl => json::write_lines(report, options.redact, out),
-        Format::Sarif => sarif::write(report, options.redact, out),
-        Format::Csv => csv::write(report, options.redact, out),
-        Format::Junit => junit::write(report, options.redact, out),
+        Format::Text => text::write(report, &shown, color, out),
+        Format::Json => json::write(report, &shown, out),
+        Format::Jsonl => json::write_lines(report, &shown, out),
+        Format::Sarif => sarif::write(report, &shown, out),
+        Format::Csv => csv::write(report, &shown, out),
+        Format::Junit => junit::write(report, &shown, out),
     }
 }
 

@@ -18,9 +18,10 @@ use std::ffi::OsStr;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf, Prefix};
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::Report;
+use super::{Report, Shown};
 use crate::finding::Finding;
 use crate::rules::{is_web_url, Confidence, Remediation, Rule, RuleSet};
 
@@ -32,19 +33,66 @@ const MAX_TAGS: usize = 10;
 const ROTATE: &str =
     "Rotate the credential first: removing it from the code, or from history, does not make it safe.";
 
-/// Writes the SARIF log, pretty-printed, with a final newline.
-pub fn write(report: &Report<'_>, redact: bool, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the SARIF log, pretty-printed, with a final newline. Results are built one at a time
+/// as they are written, so a log of many findings is never held in memory as a whole.
+pub fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let base = match report.root {
         Some(root) => cwd.join(root),
         None => cwd,
     };
-    let log = sarif_log(report.findings, report.rules, redact, &normalize(&base));
+    let base = normalize(&base);
+    let log = sarif_log(report.findings, report.rules, shown, &base);
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
 }
 
-fn sarif_log(findings: &[Finding], rules: &RuleSet, redact: bool, base: &Path) -> Value {
+/// The SARIF log; its fields in the order of a JSON object's sorted keys.
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [SarifRun<'a>; 1],
+    version: &'static str,
+}
+
+/// The one run.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun<'a> {
+    column_kind: &'static str,
+    original_uri_base_ids: Value,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// The findings, each turned into a SARIF result when it is serialized.
+struct Results<'a> {
+    findings: &'a [Finding],
+    index_of: BTreeMap<&'a str, usize>,
+    shown: &'a Shown,
+    base: &'a Path,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.findings.iter().map(|finding| {
+            result(
+                finding,
+                self.index_of.get(finding.rule_id.as_str()).copied(),
+                self.shown,
+                self.base,
+            )
+        }))
+    }
+}
+
+fn sarif_log<'a>(
+    findings: &'a [Finding],
+    rules: &'a RuleSet,
+    shown: &'a Shown,
+    base: &'a Path,
+) -> SarifLog<'a> {
     // The rules that fired, by id, each with its index in `tool.driver.rules`.
     let fired: BTreeMap<&str, &Rule> = findings
         .iter()
@@ -57,23 +105,12 @@ fn sarif_log(findings: &[Finding], rules: &RuleSet, redact: bool, base: &Path) -
         .values()
         .map(|rule| rule_descriptor(rule, rules.remediation(rule)))
         .collect();
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|finding| {
-            result(
-                finding,
-                index_of.get(finding.rule_id.as_str()).copied(),
-                redact,
-                base,
-            )
-        })
-        .collect();
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "columnKind": "unicodeCodePoints",
-            "tool": {
+    SarifLog {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [SarifRun {
+            column_kind: "unicodeCodePoints",
+            tool: json!({
                 "driver": {
                     "name": "sprawl",
                     "version": env!("CARGO_PKG_VERSION"),
@@ -81,13 +118,18 @@ fn sarif_log(findings: &[Finding], rules: &RuleSet, redact: bool, base: &Path) -
                     "informationUri": INFORMATION_URI,
                     "rules": rules,
                 }
-            },
-            "originalUriBaseIds": {
+            }),
+            original_uri_base_ids: json!({
                 SRCROOT: { "uri": directory_uri(base) }
+            }),
+            results: Results {
+                findings,
+                index_of,
+                shown,
+                base,
             },
-            "results": results,
-        }]
-    })
+        }],
+    }
 }
 
 /// A rule's `reportingDescriptor`: its help says what it finds and, from its family's
@@ -175,7 +217,8 @@ fn tags(rule: &Rule) -> Vec<&str> {
     tags
 }
 
-fn result(finding: &Finding, rule_index: Option<usize>, redact: bool, base: &Path) -> Value {
+fn result(finding: &Finding, rule_index: Option<usize>, shown: &Shown, base: &Path) -> Value {
+    let redact = shown.redact();
     let (uri, relative) = artifact_uri(finding.outer_path(), base);
     let mut artifact = json!({ "uri": uri });
     if relative {
@@ -217,7 +260,7 @@ fn result(finding: &Finding, rule_index: Option<usize>, redact: bool, base: &Pat
             "author": commit.author,
             "email": commit.email,
             "date": commit.date,
-            "message": commit.summary,
+            "message": shown.message(&commit.id, &commit.summary),
             "occurrences": git.occurrences,
         });
     }
@@ -474,7 +517,8 @@ rules:
     }
 
     fn log(rules: &RuleSet, findings: &[Finding], base: &str) -> Value {
-        sarif_log(findings, rules, true, Path::new(base))
+        let shown = Shown::new(findings, rules, true);
+        serde_json::to_value(sarif_log(findings, rules, &shown, Path::new(base))).unwrap()
     }
 
     #[test]
@@ -683,7 +727,12 @@ rules:
     fn history_results_name_the_commit() {
         let rules = rules();
         let mut found = finding(&rules, "test.token", "tok_abcd1234", "a");
-        let plain = result(&found, Some(0), true, Path::new("/r"));
+        let plain = result(
+            &found,
+            Some(0),
+            &Shown::new(&[], &rules, true),
+            Path::new("/r"),
+        );
         assert!(plain.get("properties").is_none());
         found.git = Some(GitOrigin {
             commit: Arc::new(CommitInfo {
@@ -696,7 +745,12 @@ rules:
             order: 0,
             occurrences: 2,
         });
-        let result = result(&found, Some(0), true, Path::new("/r"));
+        let result = result(
+            &found,
+            Some(0),
+            &Shown::new(&[], &rules, true),
+            Path::new("/r"),
+        );
         assert_eq!(
             result["properties"],
             json!({
@@ -729,7 +783,12 @@ rules:
             "lib/app.jar!conf/a.env",
         );
         found.outer_len = Some("lib/app.jar".len());
-        let result = result(&found, Some(0), true, Path::new("/r"));
+        let result = result(
+            &found,
+            Some(0),
+            &Shown::new(&[], &rules, true),
+            Path::new("/r"),
+        );
         let location = &result["locations"][0]["physicalLocation"];
         assert_eq!(location["artifactLocation"]["uri"], "lib/app.jar");
         assert_eq!(location["region"]["startLine"], 2);

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::Report;
+use super::{Report, Shown};
 use crate::finding::{redacted, Finding, PartKind};
 use crate::rules::Confidence;
 use crate::source::SkipReason;
@@ -24,7 +24,7 @@ const DIM: Style = Style::new().dimmed();
 /// them. Nothing is written when there are none.
 pub fn write(
     report: &Report<'_>,
-    redact: bool,
+    shown: &Shown,
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -38,16 +38,22 @@ pub fn write(
         if index > 0 {
             writeln!(out)?;
         }
-        write_group_header(group, paint, out)?;
+        write_group_header(group, shown, paint, out)?;
         for finding in group {
-            write_finding(finding, redact, paint, out)?;
+            write_finding(finding, shown, paint, out)?;
         }
     }
     Ok(())
 }
 
-/// `path (2 findings)`, or for history `commit <id>  <date>  <author>  <summary>`.
-fn write_group_header(group: &[Finding], paint: Paint, out: &mut dyn Write) -> io::Result<()> {
+/// `path (2 findings)`, or for history `commit <id>  <date>  <author>  <summary>`. Everything
+/// that came from a file or a commit is made printable first.
+fn write_group_header(
+    group: &[Finding],
+    shown: &Shown,
+    paint: Paint,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let count = group.len();
     let counted = paint.style(DIM, &format!("({})", plural(count, "finding")));
     match &group[0].git {
@@ -56,46 +62,52 @@ fn write_group_header(group: &[Finding], paint: Paint, out: &mut dyn Write) -> i
             writeln!(
                 out,
                 "{} {}  {}",
-                paint.style(PATH, &format!("commit {}", commit.id)),
+                paint.style(PATH, &format!("commit {}", printable(&commit.id))),
                 counted,
                 paint.style(
                     DIM,
-                    &format!("{}  {} <{}>", commit.date, commit.author, commit.email)
+                    &printable(&format!(
+                        "{}  {} <{}>",
+                        commit.date, commit.author, commit.email
+                    ))
                 ),
             )?;
-            writeln!(out, "    {}", printable(&commit.summary))
+            let message = shown.message(&commit.id, &commit.summary);
+            writeln!(out, "    {}", printable(message))
         }
-        None => writeln!(out, "{} {}", paint.style(PATH, &group[0].path), counted),
+        None => writeln!(
+            out,
+            "{} {}",
+            paint.style(PATH, &printable(&group[0].path)),
+            counted
+        ),
     }
 }
 
 fn write_finding(
     finding: &Finding,
-    redact: bool,
+    known: &Shown,
     paint: Paint,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let shown = finding.shown_secret(redact);
+    let redact = known.redact();
+    let shown = printable(&finding.shown_secret(redact));
     // A secret found with its identifier reads `secret (with id)`.
     let paired = finding
         .shown_paired_id(redact)
-        .map(|id| format!(" (with {})", paint.style(SECRET, &id)))
+        .map(|id| format!(" (with {})", paint.style(SECRET, &printable(&id))))
         .unwrap_or_default();
     writeln!(
         out,
         "  {}:{}:{}  {}  {}{paired}  {}",
-        finding.path,
+        printable(&finding.path),
         finding.line,
         finding.column,
-        paint.style(RULE, &finding.rule_id),
+        paint.style(RULE, &printable(&finding.rule_id)),
         paint.style(SECRET, &shown),
-        paint.style(DIM, &described(finding)),
+        paint.style(DIM, &printable(&described(finding))),
     )?;
-    writeln!(
-        out,
-        "      {}",
-        snippet_line(finding, &shown, redact, paint)
-    )?;
+    writeln!(out, "      {}", snippet_line(finding, &shown, known, paint))?;
     if let Some(git) = &finding.git {
         let elsewhere = match git.occurrences {
             0 => String::new(),
@@ -123,22 +135,21 @@ fn write_finding(
 
 /// The line that holds the secret, as it is in the file, the secret masked (or highlighted).
 /// A decoded secret's line shows its encoded text, masked like any secret: the decoded secret
-/// is on the line above, which says what was decoded.
-fn snippet_line(finding: &Finding, shown: &str, redact: bool, paint: Paint) -> String {
+/// is on the line above, which says what was decoded. The rest of the line is masked where it
+/// holds the secret of another finding of the report (a commit message line that names a
+/// password found in a file).
+fn snippet_line(finding: &Finding, shown: &str, known: &Shown, paint: Paint) -> String {
+    let redact = known.redact();
     let decoded = !finding.encoding.is_empty();
     let mut line = String::new();
-    for (index, part) in finding.snippet.parts.iter().enumerate() {
-        let text = if index == 0 {
-            part.text.trim_start()
-        } else {
-            part.text.as_str()
-        };
-        let part = match part.kind {
-            PartKind::Text => printable(text),
+    for (index, (text, kind)) in finding.snippet.parts().enumerate() {
+        let text = if index == 0 { text.trim_start() } else { text };
+        let part = match kind {
+            PartKind::Text => printable(&known.mask_known(text)),
             PartKind::Secret if redact && !decoded => paint.style(SECRET, shown),
             PartKind::Secret if redact => paint.style(SECRET, &printable(&redacted(text))),
             PartKind::Secret => paint.style(SECRET, &printable(text)),
-            PartKind::OtherSecret if redact => redacted(text),
+            PartKind::OtherSecret if redact => printable(&redacted(text)),
             PartKind::OtherSecret => printable(text),
         };
         line.push_str(&part);
@@ -182,32 +193,61 @@ fn described(finding: &Finding) -> String {
     )
 }
 
-/// Replaces control characters (an escape sequence in a scanned file must not drive the
-/// terminal) with the Unicode replacement character; tabs become spaces.
+/// `text` made safe to print on a terminal or in a log: control characters (an escape sequence
+/// must not drive the terminal, a newline must not forge a line) and the characters that reorder
+/// text (bidirectional overrides, which can make a line read other than it is) become the
+/// Unicode replacement character; tabs become spaces. Everything that came from a scanned file,
+/// an archive or a commit goes through it before it is printed.
 pub(crate) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\t' => ' ',
-            c if c.is_control() => '\u{FFFD}',
+            c if c.is_control() || is_reordering(c) => '\u{FFFD}',
             c => c,
         })
         .collect()
 }
 
-/// `text` as one shell word: as is when it is plain, else in single quotes.
+/// Unicode's bidirectional embeddings, overrides and isolates.
+fn is_reordering(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// `text` as one shell word: as is when it is plain, else in single quotes; a word with control
+/// characters in `$'...'` with each one escaped, so the command is exact and prints safely.
 pub(crate) fn shell_quoted(text: &str) -> String {
     let plain = text
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"._-/:@+=,".contains(&b));
     if plain {
         text.to_string()
+    } else if text.chars().any(|c| c.is_control() || is_reordering(c)) {
+        let mut quoted = String::from("$'");
+        for c in text.chars() {
+            match c {
+                '\'' | '\\' => {
+                    quoted.push('\\');
+                    quoted.push(c);
+                }
+                c if c.is_control() || is_reordering(c) => {
+                    let mut bytes = [0u8; 4];
+                    for byte in c.encode_utf8(&mut bytes).bytes() {
+                        quoted.push_str(&format!("\\x{byte:02x}"));
+                    }
+                }
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('\'');
+        quoted
     } else {
         format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 
-/// The one-line summary for standard error, without a trailing newline.
-pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
+/// The one-line summary for standard error, without a trailing newline: `errors` inputs could
+/// not be read, `warnings` were given (archives, limits).
+pub fn summary(findings: &[Finding], stats: &Stats, errors: usize, warnings: usize) -> String {
     let mut parts = Vec::new();
     if findings.is_empty() {
         parts.push("no secrets found".to_string());
@@ -287,8 +327,8 @@ pub fn summary(findings: &[Finding], stats: &Stats, errors: usize) -> String {
     if errors > 0 {
         parts.push(plural(errors, "error"));
     }
-    if stats.archives.warnings > 0 {
-        parts.push(plural(stats.archives.warnings as usize, "warning"));
+    if warnings > 0 {
+        parts.push(plural(warnings, "warning"));
     }
     format!("sprawl: {}", parts.join("; "))
 }
@@ -367,21 +407,20 @@ mod tests {
         stats.add_skip(SkipReason::TooLarge);
         stats.add_skip(SkipReason::TooLarge);
         assert_eq!(
-            summary(&[], &stats, 1),
+            summary(&[], &stats, 1, 0),
             "sprawl: no secrets found; scanned 3 files (2.0 KiB) in 1.50 s, 1.3 KiB/s; skipped 3 (1 binary, 2 too large); 1 error"
         );
         stats.archives.opened = 2;
         stats.archives.entries_scanned = 5;
         stats.archives.entries_skipped = 4;
-        stats.archives.warnings = 1;
-        assert!(summary(&[], &stats, 0).ends_with(
+        assert!(summary(&[], &stats, 0, 1).ends_with(
             "skipped 3 (1 binary, 2 too large); opened 2 archives (5 files inside, 4 skipped); 1 warning"
         ));
         // No rate for an instant scan.
         stats.elapsed = Duration::from_millis(2);
-        assert!(summary(&[], &stats, 0).contains("(2.0 KiB) in 0.00 s;"));
+        assert!(summary(&[], &stats, 0, 0).contains("(2.0 KiB) in 0.00 s;"));
         stats.add_skips(SkipReason::Ignored, 4);
-        assert!(summary(&[], &stats, 0).contains(
+        assert!(summary(&[], &stats, 0, 0).contains(
             "skipped 7 (1 binary, 2 too large, 4 ignored by .gitignore/.ignore: --no-ignore scans them)"
         ));
     }
@@ -396,5 +435,7 @@ mod tests {
     #[test]
     fn control_characters_cannot_reach_the_terminal() {
         assert_eq!(printable("a\u{1b}[31mb\tc"), "a\u{FFFD}[31mb c");
+        assert_eq!(printable("x\ny\r\u{202E}z"), "x\u{FFFD}y\u{FFFD}\u{FFFD}z");
+        assert_eq!(shell_quoted("abc:a\u{1b}b'c"), "$'abc:a\\x1bb\\'c'");
     }
 }

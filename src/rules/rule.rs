@@ -199,6 +199,13 @@ impl Rule {
                 )));
             }
         }
+        for (i, word) in syntax.allow.stopwords.iter().enumerate() {
+            if word.is_empty() {
+                problems.push(problem(format!(
+                    "`allow.stopwords[{i}]` is empty: it would drop every candidate"
+                )));
+            }
+        }
         if let Some(bits) = syntax.min_entropy {
             if !(0.0..=8.0).contains(&bits) {
                 problems.push(problem(format!(
@@ -691,6 +698,16 @@ mod tests {
         assert!(!contains_ignore_ascii_case(b"worl", b"world"));
         assert!(!contains_ignore_ascii_case(b"", b"w"));
         assert!(contains_ignore_ascii_case(b"ab:c:", b"c:"));
+    }
+
+    #[test]
+    fn an_empty_stopword_is_a_problem_not_a_rule_that_drops_everything() {
+        let yaml = format!("{BASE}    keywords: [tok_]\n    pattern: 'tok_\\w+'\n    allow:\n      stopwords: [ok, '']\n");
+        let problems = compile_one(&yaml).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0]
+            .to_string()
+            .contains("`allow.stopwords[1]` is empty"));
     }
 
     #[test]

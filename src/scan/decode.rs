@@ -42,6 +42,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::matcher::{Match, Matcher};
+use super::ranges::RangeIndex;
 use crate::rules::{Confidence, RuleSet};
 
 /// The fewest characters (padding included) of a base64 run that is decoded.
@@ -133,8 +134,13 @@ pub struct Decoded {
 }
 
 /// [`Matcher::find`]'s second half: `plain`, the matches in `haystack` itself, merged with those
-/// found in its encoded text, in position order.
-pub(super) fn search(matcher: &mut Matcher<'_>, haystack: &[u8], plain: Vec<Match>) -> Vec<Match> {
+/// found in its encoded text, in position order; and the offset of the first encoded text that
+/// the budget left undecoded, if any.
+pub(super) fn search(
+    matcher: &mut Matcher<'_>,
+    haystack: &[u8],
+    plain: Vec<Match>,
+) -> (Vec<Match>, Option<usize>) {
     let whole = 0..haystack.len();
     search_in(matcher, haystack, std::slice::from_ref(&whole), plain)
 }
@@ -145,20 +151,40 @@ pub(super) fn search_in(
     haystack: &[u8],
     regions: &[Range<usize>],
     plain: Vec<Match>,
-) -> Vec<Match> {
+) -> (Vec<Match>, Option<usize>) {
     let limits = matcher.decode_limits();
     if limits.max_depth == 0 || regions.is_empty() {
-        return plain;
+        return (plain, None);
     }
-    let mut budget = limits.max_size;
-    search_level(
+    let mut budget = Budget {
+        left: limits.max_size,
+        short_at: None,
+    };
+    let found = search_level(
         matcher,
         haystack,
         regions,
         plain,
         limits.max_depth,
         &mut budget,
-    )
+    );
+    (found, budget.short_at)
+}
+
+/// What is left of a blob's decode budget, and where it first fell short.
+#[derive(Debug)]
+struct Budget {
+    /// Bytes of views still allowed.
+    left: usize,
+    /// The offset, in the haystack of the level being searched, of the first encoded text left
+    /// undecoded for want of budget.
+    short_at: Option<usize>,
+}
+
+impl Budget {
+    fn fell_short(&mut self, at: usize) {
+        self.short_at.get_or_insert(at);
+    }
 }
 
 /// One level: the encoded spans inside `regions` of `haystack` decoded into a view, the view
@@ -170,9 +196,9 @@ fn search_level(
     regions: &[Range<usize>],
     plain: Vec<Match>,
     depth: u32,
-    budget: &mut usize,
+    budget: &mut Budget,
 ) -> Vec<Match> {
-    if depth == 0 || *budget == 0 {
+    if depth == 0 {
         return plain;
     }
     let view = View::build(haystack, regions, budget);
@@ -181,6 +207,9 @@ fn search_level(
     }
     let in_view = matcher.find_quiet(&view.bytes);
     let decoded_parts: Vec<Range<usize>> = view.segments.iter().map(|s| s.view.clone()).collect();
+    // The level below reports where it fell short in the view; here that is the encoded text
+    // the view's part came from.
+    let short_here = budget.short_at.take();
     let in_view = search_level(
         matcher,
         &view.bytes,
@@ -189,6 +218,8 @@ fn search_level(
         depth - 1,
         budget,
     );
+    let short_below = budget.short_at.take().map(|at| view.origin_of(at));
+    budget.short_at = short_here.into_iter().chain(short_below).min();
     let decoded = in_view
         .into_iter()
         .filter_map(|found| view.map_back(haystack, found))
@@ -214,7 +245,9 @@ struct Segment {
 }
 
 impl View {
-    fn build(haystack: &[u8], regions: &[Range<usize>], budget: &mut usize) -> View {
+    /// The view of the candidates in `regions` of `haystack` that decode to text, as far as the
+    /// budget goes; the first candidate it cannot pay for is noted in it.
+    fn build(haystack: &[u8], regions: &[Range<usize>], budget: &mut Budget) -> View {
         let mut view = View::default();
         let mut candidates = Vec::new();
         for region in regions {
@@ -222,19 +255,34 @@ impl View {
             find_candidates(haystack, region.clone(), &mut candidates);
             let mut decoded = Vec::new();
             for candidate in &candidates {
-                if *budget == 0 {
+                if budget.left == 0 {
+                    budget.fell_short(candidate.span.start);
                     return view;
                 }
-                if let Some(encoding) = candidate.decode(haystack, *budget, &mut decoded) {
-                    // The surrounding text counts too, so a view never outgrows the budget
-                    // by more than one segment's context.
-                    let before = view.bytes.len();
-                    view.push(haystack, candidate.span.clone(), encoding, &decoded);
-                    *budget = budget.saturating_sub(view.bytes.len() - before);
+                match candidate.decode(haystack, budget.left, &mut decoded) {
+                    Decoding::Text(encoding) => {
+                        // The surrounding text counts too, so a view never outgrows the budget
+                        // by more than one segment's context.
+                        let before = view.bytes.len();
+                        view.push(haystack, candidate.span.clone(), encoding, &decoded);
+                        budget.left = budget.left.saturating_sub(view.bytes.len() - before);
+                    }
+                    Decoding::NotText => {}
+                    Decoding::OverBudget => budget.fell_short(candidate.span.start),
                 }
             }
         }
         view
+    }
+
+    /// Where the view's byte `at` comes from in the haystack it was built from: the start of the
+    /// encoded text of the segment that holds it (or the last one before it).
+    fn origin_of(&self, at: usize) -> usize {
+        let after = self
+            .segments
+            .partition_point(|segment| segment.view.start <= at);
+        let segment = &self.segments[after.saturating_sub(1)];
+        segment.span.start
     }
 
     /// Appends `decoded` between the text around `span` on its line.
@@ -298,37 +346,69 @@ impl View {
 
 /// The plain matches and the decoded ones (each with its whole encoded span) as one list in
 /// position order; see the module header for which wins where they overlap.
+///
+/// Each match is judged by binary search, never against every other match: a blob may hold
+/// hundreds of thousands of both. The encoded spans of one level never overlap (they are the
+/// candidates of [`find_candidates`]), so a plain match lies within at most one of them, and any
+/// decoded match overlapping it was decoded from that span.
 fn merge(plain: Vec<Match>, decoded: Vec<(Match, Range<usize>)>, rules: &RuleSet) -> Vec<Match> {
     if decoded.is_empty() {
         return plain;
     }
     let confidence = |found: &Match| rules.rule(found.rule).confidence;
-    let overlap = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    let mut spans: Vec<Range<usize>> = decoded.iter().map(|(_, span)| span.clone()).collect();
+    spans.sort_by_key(|span| span.start);
+    spans.dedup();
+    debug_assert!(spans.windows(2).all(|pair| pair[0].end <= pair[1].start));
+    // The decoded matches of each confidence or more.
+    let at_least = |level: Confidence| {
+        RangeIndex::new(
+            decoded
+                .iter()
+                .filter(|(found, _)| confidence(found) >= level)
+                .map(|(found, _)| found.secret.clone()),
+        )
+    };
+    let by_level = [
+        at_least(Confidence::Low),
+        at_least(Confidence::Medium),
+        at_least(Confidence::High),
+    ];
     let mut kept: Vec<Match> = plain
         .into_iter()
         .filter(|plain| {
-            !decoded.iter().any(|(found, span)| {
-                let within = span.start <= plain.secret.start && plain.secret.end <= span.end;
-                // A high-confidence rule written for the encoded field itself keeps its finding.
-                let field_rule = plain.secret == *span && confidence(plain) == Confidence::High;
-                overlap(&plain.secret, &found.secret)
-                    && within
-                    && (confidence(found) > confidence(plain)
-                        || (confidence(found) == confidence(plain) && !field_rule))
-            })
+            let Some(span) = span_holding(&spans, &plain.secret) else {
+                return true;
+            };
+            // A high-confidence rule written for the encoded field itself keeps its finding.
+            let level = confidence(plain);
+            if plain.secret == *span && level == Confidence::High {
+                return true;
+            }
+            // Else a decoded match of at least its confidence over the same bytes wins.
+            let stronger = match level {
+                Confidence::Low => &by_level[0],
+                Confidence::Medium => &by_level[1],
+                Confidence::High => &by_level[2],
+            };
+            !stronger.overlaps(&plain.secret)
         })
         .collect();
-    let plain_count = kept.len();
-    for (found, _) in decoded {
-        if !kept[..plain_count]
-            .iter()
-            .any(|plain| overlap(&plain.secret, &found.secret))
-        {
-            kept.push(found);
-        }
-    }
+    let plain_secrets = RangeIndex::new(kept.iter().map(|plain| plain.secret.clone()));
+    kept.extend(
+        decoded
+            .into_iter()
+            .map(|(found, _)| found)
+            .filter(|found| !plain_secrets.overlaps(&found.secret)),
+    );
     kept.sort_by_key(|found| (found.secret.start, found.rule));
     kept
+}
+
+/// The span of `spans` (sorted, apart) that holds all of `secret`, if one does.
+fn span_holding<'s>(spans: &'s [Range<usize>], secret: &Range<usize>) -> Option<&'s Range<usize>> {
+    let after = spans.partition_point(|span| span.start <= secret.start);
+    spans[..after].last().filter(|span| secret.end <= span.end)
 }
 
 // Candidates
@@ -509,7 +589,9 @@ fn percent_tokens(bytes: &[u8], region: Range<usize>) -> Vec<Range<usize>> {
         if !escape.is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit)) {
             continue;
         }
-        let floor = region.start.max(at.saturating_sub(MAX_PERCENT_TOKEN / 2));
+        // Tokens never overlap: one starts at the earliest where the last one ended.
+        let last_end = tokens.last().map_or(region.start, |token| token.end);
+        let floor = last_end.max(at.saturating_sub(MAX_PERCENT_TOKEN / 2));
         let start = bytes[floor..at]
             .iter()
             .rposition(|&b| is_edge(b))
@@ -527,15 +609,37 @@ fn percent_tokens(bytes: &[u8], region: Range<usize>) -> Vec<Range<usize>> {
 
 // Decoding
 
+/// How decoding a candidate ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decoding {
+    /// Text, in this encoding.
+    Text(Encoding),
+    /// Not text: binary, a digest, or not the encoding after all.
+    NotText,
+    /// Text so far, but more than the budget left: not decoded.
+    OverBudget,
+}
+
+/// How one decoder's pass ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Text,
+    NotText,
+    OverBudget,
+}
+
 impl Candidate {
-    /// Decodes the candidate into `out` if it is text of at most `budget` bytes; returns the
-    /// encoding that worked. A hex run is tried as hex first, then as base64.
-    fn decode(&self, haystack: &[u8], budget: usize, out: &mut Vec<u8>) -> Option<Encoding> {
+    /// Decodes the candidate into `out` if it is text of at most `budget` bytes. A hex run is
+    /// tried as hex first, then as base64.
+    fn decode(&self, haystack: &[u8], budget: usize, out: &mut Vec<u8>) -> Decoding {
         let encoded = &haystack[self.span.clone()];
         out.clear();
         match self.kind {
-            CandidateKind::Percent => (encoded.len() <= budget && decode_percent(encoded, out))
-                .then_some(Encoding::Percent),
+            CandidateKind::Percent => match decode_percent(encoded, budget, out) {
+                Pass::Text => Decoding::Text(Encoding::Percent),
+                Pass::NotText => Decoding::NotText,
+                Pass::OverBudget => Decoding::OverBudget,
+            },
             CandidateKind::Run {
                 alphabet,
                 data,
@@ -546,36 +650,56 @@ impl Candidate {
                 } else {
                     encoded
                 };
-                if hex && digits.len() / 2 <= budget && decode_hex(digits, out) {
-                    return Some(Encoding::Hex);
+                let as_hex = if hex {
+                    decode_hex(digits, budget, out)
+                } else {
+                    Pass::NotText
+                };
+                if as_hex == Pass::Text {
+                    return Decoding::Text(Encoding::Hex);
                 }
                 out.clear();
-                let fits = data * 3 / 4 <= budget;
-                (fits && decode_base64(&encoded[..data], out)).then_some(alphabet)
+                match (decode_base64(&encoded[..data], budget, out), as_hex) {
+                    (Pass::Text, _) => Decoding::Text(alphabet),
+                    (Pass::OverBudget, _) | (_, Pass::OverBudget) => Decoding::OverBudget,
+                    _ => Decoding::NotText,
+                }
             }
         }
     }
 }
 
-/// Decodes hex `digits` (an even number) into `out`; false once a byte is not text.
-fn decode_hex(digits: &[u8], out: &mut Vec<u8>) -> bool {
+/// Appends `byte` to `out` if it is text and `out` holds fewer than `limit` bytes.
+fn push_text(byte: u8, limit: usize, out: &mut Vec<u8>) -> Option<Pass> {
+    if !is_text_byte(byte) {
+        return Some(Pass::NotText);
+    }
+    if out.len() >= limit {
+        return Some(Pass::OverBudget);
+    }
+    out.push(byte);
+    None
+}
+
+/// Decodes hex `digits` (an even number) into `out`, at most `limit` bytes; stops once a byte
+/// is not text.
+fn decode_hex(digits: &[u8], limit: usize, out: &mut Vec<u8>) -> Pass {
     let value = |digit: u8| match digit {
         b'0'..=b'9' => digit - b'0',
         b'a'..=b'f' => digit - b'a' + 10,
         _ => digit.wrapping_sub(b'A').wrapping_add(10),
     };
     for pair in digits.chunks_exact(2) {
-        let byte = value(pair[0]) << 4 | value(pair[1]);
-        if !is_text_byte(byte) {
-            return false;
+        if let Some(end) = push_text(value(pair[0]) << 4 | value(pair[1]), limit, out) {
+            return end;
         }
-        out.push(byte);
     }
     finish_text(out)
 }
 
-/// Decodes unpadded base64 or base64url characters into `out`; false once a byte is not text.
-fn decode_base64(data: &[u8], out: &mut Vec<u8>) -> bool {
+/// Decodes unpadded base64 or base64url characters into `out`, at most `limit` bytes; stops once
+/// a byte is not text.
+fn decode_base64(data: &[u8], limit: usize, out: &mut Vec<u8>) -> Pass {
     let value = |c: u8| -> u32 {
         match c {
             b'A'..=b'Z' => u32::from(c - b'A'),
@@ -590,34 +714,36 @@ fn decode_base64(data: &[u8], out: &mut Vec<u8>) -> bool {
             group.iter().fold(0u32, |bits, &c| bits << 6 | value(c)) << (6 * (4 - group.len()));
         let bytes = [(bits >> 16) as u8, (bits >> 8) as u8, bits as u8];
         for &byte in &bytes[..group.len().saturating_sub(1)] {
-            if !is_text_byte(byte) {
-                return false;
+            if let Some(end) = push_text(byte, limit, out) {
+                return end;
             }
-            out.push(byte);
         }
     }
     finish_text(out)
 }
 
-/// Decodes the percent escapes of `token` into `out` (other bytes kept as they are); false if
-/// a decoded byte is not text.
-fn decode_percent(token: &[u8], out: &mut Vec<u8>) -> bool {
+/// Decodes the percent escapes of `token` into `out` (other bytes kept as they are), at most
+/// `limit` bytes; stops once a decoded byte is not text.
+fn decode_percent(token: &[u8], limit: usize, out: &mut Vec<u8>) -> Pass {
     let mut at = 0;
     while at < token.len() {
-        let byte = token[at];
-        match percent_escape(token, at) {
-            Some(decoded) => {
-                if !is_text_byte(decoded) {
-                    return false;
-                }
-                out.push(decoded);
-                at += 3;
-            }
-            None => {
-                out.push(byte);
-                at += 1;
-            }
+        let (byte, len) = match percent_escape(token, at) {
+            Some(decoded) => (decoded, 3),
+            None => (token[at], 1),
+        };
+        // A byte kept as written is text whatever it is (the token is what the file holds).
+        let end = if len == 3 {
+            push_text(byte, limit, out)
+        } else if out.len() >= limit {
+            Some(Pass::OverBudget)
+        } else {
+            out.push(byte);
+            None
+        };
+        if let Some(end) = end {
+            return end;
         }
+        at += len;
     }
     finish_text(out)
 }
@@ -638,15 +764,19 @@ fn is_text_byte(byte: u8) -> bool {
     !(byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r') || byte == 0x7f)
 }
 
-/// Drops one trailing newline; true if what is left is non-empty UTF-8.
-fn finish_text(out: &mut Vec<u8>) -> bool {
+/// Drops one trailing newline; text if what is left is non-empty UTF-8.
+fn finish_text(out: &mut Vec<u8>) -> Pass {
     if out.last() == Some(&b'\n') {
         out.pop();
         if out.last() == Some(&b'\r') {
             out.pop();
         }
     }
-    !out.is_empty() && std::str::from_utf8(out).is_ok()
+    if !out.is_empty() && std::str::from_utf8(out).is_ok() {
+        Pass::Text
+    } else {
+        Pass::NotText
+    }
 }
 
 /// The range of `encoded` that carries the decoded bytes `decoded` (offsets in the decoded text).
@@ -872,27 +1002,117 @@ mod tests {
     }
 
     #[test]
+    fn running_out_of_budget_says_where_and_nothing_else_does() {
+        let rules = rules();
+        let short_at = |limits: DecodeLimits, text: &str| {
+            let mut matcher = Matcher::new(&rules);
+            matcher.decode(limits);
+            let found = matcher.find(text.as_bytes()).len();
+            (found, matcher.decode_fell_short())
+        };
+        let limits = |max_size| DecodeLimits {
+            max_size,
+            ..DecodeLimits::default()
+        };
+        // Many short runs of base64 text before the token spend the budget.
+        let filler = STANDARD.encode("just words here") + "\n";
+        let text = format!("{}t: {}\n", filler.repeat(2_000), STANDARD.encode(TOKEN));
+        let token_at = text.find(&STANDARD.encode(TOKEN)).unwrap();
+        assert_eq!(short_at(limits(1 << 20), &text), (1, None));
+        let (found, at) = short_at(limits(4_000), &text);
+        assert_eq!(found, 0);
+        let at = at.expect("the budget ran out");
+        assert!(at < token_at && at % filler.len() == 0, "{at}");
+        // A run too large for what is left is noted even if smaller ones follow.
+        let big = format!(
+            "a {}\nb {}\n",
+            STANDARD.encode("x".repeat(600)),
+            STANDARD.encode(TOKEN)
+        );
+        assert_eq!(short_at(limits(300), &big), (1, Some(2)));
+        // Binary that would not fit is not text, and no shortfall.
+        let binary: Vec<u8> = (0u8..=255).cycle().take(3000).collect();
+        let image = format!("img {}\n", STANDARD.encode(&binary));
+        assert_eq!(short_at(limits(100), &image), (0, None));
+        // Falling short in decoded text is placed on the encoded text it came from.
+        let inner = format!("{}t: {}", filler.repeat(40), STANDARD.encode(TOKEN));
+        let nested = format!("line one\nouter: {}\n", STANDARD.encode(&inner));
+        let (found, at) = short_at(limits(inner.len() + 200), &nested);
+        assert_eq!(found, 0);
+        assert_eq!(at, Some(nested.find("outer: ").unwrap() + 7));
+    }
+
+    #[test]
+    fn many_plain_and_decoded_matches_are_merged_by_position_not_pairwise() {
+        // 40,000 lines where a plain rule takes the base64 for a password and the decoded token
+        // wins: each used to be compared with every other (1.6 billion pairs).
+        let lines = 40_000;
+        let text = format!("pass: {}\n", STANDARD.encode(TOKEN)).repeat(lines);
+        let all = found(
+            DecodeLimits {
+                max_size: 64 << 20,
+                ..DecodeLimits::default()
+            },
+            &text,
+        );
+        assert_eq!(all.len(), lines);
+        assert!(all
+            .iter()
+            .all(|(rule, secret, _, encoding)| rule == "t.token"
+                && secret == TOKEN
+                && *encoding == [Encoding::Base64]));
+    }
+
+    #[test]
+    fn percent_tokens_never_overlap_even_without_edges() {
+        // Tokens are cut at their longest; the next one used to reach back into the last.
+        let text = format!("{}{}", "a".repeat(3000), "%41b".repeat(3000));
+        let tokens = percent_tokens(text.as_bytes(), 0..text.len());
+        assert!(tokens.len() > 2);
+        assert!(
+            tokens.windows(2).all(|pair| pair[0].end <= pair[1].start),
+            "{tokens:?}"
+        );
+    }
+
+    #[test]
     fn binary_output_is_not_text_and_not_scanned() {
         let binary: Vec<u8> = (0u8..=255).cycle().skip(7).take(48).collect();
         let mut out = Vec::new();
-        assert!(!decode_base64(
-            STANDARD.encode(&binary).trim_end_matches('=').as_bytes(),
-            &mut out
-        ));
-        assert!(!decode_hex(b"00ff00ff00ff00ff00ff00ff00ff00ff", &mut out));
+        let all = usize::MAX;
+        assert_eq!(
+            decode_base64(
+                STANDARD.encode(&binary).trim_end_matches('=').as_bytes(),
+                all,
+                &mut out
+            ),
+            Pass::NotText
+        );
+        assert_eq!(
+            decode_hex(b"00ff00ff00ff00ff00ff00ff00ff00ff", all, &mut out),
+            Pass::NotText
+        );
         out.clear();
-        assert!(!decode_base64(b"wygA", &mut out), "invalid UTF-8");
+        assert_eq!(
+            decode_base64(b"wygA", all, &mut out),
+            Pass::NotText,
+            "invalid UTF-8"
+        );
         out.clear();
-        assert!(decode_base64(b"aGVsbG8gd29ybGQK", &mut out));
+        assert_eq!(decode_base64(b"aGVsbG8gd29ybGQK", 12, &mut out), Pass::Text);
         assert_eq!(out, b"hello world", "one trailing newline is dropped");
         // A git object id and a SHA-256 are hex of binary: no candidate survives decoding.
         let text = "commit 4b825dc642cb6eb9a060e54bf8d69288fbee4904 sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-        let mut view_budget = DEFAULT_DECODE_SIZE;
+        let mut budget = Budget {
+            left: DEFAULT_DECODE_SIZE,
+            short_at: None,
+        };
         let view = View::build(
             text.as_bytes(),
             std::slice::from_ref(&(0..text.len())),
-            &mut view_budget,
+            &mut budget,
         );
+        assert_eq!(budget.short_at, None);
         assert!(view.segments.is_empty(), "{:?}", view.segments);
     }
 
@@ -1046,6 +1266,10 @@ mod tests {
         assert_eq!(percent_offset(b"p%40w", 1), 1);
         assert_eq!(percent_offset(b"p%40w", 2), 4);
         let mut out = Vec::new();
-        assert!(!decode_percent(b"a%00b", &mut out), "a NUL is not text");
+        assert_eq!(
+            decode_percent(b"a%00b", usize::MAX, &mut out),
+            Pass::NotText,
+            "a NUL is not text"
+        );
     }
 }

@@ -144,6 +144,8 @@ pub struct Matcher<'r> {
     path: String,
     /// What the last search saw, for a search of a blob stored against that one.
     outcome: Outcome,
+    /// Where the last [`Matcher::find`] ran out of decode budget, if it did.
+    decode_short_at: Option<usize>,
 }
 
 /// A set of rules, by index.
@@ -247,6 +249,7 @@ impl<'r> Matcher<'r> {
             decode: DecodeLimits::default(),
             path: String::new(),
             outcome: Outcome::default(),
+            decode_short_at: None,
         }
     }
 
@@ -300,7 +303,8 @@ impl<'r> Matcher<'r> {
         let before = self.drops.counts;
         let plain = self.find_plain(haystack, None);
         self.note_keywords(None);
-        let found = decode::search(self, haystack, plain);
+        let (found, short_at) = decode::search(self, haystack, plain);
+        self.decode_short_at = short_at;
         self.settle(&found, before);
         found
     }
@@ -333,7 +337,8 @@ impl<'r> Matcher<'r> {
         };
         let plain = self.find_plain(haystack, Some((&areas, changed.base_keywords)));
         self.note_keywords(Some(changed.base_keywords));
-        let found = decode::search_in(self, haystack, &lines, plain);
+        let (found, short_at) = decode::search_in(self, haystack, &lines, plain);
+        self.decode_short_at = short_at;
         self.settle(&found, before);
         found
     }
@@ -355,8 +360,12 @@ impl<'r> Matcher<'r> {
     /// as they were before it.
     fn settle(&mut self, found: &[Match], before: DropCounts) {
         let after = self.drops.counts;
-        self.outcome.clean =
-            found.is_empty() && after.overlap == before.overlap && after.check == before.check;
+        // A blob whose encoded text was not all decoded may hold what a search of its changes
+        // alone would never see: not clean.
+        self.outcome.clean = found.is_empty()
+            && after.overlap == before.overlap
+            && after.check == before.check
+            && self.decode_short_at.is_none();
     }
 
     /// Records which rules' keywords the plain pass just saw; `carried`, those of a changed
@@ -377,6 +386,13 @@ impl<'r> Matcher<'r> {
     /// What the last [`Matcher::find`] or [`Matcher::find_changed`] saw.
     pub fn outcome(&self) -> &Outcome {
         &self.outcome
+    }
+
+    /// The offset of the first encoded text that the last search did not decode because the
+    /// haystack's decode budget ([`DecodeLimits::max_size`]) was spent, if any: secrets in it,
+    /// or after it, may have been missed.
+    pub fn decode_fell_short(&self) -> Option<usize> {
+        self.decode_short_at
     }
 
     /// [`Matcher::find_plain`] for decoded text: what it drops is neither counted nor kept,

@@ -9,6 +9,7 @@ pub mod filters;
 mod keywords;
 mod matcher;
 mod prefilter;
+mod ranges;
 mod stand_in;
 
 pub use checks::Check;
@@ -16,3 +17,4 @@ pub use decode::{DecodeLimits, Decoded, Encoding};
 pub use filters::Filter;
 pub use matcher::{Changed, DropCounts, DropReason, Dropped, Match, Matcher, Outcome, RuleMask};
 pub use prefilter::{Candidates, Prefilter};
+pub use ranges::RangeIndex;

@@ -163,6 +163,11 @@ impl Part {
     pub(crate) fn offset(&self, offset: usize) -> usize {
         self.origin.offset + offset
     }
+
+    /// The line in the whole input that holds byte `at` of the blob.
+    pub(crate) fn line_of(&self, bytes: &[u8], at: usize) -> usize {
+        self.origin.lines + 1 + memchr::memchr_iter(b'\n', &bytes[..at.min(bytes.len())]).count()
+    }
 }
 
 impl BlobScanner<'_> {

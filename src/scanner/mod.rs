@@ -22,7 +22,7 @@ use crate::context::DemotePolicy;
 use crate::finding::{place_in_document, Finding, LineIndex, Lines};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
-use crate::scan::{Changed, DropReason, Matcher, Outcome};
+use crate::scan::{Changed, DropReason, Matcher, Outcome, RangeIndex};
 use crate::source::{self, ArchiveLimits, Blob, Embedded, SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
@@ -43,9 +43,9 @@ pub struct ScanResult {
     /// Inputs that could not be read, sorted by path.
     pub errors: Vec<SourceError>,
     /// What the user must hear that does not make the scan fail, sorted by path: archives that
-    /// were read but are hostile or broken (a bomb, a truncated stream, an encrypted entry),
-    /// inline allows that allow nothing, expired and stale baseline entries. Unlike errors,
-    /// they do not change the exit code.
+    /// were read but are hostile or broken (a bomb, a truncated stream, an encrypted entry), a
+    /// spent decode budget, inline allows that allow nothing, expired and stale baseline
+    /// entries. Unlike errors, they do not change the exit code.
     pub warnings: Vec<SourceError>,
     /// Skipped inputs with their reasons, sorted by path (only collected when asked for).
     pub skipped: Vec<(String, SkipReason)>,
@@ -147,8 +147,9 @@ impl<'a> BlobScanner<'a> {
     /// inside it is scanned instead, its findings placed at `outer!inner` (with
     /// [`Finding::outer_len`] set); a notebook's cells are placed back in the notebook's own
     /// lines, the cell kept as the finding's `part`. What was opened is counted in `stats`;
-    /// warnings about hostile or broken archives, and about inline allows that allow nothing, go
-    /// to `warnings`.
+    /// warnings about hostile or broken archives, spent decode budgets and inline allows that
+    /// allow nothing go to `warnings` (those about the files inside an archive summarised past a
+    /// few).
     pub(crate) fn scan_input(
         &mut self,
         blob: Blob<'_>,
@@ -176,6 +177,9 @@ impl<'a> BlobScanner<'a> {
         });
         stats.archives.merge(expansion.counts);
         warnings.extend(expansion.warnings);
+        if expansion.counts.opened > 0 {
+            inner_warnings = summarised_inner_warnings(blob.path, inner_warnings);
+        }
         warnings.append(&mut inner_warnings);
         findings
     }
@@ -203,7 +207,8 @@ impl<'a> BlobScanner<'a> {
     }
 
     /// The findings of `blob` that no allow list or inline comment suppresses; what was dropped
-    /// is counted in `stats` and, when explaining, listed in `explained`.
+    /// is counted in `stats` and, when explaining, listed in `explained`. Running out of the
+    /// decode budget is a warning naming the blob.
     pub(crate) fn scan(
         &mut self,
         blob: Blob<'_>,
@@ -269,23 +274,29 @@ impl<'a> BlobScanner<'a> {
                 explained.extend(explain_dropped(self.matcher.rules(), blob, dropped, part));
             }
         }
+        if let Some(at) = self.matcher.decode_fell_short() {
+            warnings.push(decode_budget_warning(
+                blob.path,
+                part.line_of(blob.bytes, at),
+                self.matcher.decode_limits().max_size,
+            ));
+        }
         for finding in &mut findings {
             part.place(finding);
         }
-        findings.retain(
-            |finding| match self.suppressor.by_content(finding, blob.bytes) {
-                Some(reason) => {
-                    stats.add_suppressed(reason);
-                    if self.explain {
-                        explained.push(Explanation::of(finding, reason));
-                    }
-                    false
+        let mut content = self.suppressor.content_stage(blob.bytes);
+        findings.retain(|finding| match content.check(finding) {
+            Some(reason) => {
+                stats.add_suppressed(reason);
+                if self.explain {
+                    explained.push(Explanation::of(finding, reason));
                 }
-                None => true,
-            },
-        );
+                false
+            }
+            None => true,
+        });
         for finding in &mut findings {
-            if let Some(message) = self.suppressor.misspelt_allow(finding, blob.bytes) {
+            if let Some(message) = content.misspelt_allow(finding) {
                 warnings.push(SourceError {
                     path: finding.path.clone(),
                     message,
@@ -310,6 +321,34 @@ fn scanned_folders(target: &Target) -> Vec<std::path::PathBuf> {
         })
         .filter(|shown| !shown.as_os_str().is_empty())
         .collect()
+}
+
+/// The warning for the input at `path` whose decode budget ran out at `line`.
+fn decode_budget_warning(path: &str, line: usize, budget: usize) -> SourceError {
+    SourceError {
+        path: path.to_string(),
+        message: format!(
+            "the decode budget ({} of decoded text per file, `decode.max_size`) ran out: encoded \
+             text from line {line} on was not all decoded, and secrets in it may be missed",
+            source::human_size(budget as u64)
+        ),
+    }
+}
+
+/// The warnings about the files inside one input (a spent decode budget, a `sprawl:allow` that
+/// names no loaded rule): the first few, then one that counts the rest, as archive warnings are
+/// (an archive of thousands of such files must not print thousands of lines).
+fn summarised_inner_warnings(outer: &str, mut warnings: Vec<SourceError>) -> Vec<SourceError> {
+    let listed = source::WARNINGS_LISTED;
+    if warnings.len() > listed + 1 {
+        let rest = warnings.len() - listed;
+        warnings.truncate(listed);
+        warnings.push(SourceError {
+            path: outer.to_string(),
+            message: format!("{rest} more warnings about the files inside it, not listed"),
+        });
+    }
+    warnings
 }
 
 /// Drops the findings that the place stage of suppression (rule paths, confidence, baseline)
@@ -484,7 +523,7 @@ impl DocumentLines {
         {
             self.0 = Some((document.path.to_string(), LineIndex::new(document.bytes)));
         }
-        if let Some((_, lines)) = &self.0 {
+        if let Some((_, lines)) = &mut self.0 {
             place_in_document(found, inner, &embedded, lines);
         }
     }
@@ -499,10 +538,11 @@ pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
 /// The findings of `matches`, placed in `blob`.
 fn place_matches(rules: &RuleSet, blob: Blob<'_>, matches: &[crate::scan::Match]) -> Vec<Finding> {
     // Every secret and paired identifier, so that snippets mask them all.
-    let secrets: Vec<std::ops::Range<usize>> = matches
-        .iter()
-        .flat_map(|found| std::iter::once(found.secret.clone()).chain(found.paired.clone()))
-        .collect();
+    let secrets = RangeIndex::new(
+        matches
+            .iter()
+            .flat_map(|found| std::iter::once(found.secret.clone()).chain(found.paired.clone())),
+    );
     let mut lines = Lines::new(blob.bytes);
     matches
         .iter()
@@ -549,5 +589,23 @@ mod tests {
         assert_eq!(found[0].line, 5);
         let part = found[0].part.as_ref().expect("the cell is kept");
         assert_eq!((part.name.as_str(), part.line), ("cell-1", 2));
+    }
+
+    #[test]
+    fn warnings_about_files_inside_one_input_are_summarised() {
+        let warning = |n: usize| SourceError {
+            path: format!("a.zip!{n}.txt"),
+            message: "the decode budget ran out".into(),
+        };
+        let few: Vec<SourceError> = (0..11).map(warning).collect();
+        assert_eq!(summarised_inner_warnings("a.zip", few).len(), 11);
+        let many: Vec<SourceError> = (0..500).map(warning).collect();
+        let out = summarised_inner_warnings("a.zip", many);
+        assert_eq!(out.len(), 11);
+        assert_eq!(out[10].path, "a.zip");
+        assert_eq!(
+            out[10].message,
+            "490 more warnings about the files inside it, not listed"
+        );
     }
 }

@@ -21,6 +21,7 @@ pub use archive::{
     expand, expand_placed, is_archive, is_expanded, ArchiveCounts, ArchiveLimits, Embedded,
     Expansion, MappedText,
 };
+pub(crate) use archive::{human_size, WARNINGS_LISTED};
 pub use fs::{read_one, shown_path, walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{
     is_regular_file, read_input, read_regular_file, ReadLimits, ReadOutcome, Reading,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use time::{format_description::well_known::Iso8601, Date};
 
 use crate::finding::Finding;
+use crate::output::OutputFile;
 
 /// The version of the baseline file's shape.
 pub const BASELINE_VERSION: u32 = 1;
@@ -151,12 +152,14 @@ impl BaselineFile {
         }
     }
 
-    /// Writes the file: pretty JSON with a final newline.
-    pub fn write(&self, path: &Path) -> Result<()> {
+    /// Writes the file to `out`: pretty JSON with a final newline.
+    pub fn write(&self, mut out: OutputFile) -> Result<()> {
         let mut text = serde_json::to_string_pretty(self).context("cannot encode the baseline")?;
         text.push('\n');
-        std::fs::write(path, text)
-            .with_context(|| format!("cannot write baseline {}", path.display()))
+        out.writer()
+            .write_all(text.as_bytes())
+            .with_context(|| format!("cannot write baseline {}", out.path().display()))?;
+        out.finish()
     }
 }
 
@@ -270,7 +273,7 @@ mod tests {
             b"x",
             &mut crate::finding::Lines::new(b"x"),
             path,
-            &[],
+            &crate::scan::RangeIndex::default(),
         );
         finding.fingerprint = fingerprint.into();
         finding

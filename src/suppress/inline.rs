@@ -9,12 +9,17 @@
 //! on the line before it must stand in a line that is only a comment.
 //!
 //! A misspelt id (`sprawl:allow github.ptt`) silences nothing rather than everything, and
-//! [`misspelt`] names it so that the scan can say so.
+//! [`LineMarkers::misspelt`] names it so that the scan can say so.
 //!
 //! The markers of other scanners are honoured too, as those scanners define them, so a
 //! repository moving to sprawl keeps its reviewed exceptions: gitleaks' `gitleaks:allow` on the
 //! finding's line, and detect-secrets' `pragma: allowlist secret` on the line or `pragma:
 //! allowlist nextline secret` on the line before. Both silence every rule.
+//!
+//! The markers of a line are worked out once ([`LineMarkers`]) for all the findings on it, so a
+//! line of many findings is read once, not once per finding.
+
+use std::ops::Range;
 
 /// The marker.
 pub const MARKER: &[u8] = b"sprawl:allow";
@@ -34,94 +39,144 @@ pub fn allows(
     is_rule: &dyn Fn(&str) -> bool,
     foreign: bool,
 ) -> bool {
-    let (line, previous) = lines_around(blob, offset);
-    if marker_allows(line, rule_id, is_rule) == Some(true) {
-        return true;
-    }
-    if foreign && (contains(line, GITLEAKS_MARKER) || detect_secrets_pragma(line, false)) {
-        return true;
-    }
-    let Some(previous) = previous.map(trim_ascii) else {
-        return false;
-    };
-    if foreign && detect_secrets_pragma(previous, true) {
-        return true;
-    }
-    is_comment_only(previous) && marker_allows(previous, rule_id, is_rule) == Some(true)
+    LineMarkers::at(blob, offset, is_rule, foreign).allows(rule_id)
 }
 
-/// For a finding of `rule_id` at `offset` that no inline allow silenced: the ids of a
-/// `sprawl:allow` near it that name no loaded rule (a typo that made the comment silence
-/// nothing), if there are any.
+/// For a finding at `offset` that no inline allow silenced: the ids of a `sprawl:allow` near it
+/// that name no loaded rule (a typo that made the comment silence nothing), if there are any.
 pub fn misspelt(blob: &[u8], offset: usize, is_rule: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
-    let (line, previous) = lines_around(blob, offset);
-    let previous = previous
-        .map(trim_ascii)
-        .filter(|previous| is_comment_only(previous));
-    [Some(line), previous]
-        .into_iter()
-        .flatten()
-        .find_map(|line| {
-            let ids = marker_ids(line, is_rule)?;
-            let unknown: Vec<String> = ids
-                .into_iter()
-                .filter(|id| !is_rule(id))
-                .map(str::to_string)
-                .collect();
-            (!unknown.is_empty()).then_some(unknown)
-        })
+    LineMarkers::at(blob, offset, is_rule, false).misspelt(is_rule)
 }
 
-/// The line holding `offset`, and the line before it if there is one.
-fn lines_around(blob: &[u8], offset: usize) -> (&[u8], Option<&[u8]>) {
+/// The bounds of the line holding byte `offset` of `blob`: from its first byte to its newline
+/// (or the end of the blob).
+pub fn line_bounds(blob: &[u8], offset: usize) -> Range<usize> {
     let offset = offset.min(blob.len());
-    let line_start = memchr::memrchr(b'\n', &blob[..offset]).map_or(0, |at| at + 1);
-    let line_end = memchr::memchr(b'\n', &blob[offset..]).map_or(blob.len(), |at| offset + at);
-    let line = &blob[line_start..line_end];
-    if line_start == 0 {
-        return (line, None);
+    let start = memchr::memrchr(b'\n', &blob[..offset]).map_or(0, |at| at + 1);
+    let end = memchr::memchr(b'\n', &blob[offset..]).map_or(blob.len(), |at| offset + at);
+    start..end
+}
+
+/// The markers that bear on the findings of one line: its own, one standing alone in a comment
+/// on the line before, and other scanners' markers. Worked out once per line, so that many
+/// findings on one long line do not each read it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineMarkers {
+    /// The line's bounds in its blob, newline excluded.
+    pub line: Range<usize>,
+    own: Marker,
+    above: Marker,
+    /// Whether a gitleaks or detect-secrets marker (when honoured) silences every rule here.
+    foreign: bool,
+}
+
+/// What one `sprawl:allow` marker silences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Marker {
+    /// There is no marker.
+    Absent,
+    /// Every rule.
+    All,
+    /// Only these rules (those that name no loaded rule silence nothing).
+    Rules(Vec<String>),
+}
+
+impl LineMarkers {
+    /// The markers for the line holding byte `offset` of `blob`; with `foreign`, the markers of
+    /// gitleaks and detect-secrets count too.
+    pub fn at(
+        blob: &[u8],
+        offset: usize,
+        is_rule: &dyn Fn(&str) -> bool,
+        foreign: bool,
+    ) -> LineMarkers {
+        let line = line_bounds(blob, offset);
+        let text = &blob[line.clone()];
+        let own = Marker::of(text, is_rule);
+        let previous = line.start.checked_sub(1).map(|previous_end| {
+            let previous_start =
+                memchr::memrchr(b'\n', &blob[..previous_end]).map_or(0, |at| at + 1);
+            trim_ascii(&blob[previous_start..previous_end])
+        });
+        let above = match previous {
+            Some(previous) if is_comment_only(previous) => Marker::of(previous, is_rule),
+            _ => Marker::Absent,
+        };
+        let foreign = foreign
+            && (contains(text, GITLEAKS_MARKER)
+                || detect_secrets_pragma(text, false)
+                || previous.is_some_and(|previous| detect_secrets_pragma(previous, true)));
+        LineMarkers {
+            line,
+            own,
+            above,
+            foreign,
+        }
     }
-    let previous_end = line_start - 1;
-    let previous_start = memchr::memrchr(b'\n', &blob[..previous_end]).map_or(0, |at| at + 1);
-    (line, Some(&blob[previous_start..previous_end]))
+
+    /// Whether these markers silence `rule_id`.
+    pub fn allows(&self, rule_id: &str) -> bool {
+        self.own.allows(rule_id) || self.foreign || self.above.allows(rule_id)
+    }
+
+    /// The ids of a `sprawl:allow` on the line (else on the comment line before it) that name no
+    /// loaded rule, if there are any.
+    pub fn misspelt(&self, is_rule: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
+        [&self.own, &self.above]
+            .into_iter()
+            .find_map(|marker| marker.unknown(is_rule))
+    }
+}
+
+impl Marker {
+    /// The marker in `line`, if any, and the rule ids after it.
+    fn of(line: &[u8], is_rule: &dyn Fn(&str) -> bool) -> Marker {
+        let Some(at) = memchr::memmem::find(line, MARKER) else {
+            return Marker::Absent;
+        };
+        // Ids are ASCII; text that is not UTF-8 ends them.
+        let rest = &line[at + MARKER.len()..];
+        let rest = match std::str::from_utf8(rest) {
+            Ok(text) => text,
+            Err(err) => std::str::from_utf8(&rest[..err.valid_up_to()]).unwrap_or_default(),
+        };
+        let mut words = rest
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .map(|word| word.trim_end_matches("*/").trim_end_matches("-->"))
+            .filter(|word| !word.is_empty());
+        let looks_like_id =
+            |word: &str| is_rule(word) || (word.contains('.') && is_id_shaped(word));
+        match words.next() {
+            Some(first) if looks_like_id(first) => Marker::Rules(
+                std::iter::once(first)
+                    .chain(words.take_while(|word| looks_like_id(word)))
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            _ => Marker::All,
+        }
+    }
+
+    fn allows(&self, rule_id: &str) -> bool {
+        match self {
+            Marker::Absent => false,
+            Marker::All => true,
+            Marker::Rules(ids) => ids.iter().any(|id| id == rule_id),
+        }
+    }
+
+    /// The ids this marker names that are not loaded rules, if there are any.
+    fn unknown(&self, is_rule: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
+        let Marker::Rules(ids) = self else {
+            return None;
+        };
+        let unknown: Vec<String> = ids.iter().filter(|id| !is_rule(id)).cloned().collect();
+        (!unknown.is_empty()).then_some(unknown)
+    }
 }
 
 fn is_comment_only(line: &[u8]) -> bool {
     COMMENT_STARTS.iter().any(|start| line.starts_with(start))
-}
-
-/// Whether `line` holds a `sprawl:allow` that silences `rule_id` (`None`: no marker at all).
-fn marker_allows(line: &[u8], rule_id: &str, is_rule: &dyn Fn(&str) -> bool) -> Option<bool> {
-    memchr::memmem::find(line, MARKER)?;
-    Some(match marker_ids(line, is_rule) {
-        Some(ids) => ids.contains(&rule_id),
-        None => true,
-    })
-}
-
-/// The rule ids a `sprawl:allow` in `line` names, or `None` when it has no marker or names no
-/// id (and so allows every rule).
-fn marker_ids<'l>(line: &'l [u8], is_rule: &dyn Fn(&str) -> bool) -> Option<Vec<&'l str>> {
-    let at = memchr::memmem::find(line, MARKER)?;
-    // Ids are ASCII; text that is not UTF-8 ends them.
-    let rest = &line[at + MARKER.len()..];
-    let rest = match std::str::from_utf8(rest) {
-        Ok(text) => text,
-        Err(err) => std::str::from_utf8(&rest[..err.valid_up_to()]).unwrap_or_default(),
-    };
-    let mut words = rest
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .map(|word| word.trim_end_matches("*/").trim_end_matches("-->"))
-        .filter(|word| !word.is_empty());
-    let looks_like_id = |word: &str| is_rule(word) || (word.contains('.') && is_id_shaped(word));
-    match words.next() {
-        Some(first) if looks_like_id(first) => Some(
-            std::iter::once(first)
-                .chain(words.take_while(|word| looks_like_id(word)))
-                .collect(),
-        ),
-        _ => None,
-    }
 }
 
 /// detect-secrets' pragma: `pragma: allowlist secret` (the finding's line) or, when `next_line`,

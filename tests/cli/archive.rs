@@ -806,3 +806,41 @@ fn a_staged_archive_is_opened_by_the_pre_commit_check() {
         )]
     );
 }
+
+#[test]
+fn thousands_of_warnings_in_one_small_archive_are_summarised_even_quiet() {
+    let env = TestEnv::new();
+    // 16 x 16 x 16 zips nested past the depth limit, in a few tens of KB.
+    let deepest = zip_of(&[("x.txt", b"nothing\n")]);
+    let level = |inner: &[u8]| {
+        let names: Vec<String> = (0..16).map(|n| format!("{n:02}.zip")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|name| (name.as_str(), inner)).collect();
+        zip_of(&entries)
+    };
+    let outer = level(&level(&level(&deepest)));
+    assert!(outer.len() < 200_000, "{}", outer.len());
+    env.create("nest.zip", &outer);
+    env.create("app.env", env_file(1));
+    let quiet = run(env.scan().args(["-q", "."]));
+    quiet.code(1);
+    let lines: Vec<&str> = quiet.stderr.lines().collect();
+    assert_eq!(lines.len(), 11, "{}", quiet.stderr);
+    // Sorted by path: the summary, naming the outer archive, comes first.
+    assert_eq!(
+        lines[0],
+        "sprawl: warning: nest.zip: 4086 more warnings inside it, not listed: \
+         4086 archives nested past the depth limit"
+    );
+    assert!(
+        lines[1].starts_with(
+            "sprawl: warning: nest.zip!00.zip!00.zip!00.zip: a zip archive nested deeper"
+        ),
+        "{}",
+        quiet.stderr
+    );
+    let (report, out) = env.scan_json(&["."]);
+    out.code(1);
+    assert_eq!(report.warnings.len(), 11);
+    assert_eq!(report.stats.archives.warnings, 11);
+    assert!(out.stderr.ends_with("; 11 warnings\n"), "{}", out.stderr);
+}

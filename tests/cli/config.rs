@@ -155,3 +155,96 @@ fn a_missing_config_file_given_with_config_exits_2() {
         "{run:?}"
     );
 }
+
+#[test]
+fn an_empty_stopword_is_refused_by_name_not_a_panic() {
+    let env = TestEnv::new();
+    plant(&env);
+    env.create(".sprawl.yml", "allow:\n  stopwords: [fixture, '']\n");
+    let (_, run) = scan_with_config(&env, &["."]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains(".sprawl.yml: field `allow.stopwords[1]`: an empty stopword")
+            && !run.stderr.contains("panicked"),
+        "{}",
+        run.stderr
+    );
+    env.create(
+        ".sprawl.yml",
+        "rules:\n  overrides:\n    test.token:\n      allow:\n        stopwords: ['']\n",
+    );
+    let (_, run) = scan_with_config(&env, &["."]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("field `rules.overrides.test.token.allow.stopwords[0]`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_thread_count_far_past_the_cores_is_lowered_and_said() {
+    let env = TestEnv::new();
+    plant(&env);
+    let (paths, run) = scan_with_config(&env, &["--no-config", "-j", "4096", "."]);
+    run.code(1);
+    assert_eq!(paths.len(), 3);
+    let cap =
+        sprawl::config::max_threads(std::thread::available_parallelism().map_or(1, |n| n.get()));
+    assert!(
+        run.stderr
+            .contains("sprawl: note: --threads 4096 is more than sprawl runs on")
+            && run.stderr.contains(&format!("cores: using {cap}\n")),
+        "{}",
+        run.stderr
+    );
+    let (_, run) = scan_with_config(&env, &["--no-config", "-j", "2", "."]);
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
+}
+
+#[test]
+fn a_secret_file_given_as_config_or_rules_is_not_echoed() {
+    let env = TestEnv::new();
+    plant(&env);
+    let pat = crate::util::github_pat(5);
+    let dotenv = env.create_aux(".env", format!("GITHUB_TOKEN={pat}\n"));
+    let keyed = env.create_aux("keyed.yml", format!("{pat}: {pat}\n"));
+    for file in [&dotenv, &keyed] {
+        for flag in ["--config", "--rules"] {
+            let mut cmd = env.sprawl();
+            cmd.arg("scan");
+            if flag == "--rules" {
+                cmd.arg("--no-config");
+            }
+            let out = run(cmd.arg(flag).arg(file).arg("."));
+            out.code(2);
+            assert!(
+                !out.stderr.contains(&pat[4..12]) && out.stderr.contains("invalid"),
+                "{flag} {}: {}",
+                file.display(),
+                out.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn a_config_nested_thousands_deep_is_refused_at_once() {
+    let env = TestEnv::new();
+    plant(&env);
+    let deep = 200_000;
+    env.create(
+        ".sprawl.yml",
+        format!("exclude_paths: {}{}\n", "[".repeat(deep), "]".repeat(deep)),
+    );
+    let (_, run) = scan_with_config(&env, &["."]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains(".sprawl.yml:1: invalid config: nested more than 128 levels deep"),
+        "{}",
+        run.stderr
+    );
+}

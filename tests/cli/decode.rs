@@ -305,3 +305,49 @@ fn a_secret_inside_a_base64_value_is_masked_within_the_encoded_text() {
         .unwrap();
     assert!(auth.starts_with(shown), "{snippet} vs {auth}");
 }
+
+#[test]
+fn a_spent_decode_budget_is_a_warning_naming_the_file_and_line() {
+    let env = TestEnv::new();
+    // Lines of short base64 text spend the budget before the encoded token is reached.
+    let filler = format!("note: {}\n", b64("nothing to see in this line"));
+    let lines = 3_000;
+    env.create(
+        "notes.txt",
+        format!("{}x = {}\n", filler.repeat(lines), b64(&token(11))),
+    );
+    env.create("small.txt", format!("x = {}\n", b64(&token(12))));
+    let config = env.create_aux("budget.yml", "decode:\n  max_size: 32KiB\n");
+    let out = run(env
+        .sprawl()
+        .args(["scan", "--format", "json", "--rules"])
+        .arg(env.rules_file())
+        .arg("--config")
+        .arg(&config)
+        .arg("."));
+    out.code(1);
+    let report = out.json();
+    assert_eq!(crate::util::finding_paths(&report), ["small.txt"]);
+    assert_eq!(report.warnings.len(), 1, "{:#?}", report.warnings);
+    let warning = &report.warnings[0];
+    assert_eq!(warning.path, "notes.txt");
+    assert!(
+        warning.message.contains("decode budget (32 KiB")
+            && warning.message.contains("from line 964 on")
+            && !warning.message.contains(&token(11)),
+        "{}",
+        warning.message
+    );
+    assert!(
+        out.stderr
+            .contains("sprawl: warning: notes.txt: the decode budget")
+            && out.stderr.contains("; 1 warning"),
+        "{}",
+        out.stderr
+    );
+    // With the default budget the same file is read whole and its token found.
+    let (report, out) = env.scan_json(&["notes.txt"]);
+    out.code(1);
+    assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
+    assert_eq!(report.findings.len(), 1);
+}

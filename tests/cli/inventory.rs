@@ -857,3 +857,31 @@ fn a_shallow_clone_is_inventoried_with_a_warning_naming_it_once() {
         "{run:?}"
     );
 }
+
+#[test]
+fn a_secret_in_a_commit_message_is_masked_in_the_inventory_unless_no_redact() {
+    let mut repo = Fixture::new();
+    let pat = github_pat(3);
+    repo.commit(
+        "main",
+        &format!("deploy with {pat}"),
+        &[("deploy.sh", Some(&pat_line(3)))],
+    );
+    let root = text(repo.root());
+    let message = |report: &InventoryReport| {
+        secret_of(report, 3).places[0].commits[0]
+            .commit
+            .message
+            .clone()
+    };
+    let (report, run) = inventory_json(Path::new("/"), &[&root]);
+    run.code(1);
+    let masked = message(&report);
+    assert!(
+        masked.starts_with("deploy with ") && !masked.contains(&pat),
+        "{masked}"
+    );
+    let (report, run) = inventory_json(Path::new("/"), &["--no-redact", &root]);
+    run.code(1);
+    assert_eq!(message(&report), format!("deploy with {pat}"));
+}

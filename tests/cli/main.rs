@@ -18,6 +18,7 @@ mod inventory;
 mod large;
 mod markers;
 mod noise;
+mod output;
 mod pairs;
 mod progress;
 mod props;

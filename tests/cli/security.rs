@@ -32,9 +32,14 @@ fn plant(env: &TestEnv) -> Vec<String> {
     }
     let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let who = Signature::new("t", "t@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
-    repo.commit(Some("HEAD"), &who, &who, "add config", &tree, &[])
+    // The message holds a secret of the files and one of its own: both must be redacted where
+    // reports show the message.
+    let own = crate::util::token(99);
+    let message = format!("add config, hushword {hush} and {own}");
+    repo.commit(Some("HEAD"), &who, &who, &message, &tree, &[])
         .unwrap();
-    let mut never = vec![token.clone(), hush.clone(), pat.clone()];
+    let mut never = vec![token.clone(), hush.clone(), pat.clone(), own.clone()];
+    never.push(own[4..].to_string());
     never.push(token[4..].to_string());
     never.push(hush[4..].to_string());
     never.push(pat[4..].to_string());
@@ -122,7 +127,7 @@ fn the_report_file_is_created_and_kept_owner_only() {
     let env = TestEnv::new();
     plant(&env);
     let out = env.aux_path("report.json");
-    // An existing, world-readable file is tightened too.
+    // An existing, world-readable file is replaced by an owner-only one.
     std::fs::write(&out, "old").unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
     for _ in 0..2 {
@@ -231,4 +236,71 @@ fn zip_with_secret() -> Vec<u8> {
         .unwrap();
     std::io::Write::write_all(&mut zip, format!("x = {}\n", token(9)).as_bytes()).unwrap();
     zip.finish().unwrap().into_inner()
+}
+
+#[cfg(unix)]
+#[test]
+fn names_from_files_archives_and_commits_cannot_drive_the_terminal_or_forge_lines() {
+    let env = TestEnv::new();
+    let evil = "evil\u{1b}[2J\nsprawl: forged\u{202e}.env";
+    env.create(evil, format!("x = {}\n", token(1)));
+    let entry = format!("../\u{1b}]0;title\u{7}{}", "in.env");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file(entry.as_str(), zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, format!("y = {}\n", token(2)).as_bytes()).unwrap();
+    env.create("a.zip", zip.finish().unwrap().into_inner());
+    let repo = Repository::init(env.root()).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new(evil)).unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let who = Signature::new(
+        "Mallory\u{1b}[2J",
+        "m@example.com",
+        &git2::Time::new(1_700_000_000, 0),
+    )
+    .unwrap();
+    repo.commit(Some("HEAD"), &who, &who, "add\u{1b}[31m it", &tree, &[])
+        .unwrap();
+    for mode in ["scan", "git"] {
+        let done = run(env
+            .sprawl()
+            .args([mode, "--no-config", "--rules"])
+            .arg(env.rules_file())
+            .arg("."));
+        done.code(1);
+        for text in [&done.stdout, &done.stderr] {
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'),
+                "{mode}: {text:?}"
+            );
+            // Every line is one sprawl wrote: none starts with a forged prefix.
+            assert!(
+                !text.lines().any(|line| line.starts_with("sprawl: forged")),
+                "{mode}: {text}"
+            );
+        }
+    }
+    // `git show` is given the exact path, escaped so that it prints safely.
+    let done = run(env
+        .sprawl()
+        .args(["git", "--no-config", "--rules"])
+        .arg(env.rules_file())
+        .arg("."));
+    assert!(
+        done.stdout.contains("git show $'") && done.stdout.contains(":evil\\x1b[2J\\x0asprawl"),
+        "{}",
+        done.stdout
+    );
+}
+
+#[test]
+fn csv_cells_that_look_like_formulas_are_written_as_text() {
+    let env = TestEnv::new();
+    env.create("=HYPERLINK(1).env", format!("x = {}\n", token(1)));
+    let done = run(env.scan().args(["--format", "csv", "."]));
+    done.code(1);
+    let mut reader = csv::Reader::from_reader(done.stdout.as_bytes());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[2], "'=HYPERLINK(1).env");
 }

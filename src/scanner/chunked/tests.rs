@@ -171,3 +171,57 @@ fn the_overlap_covers_the_longest_bounded_rule_within_its_limits() {
     .unwrap();
     assert_eq!(overlap(&bounded), MIN_OVERLAP);
 }
+
+#[test]
+fn a_spent_decode_budget_in_a_window_names_the_line_of_the_whole_input() {
+    use base64::Engine;
+    let rules = rules();
+    let suppressor = Suppressor::none();
+    let encoded = base64::engine::general_purpose::STANDARD.encode("nothing to see in this line");
+    let mut input = "plain text, nothing encoded\n".repeat(200);
+    input.push_str(&format!("note: {encoded}\n").repeat(200));
+    let budget = crate::scan::DecodeLimits {
+        max_size: 256,
+        ..Default::default()
+    };
+    let line_of = |warning: &SourceError| -> usize {
+        let (_, rest) = warning.message.split_once("from line ").unwrap();
+        rest.split(' ').next().unwrap().parse().unwrap()
+    };
+    let mut whole_scanner = scanner(&rules, &suppressor, usize::MAX / 4);
+    whole_scanner.matcher.decode(budget);
+    let (mut stats, mut explained, mut warnings) = Default::default();
+    whole_scanner.scan(
+        Blob {
+            path: "f",
+            bytes: input.as_bytes(),
+        },
+        &mut stats,
+        &mut explained,
+        &mut warnings,
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let whole_line = line_of(&warnings[0]);
+    assert!(whole_line > 200, "{warnings:?}");
+    // Windows of 2,000 bytes: the plain lines fill the first few, and each later one spends a
+    // budget of its own. Every warning names a line of the whole input, past the plain lines.
+    let mut windowed = scanner(&rules, &suppressor, 2_000);
+    windowed.matcher.decode(budget);
+    let (mut found, mut stats, mut explained, mut warnings) =
+        (Vec::new(), Stats::default(), Vec::new(), Vec::new());
+    let mut out = StreamOut {
+        findings: &mut found,
+        stats: &mut stats,
+        explained: &mut explained,
+        warnings: &mut warnings,
+    };
+    windowed
+        .scan_reader("f", 1, &mut input.as_bytes(), &mut out)
+        .unwrap();
+    assert!(!warnings.is_empty());
+    for warning in &warnings {
+        assert_eq!(warning.path, "f");
+        let line = line_of(warning);
+        assert!((201..=400).contains(&line), "{warnings:?}");
+    }
+}

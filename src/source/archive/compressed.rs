@@ -5,16 +5,17 @@
 //! Every stream is decoded through a [`Capped`] reader, so it stops at the total and at the ratio
 //! limit (its size times the ratio, measured against the whole compressed stream). Concatenated
 //! gzip members, bzip2 streams and zstd frames are read as one stream, as the command-line tools
-//! do. xz is the exception to streaming: `lzma-rs` writes what it decodes rather than being read
-//! from, so an xz stream is decoded into memory first, held to the same caps.
+//! do. xz is the exception to streaming: it is decoded block by block into memory first (see
+//! `xz.rs`), each block only if it fits the same caps.
 
 use std::io::{self, Cursor, Read, Write};
 
 use bzip2::read::MultiBzDecoder;
 use flate2::read::MultiGzDecoder;
-use ruzstd::decoding::errors::{FrameDecoderError, ReadFrameHeaderError};
-use ruzstd::decoding::{FrameDecoder, StreamingDecoder};
 
+use super::warnings::WarningKind;
+use super::xz::{self, BlockSink, XzEnd};
+use super::zstd::ZstdFrames;
 use super::{inner_path, is_tar_header, tar_archive, Budget, Capped, Expander, Format, Limit};
 use super::{ReadEnd, BINARY_PROBE_LEN};
 
@@ -45,16 +46,18 @@ pub(super) fn expand(ex: &mut Expander<'_>, format: Format, path: &str, bytes: &
             unpack(ex, format, path, head, stream, None, depth);
         }
         Format::Zstd => {
-            let mut stream = Capped::new(ZstdFrames::new(bytes), budget, allowance);
+            let frames = ZstdFrames::new(bytes, ex.limits.max_total_size);
+            let mut stream = Capped::new(frames, budget, allowance);
             let head = read_head(&mut stream);
             unpack(ex, format, path, head, stream, None, depth);
         }
         Format::Xz => {
             let mut out = CappedWriter::new(budget, allowance);
-            let decoded = lzma_rs::xz_decompress(&mut &bytes[..], &mut out);
-            let error = decoded
-                .err()
-                .map(|err| io::Error::new(io::ErrorKind::InvalidData, err.to_string()));
+            let error = match xz::decode(bytes, &mut out) {
+                XzEnd::Whole => None,
+                XzEnd::Limit => Some(io::Error::other("an archive limit was reached")),
+                XzEnd::Broken(why) => Some(io::Error::new(io::ErrorKind::InvalidData, why)),
+            };
             let mut stream = Failing {
                 inner: Cursor::new(out.buf),
                 error,
@@ -121,13 +124,16 @@ fn unpack(
             ReadEnd::TooLarge | ReadEnd::Limit => ex.skip(),
             ReadEnd::Broken(err) => {
                 ex.entry(&inner, &buf, depth);
-                ex.warn(
-                    path,
-                    format!(
-                        "corrupt or truncated {} stream ({err}): what could be read was scanned",
-                        format.name()
-                    ),
-                );
+                let scanned = match buf.len() {
+                    0 => "nothing before it could be read".to_string(),
+                    read => format!("the {read} bytes before it were scanned"),
+                };
+                let what = match err.kind() {
+                    // A stream sprawl will not decode (not a damaged one).
+                    io::ErrorKind::Unsupported => format!("{} stream: {err}", format.name()),
+                    _ => format!("corrupt or truncated {} stream ({err})", format.name()),
+                };
+                ex.warn(path, WarningKind::Damaged, format!("{what}: {scanned}"));
             }
         }
     }
@@ -193,18 +199,28 @@ impl<'b> CappedWriter<'b> {
     }
 }
 
+impl BlockSink for CappedWriter<'_> {
+    fn admits(&mut self, size: u64) -> bool {
+        let total = self.budget.total_left.get();
+        if size <= total.min(self.ratio_left) {
+            return true;
+        }
+        let limit = if size > total {
+            Limit::Total
+        } else {
+            Limit::Ratio
+        };
+        self.budget.hit.set(Some(limit));
+        false
+    }
+}
+
 impl Write for CappedWriter<'_> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let total = self.budget.total_left.get();
-        if data.len() as u64 > total.min(self.ratio_left) {
-            let limit = if data.len() as u64 > total {
-                Limit::Total
-            } else {
-                Limit::Ratio
-            };
-            self.budget.hit.set(Some(limit));
+        if !self.admits(data.len() as u64) {
             return Err(io::Error::other("an archive limit was reached"));
         }
+        let total = self.budget.total_left.get();
         self.budget.total_left.set(total - data.len() as u64);
         self.ratio_left -= data.len() as u64;
         self.buf.extend_from_slice(data);
@@ -213,51 +229,6 @@ impl Write for CappedWriter<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
-    }
-}
-
-/// Every zstd frame of a stream in turn, skippable frames passed over.
-struct ZstdFrames<'a> {
-    rest: &'a [u8],
-    frame: Option<StreamingDecoder<&'a [u8], FrameDecoder>>,
-}
-
-impl<'a> ZstdFrames<'a> {
-    fn new(bytes: &'a [u8]) -> ZstdFrames<'a> {
-        ZstdFrames {
-            rest: bytes,
-            frame: None,
-        }
-    }
-}
-
-impl Read for ZstdFrames<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            if let Some(frame) = &mut self.frame {
-                let read = frame.read(buf)?;
-                if read > 0 || buf.is_empty() {
-                    return Ok(read);
-                }
-                self.rest = frame.get_ref();
-                self.frame = None;
-            }
-            if self.rest.is_empty() {
-                return Ok(0);
-            }
-            match StreamingDecoder::new(self.rest) {
-                Ok(frame) => self.frame = Some(frame),
-                Err(FrameDecoderError::ReadFrameHeaderError(ReadFrameHeaderError::SkipFrame {
-                    length,
-                    ..
-                })) => {
-                    // Magic number and length field, then the frame's content.
-                    let skip = 8 + length as usize;
-                    self.rest = self.rest.get(skip..).unwrap_or_default();
-                }
-                Err(err) => return Err(io::Error::new(io::ErrorKind::InvalidData, err)),
-            }
-        }
     }
 }
 

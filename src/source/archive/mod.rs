@@ -21,13 +21,18 @@ mod mapped;
 mod notebook;
 mod office;
 mod tar_archive;
+mod warnings;
+pub(crate) use warnings::LISTED as WARNINGS_LISTED;
+mod xz;
 mod zip_archive;
+mod zstd;
 
 use std::cell::Cell;
 use std::io::{self, Read};
 
 use super::{Blob, SourceError, BINARY_PROBE_LEN};
 pub use mapped::MappedText;
+use warnings::WarningKind;
 
 /// Bounds on what one input may unpack, nested archives included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,10 +249,13 @@ pub fn expand_placed(
         budget: &budget,
         on_text,
         out: Expansion::default(),
+        warnings: Vec::new(),
     };
     expander.entry(blob.path, blob.bytes, 0);
-    expander.out.counts.warnings = expander.out.warnings.len() as u64;
-    expander.out
+    let mut out = expander.out;
+    out.warnings = warnings::summarised(blob.path, expander.warnings);
+    out.counts.warnings = out.warnings.len() as u64;
+    out
 }
 
 /// Which limit stopped a read.
@@ -337,7 +345,9 @@ struct Expander<'a> {
     limits: &'a ArchiveLimits,
     budget: &'a Budget,
     on_text: &'a mut dyn FnMut(Blob<'_>, Option<Embedded<'_>>),
+    /// Counts (warnings are gathered apart, to be summarised at the end).
     out: Expansion,
+    warnings: Vec<(WarningKind, SourceError)>,
 }
 
 impl Expander<'_> {
@@ -349,6 +359,7 @@ impl Expander<'_> {
                 self.skip();
                 return self.warn(
                     path,
+                    WarningKind::TooDeep,
                     format!(
                         "a {} archive nested deeper than the archive depth limit ({}): not opened",
                         format.name(),
@@ -410,6 +421,7 @@ impl Expander<'_> {
             self.budget.exhausted.set(true);
             self.warn(
                 archive,
+                WarningKind::Limit,
                 format!(
                     "more than {} entries: the rest were not read",
                     self.limits.max_entries
@@ -430,11 +442,14 @@ impl Expander<'_> {
         self.out.counts.entries_skipped += 1;
     }
 
-    fn warn(&mut self, archive: &str, message: String) {
-        self.out.warnings.push(SourceError {
-            path: archive.to_string(),
-            message,
-        });
+    fn warn(&mut self, archive: &str, kind: WarningKind, message: String) {
+        self.warnings.push((
+            kind,
+            SourceError {
+                path: archive.to_string(),
+                message,
+            },
+        ));
     }
 
     /// How many bytes a stream or entry of `compressed` bytes may inflate to before the ratio
@@ -468,6 +483,7 @@ impl Expander<'_> {
             Some(Limit::Ratio) => {
                 self.warn(
                     archive,
+                    WarningKind::Bomb,
                     format!(
                         "{what} inflates to more than {} times its compressed size (a zip bomb?): \
                          not scanned",
@@ -479,6 +495,7 @@ impl Expander<'_> {
             Some(Limit::Total) if !self.budget.exhausted.replace(true) => {
                 self.warn(
                     archive,
+                    WarningKind::Limit,
                     format!(
                         "more than {} unpacked in all: the rest was not read",
                         human_size(self.limits.max_total_size)
@@ -514,7 +531,7 @@ fn traversal_message(name: &str) -> String {
 }
 
 /// `256 MiB`, `1 KiB`, `10 B`: sizes in warnings.
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
     let mut value = bytes;
     let mut unit = 0;

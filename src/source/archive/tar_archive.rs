@@ -6,6 +6,7 @@ use std::io::Read;
 
 use tar::EntryType;
 
+use super::warnings::WarningKind;
 use super::{escapes, inner_path, traversal_message, Expander, ReadEnd};
 
 /// Opens the tar in `bytes` (shown as `path`), whose entries are `depth` archives deep.
@@ -39,7 +40,7 @@ pub(super) fn read(ex: &mut Expander<'_>, path: &str, reader: impl Read, depth: 
         }
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         if escapes(&name) {
-            ex.warn(path, traversal_message(&name));
+            ex.warn(path, WarningKind::Traversal, traversal_message(&name));
         }
         let size = entry.size();
         if size > ex.limits.max_entry_size {
@@ -71,6 +72,7 @@ fn broken(ex: &mut Expander<'_>, path: &str, why: &str) {
     }
     ex.warn(
         path,
+        WarningKind::Damaged,
         format!("corrupt or truncated archive ({why}): the entries before it were scanned"),
     );
 }

@@ -12,6 +12,7 @@ use zip::read::ZipFile;
 use zip::ZipArchive;
 
 use super::office::{self, Container, Part};
+use super::warnings::WarningKind;
 use super::{escapes, inner_path, traversal_message, Capped, Expander, ReadEnd};
 
 type Zip<'a> = ZipArchive<Cursor<&'a [u8]>>;
@@ -24,6 +25,7 @@ pub(super) fn expand(ex: &mut Expander<'_>, path: &str, bytes: &[u8], depth: u32
             ex.skip();
             return ex.warn(
                 path,
+                WarningKind::Unreadable,
                 format!("not a readable zip archive ({err}): not scanned"),
             );
         }
@@ -90,6 +92,7 @@ fn checked_entry(
             ex.skip();
             ex.warn(
                 path,
+                WarningKind::Unreadable,
                 format!("entry {} cannot be read ({err}): not scanned", index + 1),
             );
             return None;
@@ -99,17 +102,22 @@ fn checked_entry(
         return None;
     }
     if escapes(&name) {
-        ex.warn(path, traversal_message(&name));
+        ex.warn(path, WarningKind::Traversal, traversal_message(&name));
     }
     if encrypted {
         ex.skip();
-        ex.warn(path, format!("entry `{name}` is encrypted: not scanned"));
+        ex.warn(
+            path,
+            WarningKind::Encrypted,
+            format!("entry `{name}` is encrypted: not scanned"),
+        );
         return None;
     }
     if size > ex.ratio_allowance(compressed) {
         ex.skip();
         ex.warn(
             path,
+            WarningKind::Bomb,
             format!(
                 "entry `{name}` declares {size} bytes from {compressed} compressed, more than {} \
                  times its compressed size (a zip bomb?): not scanned",
@@ -141,6 +149,7 @@ fn inflate(
             ex.skip();
             ex.warn(
                 path,
+                WarningKind::Unreadable,
                 format!("entry `{name}` cannot be read ({err}): not scanned"),
             );
             return Some(false);
@@ -165,6 +174,7 @@ fn inflate(
         ReadEnd::Broken(err) => {
             ex.warn(
                 path,
+                WarningKind::Damaged,
                 format!("entry `{name}` is corrupt ({err}): what could be read was scanned"),
             );
             Some(true)
@@ -192,6 +202,7 @@ fn extracted(
             if text.truncated {
                 ex.warn(
                     archive,
+                    WarningKind::TextCut,
                     format!(
                         "the text of `{}` is larger than the entry limit: only its start was scanned",
                         &inner[archive.len() + 1..]
