@@ -7,7 +7,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 use git2::{ErrorCode, Oid};
 
@@ -62,6 +62,29 @@ pub(super) struct Scanned {
     pub(super) problems: Vec<String>,
 }
 
+/// Whether the walk that runs beside a pack scan is done; see [`scan_packs`].
+#[derive(Debug, Default)]
+pub(super) struct WalkGate {
+    done: Mutex<bool>,
+    opened: Condvar,
+}
+
+impl WalkGate {
+    /// Lets every waiting thread go, now and from now on.
+    pub(super) fn open(&self) {
+        *self.done.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.opened.notify_all();
+    }
+
+    /// Blocks until [`WalkGate::open`].
+    fn wait(&self) {
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        while !*done {
+            done = self.opened.wait(done).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
 /// The blobs whose findings depend on their path (a rule with `paths` or `allow.paths` matches
 /// their first path): the packs' pass reads every blob as text of no known file, so these are
 /// read again, at their first path, by [`scan_the_rest`] (and left out of the cache).
@@ -69,9 +92,17 @@ pub(super) fn read_at_their_path(config: &ScanConfig, history: &History) -> IdSe
     if !config.rules.rules().iter().any(Rule::has_paths) {
         return IdSet::default();
     }
-    (0..history.blobs.len() as u32)
-        .filter(|&blob| config.rules.reads_path(history.first_path(blob)))
-        .map(|blob| ids::raw(history.blobs[blob as usize].oid))
+    // Judged once per path: most paths are the first path of many blobs.
+    let read_at: Vec<bool> = history
+        .paths
+        .iter()
+        .map(|path| config.rules.reads_path(path))
+        .collect();
+    history
+        .blobs
+        .iter()
+        .filter(|blob| read_at[blob.first.path as usize])
+        .map(|blob| ids::raw(blob.oid))
         .collect()
 }
 
@@ -100,6 +131,7 @@ pub(super) fn scan_packs(
     config: &ScanConfig,
     packs: &[Pack],
     only: Option<&History>,
+    gate: Option<&WalkGate>,
     cache: Option<&BlobCache>,
     progress: &Progress,
 ) -> Scanned {
@@ -123,10 +155,21 @@ pub(super) fn scan_packs(
         for pack in packs {
             problems.extend(pack.traverse(
                 limits,
-                || Thread {
-                    scanner: BlobScanner::new(config).without_demotion(),
-                    results: Vec::new(),
-                    shared: &shared,
+                || {
+                    // The last thread waits while the walk runs beside the scan: the walk is
+                    // one thread on the critical path, and with as many scanning threads as
+                    // cores it would get a fraction of one.
+                    let last = config.threads.checked_sub(1).filter(|&last| last > 0);
+                    if let (Some(gate), Some(last)) = (gate, last) {
+                        if rayon::current_thread_index() == Some(last) {
+                            gate.wait();
+                        }
+                    }
+                    Thread {
+                        scanner: BlobScanner::new(config).without_demotion(),
+                        results: Vec::new(),
+                        shared: &shared,
+                    }
                 },
                 |thread, blob: PackBlob<'_, Outcome>| {
                     let oid = *blob.id;

@@ -124,28 +124,54 @@ fn scan_history(
     let blob_cache = cache.as_ref().map(|(cache, _)| cache);
     // The packs are opened once: the walk reads commits and trees from them, the scan blobs.
     let (packs, pack_problems) = Pack::open_all(&git_dir.join("objects"));
-    let walk = || walk_history(config, &git_dir, &packs, selection, keep_places);
+    // The walk also works out which blobs must be read again at their path, while the packs
+    // are still being scanned.
+    let walk = || {
+        walk_history(config, &git_dir, &packs, selection, keep_places).map(|walked| {
+            let placed = blobs::read_at_their_path(config, &walked.history);
+            (walked, placed)
+        })
+    };
     let (walked, mut scanned) = match schedule {
-        Schedule::Beside => std::thread::scope(|scope| {
-            let walker = scope.spawn(walk);
-            let scanned = blobs::scan_packs(config, &packs, None, blob_cache, progress);
-            let walked = walker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (walked, scanned)
-        }),
+        Schedule::Beside => {
+            let gate = blobs::WalkGate::default();
+            std::thread::scope(|scope| {
+                let walker = scope.spawn(|| {
+                    // Opened however the walk ends, a panic included.
+                    struct Opens<'g>(&'g blobs::WalkGate);
+                    impl Drop for Opens<'_> {
+                        fn drop(&mut self) {
+                            self.0.open();
+                        }
+                    }
+                    let _opens = Opens(&gate);
+                    walk()
+                });
+                let scanned =
+                    blobs::scan_packs(config, &packs, None, Some(&gate), blob_cache, progress);
+                let walked = walker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (walked, scanned)
+            })
+        }
         Schedule::Shard => {
             let walked = walk()?;
-            let scanned =
-                blobs::scan_packs(config, &packs, Some(&walked.history), blob_cache, progress);
+            let scanned = blobs::scan_packs(
+                config,
+                &packs,
+                Some(&walked.0.history),
+                None,
+                blob_cache,
+                progress,
+            );
             (Ok(walked), scanned)
         }
         Schedule::OneByOne => (walk(), blobs::Scanned::default()),
     };
-    let walked = walked?;
+    let (walked, placed) = walked?;
     scanned.problems.extend(pack_problems);
     drop(packs);
-    let placed = blobs::read_at_their_path(config, &walked.history);
     for id in &placed {
         scanned.results.remove(id);
     }

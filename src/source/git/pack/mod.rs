@@ -26,10 +26,10 @@ use std::path::{Path, PathBuf};
 
 use std::collections::HashMap;
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use flate2::{Decompress, FlushDecompress, Status};
-use rayon::prelude::*;
 
 use super::ids::RawId;
 pub(crate) use delta::Changes;
@@ -281,26 +281,31 @@ impl Pack {
             .collect();
         // The largest families first, so threads finish together.
         roots.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        roots
-            .par_iter()
-            .map_init(
-                || (init(), Worker::default()),
-                |(state, worker), &(root, _)| {
-                    let mut problems = Vec::new();
-                    self.visit_family(
-                        root as usize,
-                        &tree,
-                        limits,
-                        state,
-                        worker,
-                        &visit,
-                        &mut problems,
-                    );
-                    problems
-                },
-            )
-            .flatten()
-            .collect()
+        // Each thread of the current pool takes the next family until none is left: the
+        // largest go first, and a thread that starts late (see `init`) still finds work.
+        let next = AtomicUsize::new(0);
+        let problems = Mutex::new(Vec::new());
+        rayon::broadcast(|_| {
+            let mut state = init();
+            let mut worker = Worker::default();
+            let mut found = Vec::new();
+            while let Some(&(root, _)) = roots.get(next.fetch_add(1, Ordering::Relaxed)) {
+                self.visit_family(
+                    root as usize,
+                    &tree,
+                    limits,
+                    &mut state,
+                    &mut worker,
+                    &visit,
+                    &mut found,
+                );
+            }
+            problems
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .append(&mut found);
+        });
+        problems.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Visits the blob at entry `root` and everything stored as a delta of it, depth first.
