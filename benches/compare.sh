@@ -105,10 +105,10 @@ PY
 
 bytes_of() {
     if [ "$1" = tree ]; then
-        find "$2" -type f -printf '%s\n' | awk '{s+=$1} END {print s}'
+        find "$2" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.0f\n", s}'
     else
         git -C "$2" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' \
-            | awk '$1=="blob" {s+=$2} END {print s}'
+            | awk '$1=="blob" {s+=$2} END {printf "%.0f\n", s}'
     fi
 }
 
