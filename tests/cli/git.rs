@@ -173,6 +173,17 @@ impl Fixture {
         git_json(self.root(), args)
     }
 
+    /// Overwrites loose object `id` with bytes that are not a zlib stream.
+    fn corrupt(&self, id: Oid) {
+        let object = self.loose_object(id);
+        let mut permissions = std::fs::metadata(&object).unwrap().permissions();
+        // Loose objects are read-only; a world-writable file in a temp folder is fine.
+        #[allow(clippy::permissions_set_readonly_false)]
+        permissions.set_readonly(false);
+        std::fs::set_permissions(&object, permissions).unwrap();
+        std::fs::write(&object, b"this is not a zlib stream at all").unwrap();
+    }
+
     /// The file that holds loose object `id`.
     fn loose_object(&self, id: Oid) -> PathBuf {
         let hex = id.to_string();
@@ -1077,13 +1088,7 @@ fn a_corrupt_blob_is_reported_and_the_scan_goes_on() {
         ],
     );
     let blob = fx.repo.blob(broken.as_bytes()).unwrap();
-    let object = fx.loose_object(blob);
-    let mut permissions = std::fs::metadata(&object).unwrap().permissions();
-    // Loose objects are read-only; a world-writable file in a temp folder is fine.
-    #[allow(clippy::permissions_set_readonly_false)]
-    permissions.set_readonly(false);
-    std::fs::set_permissions(&object, permissions).unwrap();
-    std::fs::write(&object, b"this is not a zlib stream at all").unwrap();
+    fx.corrupt(blob);
 
     let (report, run) = fx.scan(&[]);
     run.code(2);
@@ -1585,12 +1590,7 @@ fn a_corrupt_commit_is_reported_and_the_rest_of_history_is_scanned() {
         "tip",
         &[("tip.env", Some(&format!("{}\n", pat_line(2))))],
     );
-    let object = fx.loose_object(broken);
-    let mut permissions = std::fs::metadata(&object).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    permissions.set_readonly(false);
-    std::fs::set_permissions(&object, permissions).unwrap();
-    std::fs::write(&object, b"not a zlib stream").unwrap();
+    fx.corrupt(broken);
 
     let (report, run) = fx.scan(&[]);
     run.code(2);
