@@ -70,11 +70,13 @@ impl Shown {
     /// `text` with the secret of any history finding of the report redacted in it (unchanged
     /// when not redacting).
     pub fn mask_known<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        match &self.secrets {
-            Some(secrets) if !secrets.ranges(text.as_bytes()).is_empty() => {
-                Cow::Owned(mask(text, secrets.ranges(text.as_bytes())))
-            }
-            _ => Cow::Borrowed(text),
+        let Some(secrets) = &self.secrets else {
+            return Cow::Borrowed(text);
+        };
+        let ranges = secrets.ranges(text.as_bytes());
+        match ranges.is_empty() {
+            true => Cow::Borrowed(text),
+            false => Cow::Owned(mask(text, ranges)),
         }
     }
 
@@ -206,6 +208,9 @@ mod tests {
         let shown = Shown::new(&findings, &rules, true);
         assert_eq!(shown.message("c1", "unused"), "oops, tok_… and Wd4… again");
         assert_eq!(shown.message("c2", "unused"), "fine");
+        // Other text, a snippet line, is masked where it holds a found secret.
+        assert_eq!(shown.mask_known("see Wd4kLp9vQz2x"), "see Wd4…");
+        assert_eq!(shown.mask_known("nothing here"), "nothing here");
         // Without redaction the message is shown as it is.
         let whole = Shown::new(&findings, &rules, false);
         assert_eq!(whole.message("c1", "as written"), "as written");
