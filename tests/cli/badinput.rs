@@ -155,7 +155,7 @@ fn run_text(env: &TestEnv) -> String {
 #[test]
 fn secrets_in_one_long_line_are_found_at_their_byte_columns() {
     // 6 MiB: far above every internal buffer (the 8 KiB binary probe, read buffers), and still
-    // fast. The 200 MB line is `a_200_mb_line_is_scanned` below, ignored by default.
+    // fast. A line longer than a scan window is `a_line_longer_than_a_window_is_...` below.
     const LEN: usize = 6 << 20;
     let env = TestEnv::new();
     let mut line = Vec::with_capacity(LEN + 200);
@@ -184,19 +184,29 @@ fn secrets_in_one_long_line_are_found_at_their_byte_columns() {
 }
 
 #[test]
-#[ignore = "writes and scans a 200 MB file: run with --ignored"]
-fn a_200_mb_line_is_scanned() {
-    const LEN: usize = 200_000_000;
+fn a_line_longer_than_a_window_is_scanned_across_its_windows() {
+    // 40 MiB on one line: past two window boundaries (files over 16 MiB are scanned in
+    // windows), one secret straddling the first boundary and one at the very end.
+    const LEN: usize = 40 << 20;
+    let boundary = 16 << 20;
     let env = TestEnv::new();
-    let mut line = vec![b'a'; LEN];
+    let mut line = Vec::with_capacity(LEN + 100);
+    line.resize(boundary - 20, b'a');
     line.extend(b" x = ");
+    let across = line.len();
     line.extend(token(1).as_bytes());
+    line.push(b' ');
+    line.resize(LEN, b'b');
+    line.extend(b" z = ");
+    let end = line.len();
+    line.extend(token(2).as_bytes());
     env.create("huge.txt", &line);
-    let mut cmd = env.scan();
-    cmd.timeout(std::time::Duration::from_secs(600));
-    let run = run(cmd.args(["--format", "json", "--max-file-size", "300MB", "."]));
+    let (report, run) = env.scan_json(&["."]);
     run.code(1);
-    assert_eq!(spots(&run.json()), [at("huge.txt", 1, LEN + 5)]);
+    assert_eq!(
+        spots(&report),
+        [at("huge.txt", 1, across + 1), at("huge.txt", 1, end + 1)]
+    );
 }
 
 #[test]
