@@ -4,7 +4,8 @@
 //! the entropy gate, the allow list, or another rule reporting the secret instead. A rule family
 //! with no remediation entry in any loaded file is a problem too.
 
-use super::rule::{contains_ignore_ascii_case, Rule, RuleError, SecretGroup};
+use super::pattern::SecretGroup;
+use super::rule::{contains_ignore_ascii_case, Rule, RuleError};
 use super::set::RuleSet;
 use super::syntax::Example;
 use crate::scan::entropy::shannon;

@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::rule::{Compile, Rule, RuleError};
-use super::syntax::RuleFileSyntax;
+use super::syntax::{RuleFileSyntax, RuleSyntax};
 use crate::yaml::parse_yaml;
 
 /// Why rules could not be loaded. Every variant names the file.
@@ -71,11 +71,25 @@ pub(crate) fn parse_rule_file_compiling(
         line: err.line,
         message: err.message,
     })?;
+    read_rules(file, text, origin, |syntax, _| {
+        Rule::compile(syntax, origin, when)
+    })
+}
+
+/// Compiles the rules of a parsed rule file with `compile` (given each rule and its place in the
+/// file), and attaches the file's remediation entries. `text` is the file as written, for the
+/// names a YAML comment cut short.
+pub(crate) fn read_rules(
+    file: RuleFileSyntax,
+    text: &str,
+    origin: &str,
+    mut compile: impl FnMut(RuleSyntax, usize) -> Result<Rule, Vec<RuleError>>,
+) -> Result<Vec<Rule>, LoadError> {
     let mut rules = Vec::with_capacity(file.rules.len());
     let mut errors = Vec::new();
     let cut_names = names_cut_by_comments(text);
-    for syntax in file.rules {
-        match Rule::compile(syntax, origin, when) {
+    for (at, syntax) in file.rules.into_iter().enumerate() {
+        match compile(syntax, at) {
             Ok(mut rule) => {
                 rule.name_comment = cut_names
                     .iter()

@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod check;
 pub mod list;
 mod load;
+mod pattern;
 pub mod remediation;
 mod rule;
 mod set;
@@ -17,8 +18,9 @@ pub mod show;
 pub mod syntax;
 
 pub use load::{load_path, parse_rule_file, LoadError};
+pub use pattern::{PatternFacts, SecretGroup};
 pub use remediation::{is_web_url, Remediation, RemediationSyntax, SECRET_MANAGERS};
 pub(crate) use rule::contains_ignore_ascii_case;
-pub use rule::{Compile, Confidence, Rule, RuleError, SecretGroup};
+pub use rule::{Compile, Confidence, Rule, RuleError};
 pub use set::RuleSet;
 pub use syntax::{Example, RuleFileSyntax, RuleSyntax};

@@ -9,9 +9,9 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
-use regex_syntax::hir::{Class, Hir, HirKind};
 use serde::{Deserialize, Serialize};
 
+use super::pattern::{PatternFacts, SecretGroup};
 use super::syntax::{Example, RuleSyntax};
 use crate::scan::Check;
 use crate::scan::Filter;
@@ -61,15 +61,6 @@ impl fmt::Display for Confidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// Which capture group of a rule's pattern holds the secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretGroup {
-    /// A group with this index (the one named `secret`, or group 1).
-    Group(usize),
-    /// The pattern has no groups: the whole match is the secret.
-    WholeMatch,
 }
 
 /// A compiled rule, shared read-only by every scanning thread.
@@ -122,12 +113,13 @@ pub struct Rule {
     spans_lines: bool,
     /// The group named `id`: an identifier reported with the secret (an AWS key id).
     id_group: Option<usize>,
-    allow_regexes: Vec<Regex>,
+    allow_regexes: Regexes,
     /// Lowercased stopwords.
     allow_stopwords: Vec<String>,
-    /// `paths` and `allow.paths`, compiled when first needed (as `regex`): most rules have
-    /// none, and a scan that reads few of the files they name should not pay for the rest.
-    path_patterns: PathPatterns,
+    /// `paths`, compiled.
+    path_regexes: Regexes,
+    /// `allow.paths`, compiled.
+    allow_paths: Regexes,
 }
 
 /// A problem with one rule, naming where the rule came from.
@@ -169,6 +161,27 @@ impl Rule {
         syntax: RuleSyntax,
         origin: &str,
         when: Compile,
+    ) -> Result<Rule, Vec<RuleError>> {
+        let facts = PatternFacts::of(&syntax.pattern);
+        Rule::checked(syntax, origin, when, facts)
+    }
+
+    /// A built-in rule, whose pattern's facts `build.rs` worked out: its regex is compiled on
+    /// first use, and its pattern is not parsed at all until then.
+    pub(crate) fn built_in(
+        syntax: RuleSyntax,
+        origin: &str,
+        facts: PatternFacts,
+    ) -> Result<Rule, Vec<RuleError>> {
+        Rule::checked(syntax, origin, Compile::OnFirstUse, Ok(facts))
+    }
+
+    /// Checks every field of `syntax`, given what its pattern says (or why it does not parse).
+    fn checked(
+        syntax: RuleSyntax,
+        origin: &str,
+        when: Compile,
+        facts: Result<PatternFacts, String>,
     ) -> Result<Rule, Vec<RuleError>> {
         let mut problems = Vec::new();
         let problem = |text: String| RuleError {
@@ -219,14 +232,14 @@ impl Rule {
             ));
         }
         let regex = OnceLock::new();
-        let hir = match parse_pattern(&syntax.pattern) {
-            Ok(hir) => Some(hir),
+        let facts = match facts {
+            Ok(facts) => Some(facts),
             Err(err) => {
                 problems.push(problem(format!("`pattern` does not compile: {err}")));
                 None
             }
         };
-        if hir.is_some() && when == Compile::Now {
+        if facts.is_some() && when == Compile::Now {
             match compile_regex(&syntax.pattern) {
                 Ok(compiled) => {
                     let _ = regex.set(compiled);
@@ -234,29 +247,21 @@ impl Rule {
                 Err(err) => problems.push(problem(format!("`pattern` does not compile: {err}"))),
             }
         }
-        let allow_regexes = compile_all(
-            &syntax.allow.regexes,
-            "allow.regexes",
-            &mut problems,
-            &problem,
-        );
-        let path_patterns = PathPatterns::new(
-            syntax.paths.clone(),
-            syntax.allow.paths.clone(),
-            when,
-            &mut problems,
-            &problem,
-        );
-        let Some(hir) = hir.filter(|_| problems.is_empty()) else {
+        let mut regexes = |patterns: &[String], field: &str| {
+            Regexes::new(patterns.to_vec(), field, when, &mut problems, &problem)
+        };
+        let allow_regexes = regexes(&syntax.allow.regexes, "allow.regexes");
+        let paths = regexes(&syntax.paths, "paths");
+        let allow_paths = regexes(&syntax.allow.paths, "allow.paths");
+        let Some(PatternFacts {
+            secret_group,
+            max_len,
+            spans_lines,
+            id_group,
+        }) = facts.filter(|_| problems.is_empty())
+        else {
             return Err(problems);
         };
-        let secret_group = secret_group_of(&hir);
-        let max_len = hir.properties().maximum_len();
-        let spans_lines = can_match_newline_inside(&hir);
-        let id_group = capture_groups(&hir)
-            .into_iter()
-            .find(|(_, name)| *name == Some("id"))
-            .map(|(index, _)| index as usize);
         Ok(Rule {
             id: syntax.id,
             name: syntax.name,
@@ -287,7 +292,8 @@ impl Rule {
                 .iter()
                 .map(|word| word.to_ascii_lowercase())
                 .collect(),
-            path_patterns,
+            path_regexes: paths,
+            allow_paths,
         })
     }
 
@@ -300,7 +306,7 @@ impl Rule {
     /// the file's path with `/` separators; inside an archive or a notebook, its place inside
     /// (what follows the last `!`).
     pub fn applies_to(&self, path: &str) -> bool {
-        !self.is_path_scoped() || self.path_patterns.paths().any_match(path)
+        !self.is_path_scoped() || self.path_regexes.any_match(path.as_bytes())
     }
 
     /// Whether the rule names `paths`, so that it runs only on the files they match.
@@ -311,7 +317,7 @@ impl Rule {
     /// Whether the rule's `allow.paths` drop its candidates in a file at `path` (as in
     /// [`Rule::applies_to`]).
     pub fn allows_path(&self, path: &str) -> bool {
-        !self.path_patterns.allow.is_empty() && self.path_patterns.allowed().any_match(path)
+        !self.allow_paths.is_empty() && self.allow_paths.any_match(path.as_bytes())
     }
 
     /// Whether what the rule finds in a file at `path` can differ from what it finds in the
@@ -322,7 +328,7 @@ impl Rule {
 
     /// Whether the rule's findings depend on the path of the file at all.
     pub fn has_paths(&self) -> bool {
-        self.is_path_scoped() || !self.path_patterns.allow.is_empty()
+        self.is_path_scoped() || !self.allow_paths.is_empty()
     }
 
     /// The compiled pattern, built on first use for lazily compiled rules.
@@ -365,7 +371,7 @@ impl Rule {
     /// Whether this rule's own allow list drops `secret`: an allow regex matches it, or it
     /// contains a stopword (ASCII case-insensitive).
     pub fn allows(&self, secret: &[u8]) -> bool {
-        self.allow_regexes.iter().any(|re| re.is_match(secret))
+        self.allow_regexes.any_match(secret)
             || self
                 .allow_stopwords
                 .iter()
@@ -373,82 +379,63 @@ impl Rule {
     }
 }
 
-/// A rule's `paths` and `allow.paths`: checked when the rule is loaded, compiled on first use
-/// unless the rule is compiled at once.
+/// A list of regexes from a rule's field (`paths`, `allow.paths`, `allow.regexes`): checked when
+/// the rule is loaded, compiled then too if the rule is compiled at once, else on first use:
+/// most rules have none, and a scan that never needs a rule's list should not pay for it.
 #[derive(Debug, Clone)]
-struct PathPatterns {
-    paths: Vec<String>,
-    allow: Vec<String>,
-    compiled: OnceLock<(CompiledPaths, CompiledPaths)>,
+struct Regexes {
+    patterns: Vec<String>,
+    compiled: OnceLock<Vec<Regex>>,
 }
 
-/// Compiled path regexes.
-#[derive(Debug, Clone, Default)]
-struct CompiledPaths(Vec<Regex>);
-
-impl CompiledPaths {
-    fn any_match(&self, path: &str) -> bool {
-        self.0.iter().any(|re| re.is_match(path.as_bytes()))
-    }
-}
-
-impl PathPatterns {
+impl Regexes {
     fn new(
-        paths: Vec<String>,
-        allow: Vec<String>,
+        patterns: Vec<String>,
+        field: &str,
         when: Compile,
         problems: &mut Vec<RuleError>,
         problem: &dyn Fn(String) -> RuleError,
-    ) -> PathPatterns {
-        let patterns = PathPatterns {
-            paths,
-            allow,
+    ) -> Regexes {
+        let regexes = Regexes {
+            patterns,
             compiled: OnceLock::new(),
         };
-        let fields = [("paths", &patterns.paths), ("allow.paths", &patterns.allow)];
-        for (field, list) in fields {
-            for (i, pattern) in list.iter().enumerate() {
-                if let Err(err) = parse_pattern(pattern) {
-                    problems.push(problem(format!("`{field}[{i}]` does not compile: {err}")));
+        match when {
+            Compile::Now => {
+                let compiled = compile_all(&regexes.patterns, field, problems, problem);
+                let _ = regexes.compiled.set(compiled);
+            }
+            Compile::OnFirstUse => {
+                for (i, pattern) in regexes.patterns.iter().enumerate() {
+                    if let Err(err) = super::pattern::check_syntax(pattern) {
+                        problems.push(problem(format!("`{field}[{i}]` does not compile: {err}")));
+                    }
                 }
             }
         }
-        if when == Compile::Now {
-            let paths = compile_all(&patterns.paths, "paths", problems, problem);
-            let allow = compile_all(&patterns.allow, "allow.paths", problems, problem);
-            let _ = patterns
-                .compiled
-                .set((CompiledPaths(paths), CompiledPaths(allow)));
-        }
-        patterns
+        regexes
     }
 
-    /// Both lists, compiled.
+    fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Whether any of the regexes matches `text`.
     ///
     /// # Panics
     ///
     /// If a pattern does not compile: only built-in rules are compiled lazily (their syntax is
     /// checked at load), and a test compiles every one of them.
-    fn compiled(&self) -> &(CompiledPaths, CompiledPaths) {
-        self.compiled.get_or_init(|| {
-            let build = |list: &[String]| {
-                let compiled = list.iter().map(|pattern| {
-                    compile_regex(pattern).unwrap_or_else(|err| {
-                        panic!("built-in path pattern `{pattern}` does not compile: {err}")
-                    })
-                });
-                CompiledPaths(compiled.collect())
-            };
-            (build(&self.paths), build(&self.allow))
-        })
-    }
-
-    fn paths(&self) -> &CompiledPaths {
-        &self.compiled().0
-    }
-
-    fn allowed(&self) -> &CompiledPaths {
-        &self.compiled().1
+    fn any_match(&self, text: &[u8]) -> bool {
+        let compiled = self.compiled.get_or_init(|| {
+            let compiled = self.patterns.iter().map(|pattern| {
+                compile_regex(pattern).unwrap_or_else(|err| {
+                    panic!("built-in pattern `{pattern}` does not compile: {err}")
+                })
+            });
+            compiled.collect()
+        });
+        compiled.iter().any(|re| re.is_match(text))
     }
 }
 
@@ -474,101 +461,6 @@ fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
-}
-
-/// Parses a pattern as `regex::bytes` does, without compiling it. The error is the parser's
-/// message, which points at the offending part of the pattern.
-fn parse_pattern(pattern: &str) -> Result<Hir, String> {
-    regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .map_err(|err| err.to_string())
-}
-
-/// The group named `secret`, else group 1, else the whole match.
-fn secret_group_of(hir: &Hir) -> SecretGroup {
-    let groups = capture_groups(hir);
-    match groups.iter().find(|(_, name)| *name == Some("secret")) {
-        Some(&(index, _)) => SecretGroup::Group(index as usize),
-        None if !groups.is_empty() => SecretGroup::Group(1),
-        None => SecretGroup::WholeMatch,
-    }
-}
-
-/// Whether a match of `hir` can hold a newline byte other than as its first or last byte. A
-/// pattern that ends in `(?:[^A-Za-z0-9]|$)` may take the newline that ends its line, and one
-/// that starts with `(?:^|[^A-Za-z0-9])` the newline before it: that keeps it on its line.
-fn can_match_newline_inside(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Capture(capture) => can_match_newline_inside(&capture.sub),
-        HirKind::Concat(subs) => subs.iter().enumerate().any(|(at, sub)| {
-            let edge = at == 0 || at + 1 == subs.len();
-            !(edge && at_most_one_char(sub)) && can_match_newline(sub)
-        }),
-        _ => !at_most_one_char(hir) && can_match_newline(hir),
-    }
-}
-
-/// Whether every match of `hir` is at most one character long.
-fn at_most_one_char(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) | HirKind::Class(_) => true,
-        HirKind::Literal(literal) => literal.0.len() <= 1,
-        HirKind::Capture(capture) => at_most_one_char(&capture.sub),
-        HirKind::Repetition(repetition) => {
-            repetition.max.is_some_and(|max| max <= 1) && at_most_one_char(&repetition.sub)
-        }
-        HirKind::Alternation(subs) => subs.iter().all(at_most_one_char),
-        HirKind::Concat(subs) => {
-            subs.iter()
-                .filter(|sub| !matches!(sub.kind(), HirKind::Empty | HirKind::Look(_)))
-                .count()
-                <= 1
-                && subs.iter().all(at_most_one_char)
-        }
-    }
-}
-
-/// Whether any match of `hir` can hold a newline byte.
-fn can_match_newline(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => false,
-        HirKind::Literal(literal) => literal.0.contains(&b'\n'),
-        HirKind::Class(Class::Unicode(class)) => class
-            .ranges()
-            .iter()
-            .any(|range| range.start() <= '\n' && '\n' <= range.end()),
-        HirKind::Class(Class::Bytes(class)) => class
-            .ranges()
-            .iter()
-            .any(|range| range.start() <= b'\n' && b'\n' <= range.end()),
-        HirKind::Repetition(repetition) => {
-            repetition.max != Some(0) && can_match_newline(&repetition.sub)
-        }
-        HirKind::Capture(capture) => can_match_newline(&capture.sub),
-        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(can_match_newline),
-    }
-}
-
-/// Every capture group of a pattern: its index and name.
-fn capture_groups(hir: &Hir) -> Vec<(u32, Option<&str>)> {
-    fn walk<'h>(hir: &'h Hir, groups: &mut Vec<(u32, Option<&'h str>)>) {
-        match hir.kind() {
-            HirKind::Capture(capture) => {
-                groups.push((capture.index, capture.name.as_deref()));
-                walk(&capture.sub, groups);
-            }
-            HirKind::Concat(subs) | HirKind::Alternation(subs) => {
-                subs.iter().for_each(|sub| walk(sub, groups));
-            }
-            HirKind::Repetition(repetition) => walk(&repetition.sub, groups),
-            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
-        }
-    }
-    let mut groups = Vec::new();
-    walk(hir, &mut groups);
-    groups
 }
 
 /// `a.b-c.d`: parts of lowercase letters, digits and inner dashes, joined by dots.
