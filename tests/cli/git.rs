@@ -428,6 +428,55 @@ fn one_secret_at_many_paths_and_commits_is_one_finding() {
 }
 
 #[test]
+fn edits_anywhere_in_a_large_folder_are_found_at_their_commit() {
+    // The walk steps over the entries a folder's tree shares with its parent's at the start and
+    // at the end: a change at the first entry, the last, in the middle, next to an insertion or
+    // a deletion, or inside a subfolder that sorts last, must each be found where it happened.
+    let mut fx = Fixture::new();
+    let plain = |i: usize| format!("# file {i}\nnothing here\n");
+    let secret = |seed: u64| format!("# changed\n{}\n", pat_line(seed));
+    let name = |i: usize| format!("big/f{i:03}.txt");
+    let first: Vec<(String, String)> = (0..200)
+        .map(|i| (name(i), plain(i)))
+        .chain([("big/zz/inner.txt".to_string(), plain(999))])
+        .collect();
+    let changes: Vec<(&str, Option<&str>)> = first
+        .iter()
+        .map(|(path, text)| (path.as_str(), Some(text.as_str())))
+        .collect();
+    fx.commit("main", "a large folder", &changes);
+    let edits: [&[(&str, Option<u64>)]; 6] = [
+        &[("big/f100.txt", Some(1))],
+        &[("big/f000.txt", Some(2))],
+        &[("big/f199.txt", Some(3))],
+        &[("big/f150a.txt", Some(4)), ("big/f050.txt", Some(5))],
+        &[("big/f120.txt", None), ("big/f121.txt", Some(6))],
+        &[("big/zz/inner.txt", Some(7))],
+    ];
+    let mut expected = Vec::new();
+    for (n, edit) in edits.iter().enumerate() {
+        let texts: Vec<Option<String>> = edit.iter().map(|(_, seed)| seed.map(secret)).collect();
+        let changes: Vec<(&str, Option<&str>)> = edit
+            .iter()
+            .zip(&texts)
+            .map(|((path, _), text)| (*path, text.as_deref()))
+            .collect();
+        let id = fx.commit("main", &format!("edit {n}"), &changes);
+        for (path, seed) in edit.iter() {
+            if let Some(seed) = seed {
+                expected.push(place(id, path, 2, *seed, 0));
+            }
+        }
+    }
+    let (report, run) = fx.scan(&["--all-occurrences"]);
+    run.code(1);
+    let mut found = places(&report);
+    found.sort();
+    expected.sort();
+    assert_eq!(found, expected);
+}
+
+#[test]
 fn a_file_edited_around_its_secret_is_one_finding() {
     let mut fx = Fixture::new();
     let line = pat_line(1);

@@ -616,11 +616,16 @@ impl<'r> Walker<'_, 'r> {
         });
         let mut complete =
             old.is_none_or(|old| old_tree.is_some() && self.seen_trees.contains(&old));
-        // Both trees list their entries in the same order from the start: the entries within
-        // their common first bytes are the same, and only need stepping over.
+        // Both trees list their entries in the same order. Where they start with the same bytes,
+        // the entries are the same and only need stepping over in the new tree (the old one is
+        // read from where they part); where they end with the same bytes, the entries from a
+        // place both trees have an entry start at, as far from their ends, are the same too.
         let old_bytes = old_tree.as_deref().unwrap_or_default();
-        let same = common_prefix(old_bytes, &new_tree);
-        let mut before_entries = tree_entries(old_bytes).filter_map(Result::ok).peekable();
+        let same_start = common_prefix(old_bytes, &new_tree);
+        let same_end = common_suffix(old_bytes, &new_tree);
+        let (new_len, old_len) = (new_tree.len(), old_bytes.len());
+        let mut parted_at = 0;
+        let mut before_entries = None;
         for entry in tree_entries(&new_tree) {
             let Ok(entry) = entry else {
                 self.history.errors.push(SourceError {
@@ -630,14 +635,16 @@ impl<'r> Walker<'_, 'r> {
                 return false;
             };
             // Where this entry ends in the new tree's bytes.
-            let end = entry.name.as_ptr() as usize - new_tree.as_ptr() as usize
-                + entry.name.len()
-                + 1
-                + 20;
-            if end <= same {
-                before_entries.next();
+            let end = end_in(&new_tree, entry.id);
+            if end <= same_start {
+                parted_at = end;
                 continue;
             }
+            let before_entries = before_entries.get_or_insert_with(|| {
+                tree_entries(&old_bytes[parted_at..])
+                    .filter_map(Result::ok)
+                    .peekable()
+            });
             let kind = kind_of(entry.mode);
             // The parent's entry of the same name, if any.
             let mut before: Option<(&RawId, EntryKind)> = None;
@@ -660,8 +667,14 @@ impl<'r> Walker<'_, 'r> {
                     Ordering::Greater => break,
                 }
             }
-            if before == Some((entry.id, kind)) {
-                continue;
+            if let Some((old_id, old_kind)) = before {
+                if (old_id, old_kind) == (entry.id, kind) {
+                    let left = new_len - end;
+                    if left <= same_end && old_len - end_in(old_bytes, old_id) == left {
+                        break;
+                    }
+                    continue;
+                }
             }
             complete &= self.introduce(
                 entry,
@@ -819,14 +832,49 @@ impl<'r> Walker<'_, 'r> {
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let len = a.len().min(b.len());
     let mut at = 0;
-    // Eight bytes at a time, then byte by byte.
-    while at + 8 <= len && a[at..at + 8] == b[at..at + 8] {
+    // Eight bytes at a time (the first differing byte is the lowest differing bit's), then byte
+    // by byte.
+    while at + 8 <= len {
+        let differ = word(a, at) ^ word(b, at);
+        if differ != 0 {
+            return at + (differ.trailing_zeros() / 8) as usize;
+        }
         at += 8;
     }
     while at < len && a[at] == b[at] {
         at += 1;
     }
     at
+}
+
+/// The length of the longest common suffix of `a` and `b`.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let len = a.len().min(b.len());
+    let (a_end, b_end) = (a.len(), b.len());
+    let mut same = 0;
+    while same + 8 <= len {
+        let differ = word(a, a_end - same - 8) ^ word(b, b_end - same - 8);
+        if differ != 0 {
+            return same + (differ.leading_zeros() / 8) as usize;
+        }
+        same += 8;
+    }
+    while same < len && a[a_end - same - 1] == b[b_end - same - 1] {
+        same += 1;
+    }
+    same
+}
+
+/// The eight bytes of `bytes` from `at`, as a little-endian word (byte `at` lowest).
+fn word(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// Where the tree entry whose id is `id` ends in `tree`, the tree's bytes that hold it.
+fn end_in(tree: &[u8], id: &RawId) -> usize {
+    id.as_ptr() as usize - tree.as_ptr() as usize + id.len()
 }
 
 /// A short hex id for messages.
@@ -837,6 +885,34 @@ fn hex(id: &RawId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_prefix_and_suffix_agree_with_a_byte_by_byte_count() {
+        let naive_prefix = |a: &[u8], b: &[u8]| a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let naive_suffix = |a: &[u8], b: &[u8]| {
+            a.iter()
+                .rev()
+                .zip(b.iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count()
+        };
+        let base: Vec<u8> = (0..100u8).map(|i| i.wrapping_mul(37)).collect();
+        for len in [0, 1, 7, 8, 9, 15, 16, 17, 63, 100] {
+            for at in 0..len {
+                let a = &base[..len];
+                let mut b = a.to_vec();
+                b[at] ^= 0x40;
+                assert_eq!(common_prefix(a, &b), naive_prefix(a, &b), "{len} {at}");
+                assert_eq!(common_suffix(a, &b), naive_suffix(a, &b), "{len} {at}");
+                // Of different lengths: one with bytes added in front, or at the end.
+                let longer: Vec<u8> = [&[1, 2, 3][..], &b].concat();
+                assert_eq!(common_suffix(a, &longer), naive_suffix(a, &longer));
+                assert_eq!(common_prefix(&b, a), naive_prefix(&b, a));
+            }
+            assert_eq!(common_prefix(&base[..len], &base[..len]), len);
+            assert_eq!(common_suffix(&base[..len], &base[..len]), len);
+        }
+    }
 
     #[test]
     fn folders_sort_as_if_their_names_ended_in_a_slash() {
