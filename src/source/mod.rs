@@ -24,8 +24,7 @@ pub use archive::{
 pub(crate) use archive::{human_size, WARNINGS_LISTED};
 pub use fs::{read_one, shown_path, walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{
-    is_regular_file, read_input, read_regular_file, ReadLimits, ReadOutcome, Reading,
-    BINARY_PROBE_LEN,
+    is_regular_file, read_input, read_regular_file, ReadLimits, Reading, BINARY_PROBE_LEN,
 };
 pub use stdin::{read_stdin, STDIN_PATH};
 pub use utf16::{decode_utf16, is_utf16_text, utf8_reader};

@@ -22,7 +22,7 @@ use crate::source::git::ids::{self, IdMap, IdSet, RawId};
 use crate::source::git::pack::{Pack, PackBlob, PackLimits};
 use crate::source::git::{BlobReader, History};
 use crate::source::read::is_binary;
-use crate::source::{Blob, ReadOutcome, SkipReason, SourceError};
+use crate::source::{Blob, SkipReason, SourceError};
 use crate::stats::Stats;
 
 /// What one blob yielded.
@@ -347,11 +347,10 @@ fn read_and_scan(
     path: &str,
 ) -> BlobResult {
     match reader.read(oid, config.max_file_size, config.archives.is_some()) {
-        Ok((ReadOutcome::Text, Some(blob))) => {
-            scan_bytes(thread, config, path, blob.content(), None).0
-        }
-        Ok((ReadOutcome::TooLarge, _)) => BlobResult::Skipped(SkipReason::TooLarge),
-        Ok(_) => BlobResult::Skipped(SkipReason::Binary),
+        Ok(read) => match read.into_text() {
+            Ok(blob) => scan_bytes(thread, config, path, blob.content(), None).0,
+            Err(reason) => BlobResult::Skipped(reason),
+        },
         Err(err) if err.code() == ErrorCode::NotFound => BlobResult::Missing,
         Err(err) => BlobResult::Failed(format!("cannot read: {}", err.message())),
     }
