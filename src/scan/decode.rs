@@ -113,16 +113,6 @@ impl Default for DecodeLimits {
     }
 }
 
-impl DecodeLimits {
-    /// No decoding.
-    pub fn off() -> DecodeLimits {
-        DecodeLimits {
-            max_depth: 0,
-            ..DecodeLimits::default()
-        }
-    }
-}
-
 /// What a match found in decoded text carries: the secret itself, and how it was encoded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
@@ -984,7 +974,11 @@ mod tests {
             ..DecodeLimits::default()
         };
         assert_eq!(found(exact, &text).len(), 1);
-        assert!(found(DecodeLimits::off(), &text).is_empty());
+        let off = DecodeLimits {
+            max_depth: 0,
+            ..DecodeLimits::default()
+        };
+        assert!(found(off, &text).is_empty());
         // The budget is shared by a blob's spans, the text around each counted too: the first
         // segment is `a `, the token and a newline.
         let two = format!(

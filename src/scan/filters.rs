@@ -58,20 +58,6 @@ pub enum Filter {
 }
 
 impl Filter {
-    /// Every filter, in the order the matcher tries them.
-    pub const ALL: [Filter; 10] = [
-        Filter::Placeholder,
-        Filter::Template,
-        Filter::EnvReference,
-        Filter::Hash,
-        Filter::Uuid,
-        Filter::DataUri,
-        Filter::Encrypted,
-        Filter::Identifier,
-        Filter::Prose,
-        Filter::StandIn,
-    ];
-
     /// The name used in rule files and `--explain`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -826,12 +812,25 @@ fn is_prose(around: &Around<'_>) -> bool {
 mod tests {
     use super::*;
 
+    /// Every filter.
+    const ALL: [Filter; 10] = [
+        Filter::Placeholder,
+        Filter::Template,
+        Filter::EnvReference,
+        Filter::Hash,
+        Filter::Uuid,
+        Filter::DataUri,
+        Filter::Encrypted,
+        Filter::Identifier,
+        Filter::Prose,
+        Filter::StandIn,
+    ];
+
     /// The filters that drop `secret` in `line` (its first occurrence).
     fn dropped_by(line: &str, secret: &str) -> Vec<Filter> {
         let start = line.find(secret).expect("the secret is in the line");
         let around = Around::of(line.as_bytes(), start..start + secret.len());
-        Filter::ALL
-            .into_iter()
+        ALL.into_iter()
             .filter(|filter| filter.drops(&around))
             .collect()
     }
@@ -1219,7 +1218,7 @@ mod tests {
 
     #[test]
     fn filter_names_round_trip_through_yaml() {
-        for filter in Filter::ALL {
+        for filter in ALL {
             let parsed: Filter = serde_yaml::from_str(filter.as_str()).unwrap();
             assert_eq!(parsed, filter);
         }

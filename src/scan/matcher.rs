@@ -164,13 +164,6 @@ impl RuleMask {
         self.words[word] |= 1 << (rule % 64);
     }
 
-    /// Whether rule `rule` is in the set.
-    pub fn contains(&self, rule: usize) -> bool {
-        self.words
-            .get(rule / 64)
-            .is_some_and(|word| word & (1 << (rule % 64)) != 0)
-    }
-
     /// The rules in the set, ascending.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.words.iter().enumerate().flat_map(|(at, &word)| {

@@ -67,18 +67,6 @@ impl SkipReason {
         SkipReason::Ignored,
     ];
 
-    /// The snake_case name used in JSON stats.
-    pub fn key(self) -> &'static str {
-        match self {
-            SkipReason::Binary => "binary",
-            SkipReason::TooLarge => "too_large",
-            SkipReason::Symlink => "symlink",
-            SkipReason::Special => "special",
-            SkipReason::Submodule => "submodule",
-            SkipReason::Ignored => "ignored",
-        }
-    }
-
     /// A short phrase for people (`too large`).
     pub fn phrase(self) -> &'static str {
         match self {

@@ -47,17 +47,6 @@ impl Suppression {
         Suppression::Baseline,
     ];
 
-    /// The snake_case name used in JSON stats.
-    pub fn key(self) -> &'static str {
-        match self {
-            Suppression::Allow => "allow",
-            Suppression::Inline => "inline",
-            Suppression::RulePath => "rule_path",
-            Suppression::Confidence => "confidence",
-            Suppression::Baseline => "baseline",
-        }
-    }
-
     /// A phrase for people.
     pub fn phrase(self) -> &'static str {
         match self {
