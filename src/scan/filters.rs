@@ -18,6 +18,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::rules::contains_ignore_ascii_case;
+
 /// How far before and after the secret, on its line, the filters look.
 pub(crate) const CONTEXT: usize = 256;
 
@@ -165,12 +167,11 @@ fn trim_end_matching(bytes: &[u8], strip: impl Fn(u8) -> bool) -> &[u8] {
     &bytes[..end]
 }
 
-/// Whether `haystack` contains any of `needles`, ignoring ASCII case.
+/// Whether `haystack` contains any of `needles` (lowercase), ignoring ASCII case.
 pub(super) fn contains_any(haystack: &[u8], needles: &[&str]) -> bool {
     needles.iter().any(|needle| {
-        haystack
-            .windows(needle.len())
-            .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+        debug_assert!(!needle.bytes().any(|b| b.is_ascii_uppercase()), "{needle}");
+        contains_ignore_ascii_case(haystack, needle.as_bytes())
     })
 }
 
@@ -1214,6 +1215,23 @@ mod tests {
             None
         );
         assert_eq!(first_dropping(&[], text, at), None);
+    }
+
+    #[test]
+    fn an_empty_needle_is_contained_in_any_text_and_starts_and_ends_it() {
+        // `windows(0)` panicked here once.
+        assert!(contains_any(b"", &[""]));
+        assert!(contains_any(b"abc", &["", "zzz"]));
+        assert!(starts_with_any(b"abc", &[""]));
+        assert!(ends_with_any(b"", &[""]));
+        assert!(!contains_any(b"abc", &[]));
+    }
+
+    #[test]
+    fn needles_are_found_in_either_case_anywhere() {
+        assert!(contains_any(b"my-CHANGEME-value", PLACEHOLDER_PARTS));
+        assert!(contains_any(b"x$Ansible_Vault;1.1", &["$ansible_vault;"]));
+        assert!(!contains_any(b"changem", &["changeme"]));
     }
 
     #[test]
