@@ -323,6 +323,7 @@ fn add_stats(parts: &[Part], sharded: bool) -> StatsRecord {
         t.rule_allow += s.rule_allow;
         t.overlap += s.overlap;
         t.check += s.check;
+        t.filter += s.filter;
         let (s, t) = (&stats.archives, &mut total.archives);
         t.opened += s.opened;
         t.entries_scanned += s.entries_scanned;
@@ -367,6 +368,7 @@ fn empty_stats() -> StatsRecord {
             rule_allow: 0,
             overlap: 0,
             check: 0,
+            filter: 0,
         },
         commits: None,
         archives: ArchivesRecord::default(),

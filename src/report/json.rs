@@ -290,6 +290,9 @@ pub struct DroppedRecord {
     /// Failing the rule's offline check (a checksum, a structure).
     #[serde(default)]
     pub check: u64,
+    /// Taken by one of the rule's noise filters for a placeholder, a reference or the like.
+    #[serde(default)]
+    pub filter: u64,
 }
 
 /// An input that could not be read.
@@ -369,6 +372,7 @@ impl StatsRecord {
                 rule_allow: stats.dropped.rule_allow,
                 overlap: stats.dropped.overlap,
                 check: stats.dropped.check,
+                filter: stats.dropped.filter,
             },
             commits: stats.commits,
             archives: ArchivesRecord {

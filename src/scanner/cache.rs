@@ -32,7 +32,7 @@ use crate::suppress::Suppression;
 const MAGIC: &[u8; 12] = b"SPRAWLCACHE\0";
 
 /// Raised whenever the layout or meaning of an entry changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What a cached blob yielded.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,11 +228,12 @@ impl Entry {
 
 /// The counts a clean blob's entry keeps, by name, in the order the file holds them: every
 /// count that scanning one blob's content can add to the stats.
-const COUNTS: [&str; 13] = [
+const COUNTS: [&str; 14] = [
     "dropped.entropy",
     "dropped.rule_allow",
     "dropped.overlap",
     "dropped.check",
+    "dropped.filter",
     "suppressed.allow",
     "suppressed.inline",
     "suppressed.rule_path",
@@ -252,6 +253,7 @@ fn count(stats: &Stats, name: &str) -> u64 {
         "dropped.rule_allow" => stats.dropped.rule_allow,
         "dropped.overlap" => stats.dropped.overlap,
         "dropped.check" => stats.dropped.check,
+        "dropped.filter" => stats.dropped.filter,
         "suppressed.allow" => suppressed(Suppression::Allow),
         "suppressed.inline" => suppressed(Suppression::Inline),
         "suppressed.rule_path" => suppressed(Suppression::RulePath),
@@ -278,6 +280,7 @@ fn add_count(stats: &mut Stats, name: &str, value: u64) {
         "dropped.rule_allow" => stats.dropped.rule_allow += value,
         "dropped.overlap" => stats.dropped.overlap += value,
         "dropped.check" => stats.dropped.check += value,
+        "dropped.filter" => stats.dropped.filter += value,
         "archives.opened" => stats.archives.opened += value,
         "archives.entries_scanned" => stats.archives.entries_scanned += value,
         "archives.entries_skipped" => stats.archives.entries_skipped += value,
