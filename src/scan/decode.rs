@@ -94,7 +94,7 @@ impl std::fmt::Display for Encoding {
 }
 
 /// How deep and how much a blob's encoded text is decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DecodeLimits {
     /// Levels of encoding decoded: 0 decodes nothing, 1 decodes what the blob holds, 2 also what
     /// that decoded text holds, and so on.

@@ -38,8 +38,11 @@ pub struct Blob<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Why an input was not scanned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Why an input was not scanned (named in snake_case where it is stored, as in JSON stats).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// A NUL byte in the first 8 KiB.
     Binary,

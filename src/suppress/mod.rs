@@ -22,8 +22,11 @@ use crate::rules::Confidence;
 use crate::source::PathGlobs;
 pub use baseline::{Baseline, BaselineEntry, BaselineFile, BaselineReport};
 
-/// Why a finding was suppressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Why a finding was suppressed (named in snake_case where it is stored, as in JSON stats).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Suppression {
     /// An allow list of the config (global or for the rule) matched.
     Allow,

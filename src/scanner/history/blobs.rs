@@ -11,7 +11,7 @@ use std::sync::{Condvar, Mutex};
 
 use git2::{ErrorCode, Oid};
 
-use super::super::cache::{BlobCache, CacheUse, Entry};
+use super::super::cache::{Added, BlobCache, CacheUse, Entry};
 use super::super::{BlobScanner, Explanation};
 use crate::config::ScanConfig;
 use crate::finding::Finding;
@@ -380,12 +380,12 @@ pub(super) fn remember(
             Some(BlobResult::Scanned { bytes, found }) => match found {
                 None => Some(Entry::Clean {
                     bytes: *bytes,
-                    added: Box::default(),
+                    added: Added::default(),
                 }),
                 Some(found) if found.findings.is_empty() && found.warnings.is_empty() => {
                     Some(Entry::Clean {
                         bytes: *bytes,
-                        added: Box::new(found.added.clone()),
+                        added: Added::of(&found.added),
                     })
                 }
                 Some(_) => None,
