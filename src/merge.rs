@@ -19,7 +19,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 
 use crate::context::Demotion;
-use crate::finding::{DocumentPlace, Finding, GitOrigin, Snippet};
+use crate::finding::{DocumentPlace, Finding, GitOrigin, Provenance, Snippet};
 use crate::report::{
     ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, ShardRecord,
     SkippedRecord, StatsRecord, SuppressedRecord, JSON_VERSION,
@@ -419,6 +419,6 @@ fn finding_of(record: &FindingRecord, commit_order: &HashMap<String, usize>) -> 
         fingerprint: record.fingerprint.clone(),
         entropy: record.entropy,
         snippet: Snippet::of_secret(&record.secret),
-        git,
+        provenance: git.map_or(Provenance::Input, Provenance::History),
     }
 }

@@ -76,8 +76,8 @@ pub struct Finding {
     pub entropy: f64,
     /// The line that holds the secret's first byte, cut around the secret.
     pub snippet: Snippet,
-    /// Where in git history the secret was introduced, for history scans.
-    pub git: Option<GitOrigin>,
+    /// Where the secret was read: an input named by `path`, or a commit of git history.
+    pub provenance: Provenance,
     /// For a secret found in decoded text, the encodings undone to reach it, outermost first;
     /// the position is then that of its encoded text, the secret and fingerprint the decoded
     /// secret's. Empty for a secret found as written.
@@ -94,6 +94,26 @@ pub struct DocumentPlace {
     pub line: usize,
     /// 1-based byte column in that text.
     pub column: usize,
+}
+
+/// Where a finding was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Provenance {
+    /// An input as it is now, all `path` says: a file, the standard input, a diff, the staged
+    /// index.
+    Input,
+    /// Git history: the commit that introduced the blob at `path`.
+    History(GitOrigin),
+}
+
+impl Provenance {
+    /// The commit that introduced the finding, for a finding of git history.
+    pub fn commit(&self) -> Option<&GitOrigin> {
+        match self {
+            Provenance::Input => None,
+            Provenance::History(origin) => Some(origin),
+        }
+    }
 }
 
 /// The commit that introduced a finding, and how often the secret occurs elsewhere.
@@ -174,7 +194,7 @@ impl Finding {
             fingerprint: fingerprint(&rule.id, secret),
             entropy: found.entropy,
             snippet: Snippet::around(blob, start.line_start, found.secret.clone(), secrets),
-            git: None,
+            provenance: Provenance::Input,
             encoding: found
                 .decoded
                 .as_ref()
@@ -439,6 +459,21 @@ pub fn redacted(secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_finding_of_history_has_a_commit() {
+        assert_eq!(Provenance::Input.commit(), None);
+        let origin = GitOrigin {
+            commit: Arc::new(CommitInfo {
+                id: "a".repeat(40),
+                ..CommitInfo::default()
+            }),
+            order: 3,
+            occurrences: 1,
+        };
+        let history = Provenance::History(origin.clone());
+        assert_eq!(history.commit(), Some(&origin));
+    }
 
     fn positions(blob: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
         let mut lines = Lines::new(blob.as_bytes());

@@ -310,7 +310,7 @@ impl FindingRecord {
     /// `shown` says.
     pub fn new(finding: &Finding, shown: &Shown) -> FindingRecord {
         let redact = shown.redact();
-        let git = finding.git.as_ref();
+        let git = finding.provenance.commit();
         FindingRecord {
             rule_id: finding.rule_id.clone(),
             rule_name: finding.rule_name.clone(),
@@ -441,7 +441,7 @@ impl<'r> JsonReportOut<'r> {
                 commit_order: report
                     .findings
                     .iter()
-                    .filter_map(|finding| finding.git.as_ref())
+                    .filter_map(|finding| finding.provenance.commit())
                     .map(|git| (git.commit.id.clone(), git.order))
                     .collect(),
             }),

@@ -11,7 +11,7 @@ use git2::{Oid, Repository};
 use super::blobs::{BlobResult, Found, Scanned};
 use super::Walked;
 use crate::config::ScanConfig;
-use crate::finding::{Finding, GitOrigin};
+use crate::finding::{Finding, GitOrigin, Provenance};
 use crate::scan::Matcher;
 use crate::scanner::{fingerprints_in, passes_place_stage, ScanResult};
 use crate::source::git::ids;
@@ -223,7 +223,7 @@ fn place_found(
                 let place = at.path.clone();
                 config.demote.apply(&mut at, rule, &place);
             }
-            at.git = Some(commits.origin(place.commit));
+            at.provenance = Provenance::History(commits.origin(place.commit));
             out.push(Candidate {
                 finding: at,
                 weight: if index == 0 { 1 + unlisted } else { 1 },
@@ -258,7 +258,7 @@ fn place_messages(
             continue;
         };
         for mut finding in findings {
-            finding.git = Some(commits.origin(commit));
+            finding.provenance = Provenance::History(commits.origin(commit));
             out.push(Candidate {
                 finding,
                 weight: 1,
@@ -330,7 +330,7 @@ fn one_per_secret(candidates: Vec<(Finding, usize)>, all: bool) -> Vec<Finding> 
     let mut findings: Vec<Finding> = candidates.into_iter().map(|(finding, _)| finding).collect();
     for finding in &mut findings {
         let total = places[&(finding.rule_id.clone(), finding.fingerprint.clone())];
-        if let Some(git) = &mut finding.git {
+        if let Provenance::History(git) = &mut finding.provenance {
             git.occurrences = total - 1;
         }
     }
@@ -346,7 +346,7 @@ fn one_per_secret(candidates: Vec<(Finding, usize)>, all: bool) -> Vec<Finding> 
 /// Oldest commit first, then path, line, column and rule.
 fn history_order(finding: &Finding) -> (usize, &str, usize, usize, &str) {
     (
-        finding.git.as_ref().map_or(0, |git| git.order),
+        finding.provenance.commit().map_or(0, |git| git.order),
         &finding.path,
         finding.line,
         finding.column,
