@@ -314,8 +314,10 @@ impl FindingRecord {
         FindingRecord {
             rule_id: finding.rule_id.clone(),
             rule_name: finding.rule_name.clone(),
-            path: finding.path.clone(),
-            archive: finding.outer_len.map(|_| finding.outer_path().to_string()),
+            path: finding.path.to_string(),
+            archive: finding
+                .inner_path()
+                .map(|_| finding.outer_path().to_string()),
             line: finding.line,
             column: finding.column,
             end_line: finding.end_line,

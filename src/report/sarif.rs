@@ -459,7 +459,7 @@ fn sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{GitOrigin, Provenance};
+    use crate::finding::{FindingPath, GitOrigin, Provenance};
     use crate::rules::parse_rule_file;
     use crate::scan::Matcher;
     use crate::scanner::findings_in;
@@ -782,7 +782,7 @@ rules:
             "x\nT = tok_abcd1234\n",
             "lib/app.jar!conf/a.env",
         );
-        found.outer_len = Some("lib/app.jar".len());
+        found.path = FindingPath::inside("lib/app.jar", "conf/a.env");
         let result = result(
             &found,
             Some(0),

@@ -190,7 +190,7 @@ impl Suppressor {
             // Inside an archive, a glob may name the archive (`*.jar`) or the whole place.
             let matches = |globs: &PathGlobs| {
                 matches_path(globs, &finding.path)
-                    || (finding.outer_len.is_some() && matches_path(globs, finding.outer_path()))
+                    || (finding.inner_path().is_some() && matches_path(globs, finding.outer_path()))
             };
             if scope.only.as_ref().is_some_and(|only| !matches(only))
                 || scope.except.as_ref().is_some_and(matches)

@@ -211,13 +211,7 @@ fn place_found(
         for (index, place) in std::iter::once(&walked.first).chain(later).enumerate() {
             let path = history.path(place.path);
             let mut at = finding.clone();
-            match finding.inner_path() {
-                Some(inner) => {
-                    at.path = format!("{path}!{inner}");
-                    at.outer_len = Some(path.len());
-                }
-                None => at.path = path.to_string(),
-            }
+            at.path = finding.path.moved_to(path);
             // Confidence is judged at each place, as a files scan judges each file.
             if let Some(rule) = config.rules.find(&at.rule_id) {
                 let place = at.path.clone();
