@@ -14,8 +14,8 @@
 //!
 //! The file is one per repository, named by a hash of its git folder's path. It starts with a
 //! magic string, a format version and the key, holds the entries as JSON (every count by its
-//! name, so none can be dropped or swapped unseen), and ends with a SHA-256 of everything before it;
-//! a file that fails any check is ignored with a warning, never trusted. It is written to a
+//! name, so none can be dropped or swapped unseen), and ends with a SHA-256 of everything before
+//! it; a file that fails any check is ignored with a warning, never trusted. It is written to a
 //! temporary file (owner-only) and renamed into place, so a reader never sees half of one.
 
 use std::collections::{BTreeMap, HashMap};
@@ -148,12 +148,12 @@ struct KeyInputs<'a> {
     /// Each built-in rule file: its name and text.
     builtin: &'static [(&'static str, &'static str)],
     rules: Vec<RuleInputs<'a>>,
-    /// The user's rule files whole, by the origin their rules name: fields the list above does
-    /// not hold (allow lists, the secret group) are in them. Built-in origins name no file and
-    /// read as nothing.
-    rule_files: BTreeMap<&'a str, Vec<u8>>,
-    /// The config file's bytes, when there is one.
-    config: Option<Vec<u8>>,
+    /// A SHA-256 of each of the user's rule files whole, by the origin their rules name: fields
+    /// the list above does not hold (allow lists, the secret group) are in them. Built-in origins
+    /// name no file and read as nothing.
+    rule_files: BTreeMap<&'a str, String>,
+    /// A SHA-256 of the config file, when there is one.
+    config: Option<String>,
     allow: AllowInputs<'a>,
     /// Per-rule allow lists, by rule id.
     rule_allows: BTreeMap<&'a str, AllowInputs<'a>>,
@@ -195,13 +195,13 @@ impl<'a> AllowInputs<'a> {
 impl<'a> KeyInputs<'a> {
     fn of(config: &'a ScanConfig) -> Self {
         let rules = config.rules.rules();
-        let rule_files = rules
-            .iter()
-            .map(|rule| {
-                let text = std::fs::read(&rule.origin).unwrap_or_default();
-                (rule.origin.as_str(), text)
-            })
-            .collect();
+        let mut rule_files = BTreeMap::new();
+        for rule in rules {
+            let origin = rule.origin.as_str();
+            rule_files
+                .entry(origin)
+                .or_insert_with(|| digest_of_file(Path::new(origin)));
+        }
         let suppressor = &config.suppressor;
         KeyInputs {
             version: env!("CARGO_PKG_VERSION"),
@@ -220,10 +220,7 @@ impl<'a> KeyInputs<'a> {
                 })
                 .collect(),
             rule_files,
-            config: config
-                .config_file
-                .as_ref()
-                .map(|path| std::fs::read(path).unwrap_or_default()),
+            config: config.config_file.as_deref().map(digest_of_file),
             allow: AllowInputs::of(&suppressor.global),
             rule_allows: suppressor
                 .rule_allows
@@ -235,6 +232,11 @@ impl<'a> KeyInputs<'a> {
             decode: config.decode,
         }
     }
+}
+
+/// The hex SHA-256 of the file at `path`; of nothing when it cannot be read.
+fn digest_of_file(path: &Path) -> String {
+    hex(&Sha256::digest(std::fs::read(path).unwrap_or_default()))
 }
 
 /// A SHA-256 of [`KeyInputs`] written as JSON: a change to any of them starts the cache afresh.
