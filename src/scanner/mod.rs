@@ -144,8 +144,8 @@ impl<'a> BlobScanner<'a> {
     }
 
     /// [`BlobScanner::scan`] for an input: when it is an archive or a document, every text blob
-    /// inside it is scanned instead, its findings placed at `outer!inner` (with
-    /// its [`FindingPath`] built so); a notebook's cells are placed back in the notebook's own
+    /// inside it is scanned instead, its findings placed at `outer!inner` (a [`FindingPath`] of
+    /// the outer file and the place inside it); a notebook's cells are placed back in the notebook's own
     /// lines, the cell kept as the finding's `part`. What was opened is counted in `stats`;
     /// warnings about hostile or broken archives, spent decode budgets and inline allows that
     /// allow nothing go to `warnings` (those about the files inside an archive summarised past a
