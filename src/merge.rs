@@ -19,7 +19,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 
 use crate::context::Demotion;
-use crate::finding::{DocumentPlace, Finding, GitOrigin, Snippet};
+use crate::finding::{DocumentPlace, Finding, FindingPath, GitOrigin, Provenance, Snippet};
 use crate::report::{
     ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, ShardRecord,
     SkippedRecord, StatsRecord, SuppressedRecord, JSON_VERSION,
@@ -74,13 +74,14 @@ pub fn read(path: &Path) -> Result<Part> {
             report.version
         ),
         Ok(report) => {
+            check_archives(path, &report.findings)?;
             return Ok(part(
                 report.findings,
                 Some(report.stats),
                 report.errors,
                 report.warnings,
                 report.shard,
-            ))
+            ));
         }
         Err(err) => match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(value) if value.get("runs").is_some() => bail!(
@@ -110,7 +111,26 @@ pub fn read(path: &Path) -> Result<Part> {
         })?;
         findings.push(record);
     }
+    check_archives(path, &findings)?;
     Ok(part(findings, None, Vec::new(), Vec::new(), None))
+}
+
+/// Fails unless each finding with an `archive` has a path that starts with it and a `!`: the
+/// place inside the archive is the rest of the path.
+fn check_archives(report: &Path, findings: &[FindingRecord]) -> Result<()> {
+    for record in findings {
+        if let Some(archive) = &record.archive {
+            if path_of(record).inner().is_none() {
+                bail!(
+                    "{}: a finding at {} names the archive {archive}, which its path does not \
+                     start with",
+                    report.display(),
+                    record.path
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Merges `parts`; with `all_occurrences`, the shards of a history scan keep every place of
@@ -323,6 +343,7 @@ fn add_stats(parts: &[Part], sharded: bool) -> StatsRecord {
         t.rule_allow += s.rule_allow;
         t.overlap += s.overlap;
         t.check += s.check;
+        t.filter += s.filter;
         let (s, t) = (&stats.archives, &mut total.archives);
         t.opened += s.opened;
         t.entries_scanned += s.entries_scanned;
@@ -367,6 +388,7 @@ fn empty_stats() -> StatsRecord {
             rule_allow: 0,
             overlap: 0,
             check: 0,
+            filter: 0,
         },
         commits: None,
         archives: ArchivesRecord::default(),
@@ -382,6 +404,19 @@ impl Merged {
             .iter()
             .map(|record| finding_of(record, &self.commit_order))
             .collect()
+    }
+}
+
+/// A record's path, with its archive's part when it names one that the path starts with (as
+/// [`read`] checks).
+fn path_of(record: &FindingRecord) -> FindingPath {
+    let inner = record.archive.as_deref().and_then(|archive| {
+        let inner = record.path.strip_prefix(archive)?.strip_prefix('!')?;
+        Some((archive, inner))
+    });
+    match inner {
+        Some((archive, inner)) => FindingPath::inside(archive, inner),
+        None => FindingPath::from(record.path.as_str()),
     }
 }
 
@@ -402,8 +437,7 @@ fn finding_of(record: &FindingRecord, commit_order: &HashMap<String, usize>) -> 
         rule_name: record.rule_name.clone(),
         confidence: record.confidence,
         demoted: record.demoted.as_ref().map(Demotion::from),
-        path: record.path.clone(),
-        outer_len: record.archive.as_ref().map(String::len),
+        path: path_of(record),
         part: record.part.as_ref().map(DocumentPlace::from),
         line: record.line,
         column: record.column,
@@ -417,6 +451,56 @@ fn finding_of(record: &FindingRecord, commit_order: &HashMap<String, usize>) -> 
         fingerprint: record.fingerprint.clone(),
         entropy: record.entropy,
         snippet: Snippet::of_secret(&record.secret),
-        git,
+        provenance: git.map_or(Provenance::Input, Provenance::History),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JSONL finding at `path`, naming `archive` when given.
+    fn jsonl(path: &str, archive: Option<&str>) -> String {
+        let mut record = serde_json::json!({
+            "rule_id": "t.token", "rule_name": "T", "path": path, "line": 1, "column": 1,
+            "end_line": 1, "end_column": 9, "secret": "abcd…", "fingerprint": "00",
+            "entropy": 3.0, "confidence": "high",
+        });
+        if let Some(archive) = archive {
+            record["archive"] = archive.into();
+        }
+        format!("{record}\n")
+    }
+
+    fn read_jsonl(line: &str) -> Result<Part> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("part.jsonl");
+        std::fs::write(&file, line).unwrap();
+        read(&file)
+    }
+
+    #[test]
+    fn a_finding_in_an_archive_keeps_its_outer_and_inner_paths() {
+        let part = read_jsonl(&jsonl("lib/a.zip!b.jar!c.env", Some("lib/a.zip"))).unwrap();
+        let path = path_of(&part.findings[0]);
+        assert_eq!(path.outer(), "lib/a.zip");
+        assert_eq!(path.inner(), Some("b.jar!c.env"));
+        let plain = read_jsonl(&jsonl("lib/a.env", None)).unwrap();
+        assert_eq!(path_of(&plain.findings[0]).inner(), None);
+    }
+
+    #[test]
+    fn an_archive_the_path_does_not_start_with_is_refused_not_a_panic() {
+        for archive in [
+            "lib/a.zip.longer-than-the-whole-path",
+            "other.zip",
+            "lib/a.zip!b",
+        ] {
+            let err = read_jsonl(&jsonl("lib/a.zip!b.env", Some(archive))).unwrap_err();
+            assert!(
+                format!("{err:#}").contains("which its path does not start with"),
+                "{err:#}"
+            );
+        }
     }
 }

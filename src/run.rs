@@ -130,7 +130,11 @@ fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Ou
                 result.warnings.len()
             )
         );
-        if result.findings.iter().any(|finding| finding.git.is_some()) {
+        if result
+            .findings
+            .iter()
+            .any(|finding| finding.provenance.commit().is_some())
+        {
             eprintln!("sprawl: secrets in history stay readable in every clone: rotate each credential first; rewriting history does not make it safe");
         }
     }

@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use super::{count_chars, DocumentPlace, Finding, Position, Snippet};
+use super::{count_chars, DocumentPlace, Finding, FindingPath, Position, Snippet};
 use crate::scan::RangeIndex;
 use crate::source::Embedded;
 
@@ -113,7 +113,7 @@ pub fn place_in_document(
             line: finding.line,
             column: finding.column,
         });
-        finding.path = embedded.document.path.to_string();
+        finding.path = FindingPath::from(embedded.document.path);
         finding.line = start.line;
         finding.column = start.column;
         finding.end_line = end.line;

@@ -41,13 +41,9 @@ pub struct Finding {
     pub confidence: Confidence,
     /// When the place lowered the confidence (a test folder, documentation): from what, and why.
     pub demoted: Option<Demotion>,
-    /// Where the secret was found, as shown to the user (`src/config.py`, `<stdin>`; inside an
-    /// archive `app.jar!config/app.properties`).
-    pub path: String,
-    /// Inside an archive or document: the length of the outer file's path at the start of
-    /// `path`, which is followed by `!` and the place inside it. The outer file is what exists on
-    /// disk or in git (SARIF locations and `git show` name it).
-    pub outer_len: Option<usize>,
+    /// Where the secret was found (`src/config.py`, `<stdin>`; inside an archive the archive and
+    /// the place in it, shown as `app.jar!config/app.properties`).
+    pub path: FindingPath,
     /// In a document turned into text for scanning (a notebook's cells): the part the secret is
     /// in and its place there, as the document shows it. `line` and `column` are then the
     /// file's own, and `path` names the file itself.
@@ -76,8 +72,8 @@ pub struct Finding {
     pub entropy: f64,
     /// The line that holds the secret's first byte, cut around the secret.
     pub snippet: Snippet,
-    /// Where in git history the secret was introduced, for history scans.
-    pub git: Option<GitOrigin>,
+    /// Where the secret was read: an input named by `path`, or a commit of git history.
+    pub provenance: Provenance,
     /// For a secret found in decoded text, the encodings undone to reach it, outermost first;
     /// the position is then that of its encoded text, the secret and fingerprint the decoded
     /// secret's. Empty for a secret found as written.
@@ -94,6 +90,115 @@ pub struct DocumentPlace {
     pub line: usize,
     /// 1-based byte column in that text.
     pub column: usize,
+}
+
+/// Where a finding is: a file (on disk, in git, `<stdin>`), or a place inside an archive or
+/// document that such a file holds. Built from its parts and shown as `outer!inner` (nested
+/// archives: `outer!lib/inner.jar!app.env`), so the outer file is never cut out of a string
+/// again by guessing where a `!` falls.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FindingPath {
+    /// The path as shown.
+    shown: String,
+    /// Inside an archive: the length of the outer file's path at the start of `shown`, which a
+    /// `!` and the inner place follow.
+    outer_len: Option<usize>,
+}
+
+impl FindingPath {
+    /// The place `inner` inside the archive or document at `outer`.
+    pub fn inside(outer: &str, inner: &str) -> FindingPath {
+        FindingPath {
+            shown: format!("{outer}!{inner}"),
+            outer_len: Some(outer.len()),
+        }
+    }
+
+    /// The path as shown: `outer!inner` inside an archive.
+    pub fn as_str(&self) -> &str {
+        &self.shown
+    }
+
+    /// The file on disk or in git: the path itself, or the archive's path. SARIF locations and
+    /// `git show` name it.
+    pub fn outer(&self) -> &str {
+        &self.shown[..self.outer_len.unwrap_or(self.shown.len())]
+    }
+
+    /// Inside an archive: the place inside it.
+    pub fn inner(&self) -> Option<&str> {
+        self.outer_len.map(|len| &self.shown[len + 1..])
+    }
+
+    /// The same place inside the archive or document at `outer` (another path of the same
+    /// blob), or `outer` itself when this is no place inside one.
+    pub fn moved_to(&self, outer: &str) -> FindingPath {
+        match self.inner() {
+            Some(inner) => FindingPath::inside(outer, inner),
+            None => FindingPath::from(outer),
+        }
+    }
+}
+
+impl From<&str> for FindingPath {
+    fn from(path: &str) -> FindingPath {
+        FindingPath::from(path.to_string())
+    }
+}
+
+impl From<String> for FindingPath {
+    fn from(shown: String) -> FindingPath {
+        FindingPath {
+            shown,
+            outer_len: None,
+        }
+    }
+}
+
+impl std::ops::Deref for FindingPath {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.shown
+    }
+}
+
+impl std::fmt::Display for FindingPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+impl PartialEq<str> for FindingPath {
+    fn eq(&self, other: &str) -> bool {
+        self.shown == other
+    }
+}
+
+impl PartialEq<&str> for FindingPath {
+    fn eq(&self, other: &&str) -> bool {
+        self.shown == *other
+    }
+}
+
+/// Where a finding was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Provenance {
+    /// An input as it is now, all `path` says: a file, the standard input, a diff, the staged
+    /// index.
+    Input,
+    /// Git history: the commit that introduced the blob at `path`.
+    History(GitOrigin),
+}
+
+impl Provenance {
+    /// The commit that introduced the finding, for a finding of git history.
+    pub fn commit(&self) -> Option<&GitOrigin> {
+        match self {
+            Provenance::Input => None,
+            Provenance::History(origin) => Some(origin),
+        }
+    }
 }
 
 /// The commit that introduced a finding, and how often the secret occurs elsewhere.
@@ -160,8 +265,7 @@ impl Finding {
             rule_name: rule.name.clone(),
             confidence: rule.confidence,
             demoted: None,
-            path: path.to_string(),
-            outer_len: None,
+            path: FindingPath::from(path),
             part: None,
             line: start.line,
             column: start.column,
@@ -174,7 +278,7 @@ impl Finding {
             fingerprint: fingerprint(&rule.id, secret),
             entropy: found.entropy,
             snippet: Snippet::around(blob, start.line_start, found.secret.clone(), secrets),
-            git: None,
+            provenance: Provenance::Input,
             encoding: found
                 .decoded
                 .as_ref()
@@ -185,13 +289,13 @@ impl Finding {
 
     /// The file on disk or in git that holds the finding: `path`, or its archive's path.
     pub fn outer_path(&self) -> &str {
-        &self.path[..self.outer_len.unwrap_or(self.path.len())]
+        self.path.outer()
     }
 
     /// Inside an archive: the place inside it (`config/app.properties`, or for nested archives
     /// `lib/inner.jar!app.env`).
     pub fn inner_path(&self) -> Option<&str> {
-        self.outer_len.map(|len| &self.path[len + 1..])
+        self.path.inner()
     }
 
     /// The secret as text (invalid UTF-8 replaced), whole.
@@ -439,6 +543,39 @@ pub fn redacted(secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_inside_an_archive_keeps_its_parts_and_shows_them_joined() {
+        let nested = FindingPath::inside("lib/a.zip", "b.jar!c.env");
+        assert_eq!(nested.as_str(), "lib/a.zip!b.jar!c.env");
+        assert_eq!(nested.to_string(), "lib/a.zip!b.jar!c.env");
+        assert_eq!(nested.outer(), "lib/a.zip");
+        assert_eq!(nested.inner(), Some("b.jar!c.env"));
+        // The same place in the archive found at another path of the same blob.
+        let moved = nested.moved_to("old/a.zip");
+        assert_eq!(moved.as_str(), "old/a.zip!b.jar!c.env");
+        assert_eq!(moved.outer(), "old/a.zip");
+        // A plain path is all outer, even when its name holds a `!`.
+        let plain = FindingPath::from("docs/hello!.txt");
+        assert_eq!(plain.outer(), "docs/hello!.txt");
+        assert_eq!(plain.inner(), None);
+        assert_eq!(plain.moved_to("b.txt"), FindingPath::from("b.txt"));
+    }
+
+    #[test]
+    fn only_a_finding_of_history_has_a_commit() {
+        assert_eq!(Provenance::Input.commit(), None);
+        let origin = GitOrigin {
+            commit: Arc::new(CommitInfo {
+                id: "a".repeat(40),
+                ..CommitInfo::default()
+            }),
+            order: 3,
+            occurrences: 1,
+        };
+        let history = Provenance::History(origin.clone());
+        assert_eq!(history.commit(), Some(&origin));
+    }
 
     fn positions(blob: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
         let mut lines = Lines::new(blob.as_bytes());

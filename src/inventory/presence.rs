@@ -22,8 +22,8 @@ use super::record::CommitRecord;
 use crate::config::ScanConfig;
 use crate::scan::Matcher;
 use crate::scanner::findings_in_input;
+use crate::source::git::BlobRead;
 use crate::source::git::{BlobReader, CommitInfo, GitError};
-use crate::source::ReadOutcome;
 
 /// What HEAD says about the places of one repository.
 #[derive(Debug, Default)]
@@ -219,7 +219,7 @@ impl<'a> BlobSecrets<'a> {
         }
         let archives = self.config.archives.as_ref();
         let mut held: HashMap<String, Vec<usize>> = HashMap::new();
-        if let Ok((ReadOutcome::Text, Some(blob))) =
+        if let Ok(BlobRead::Text(blob)) =
             self.reader
                 .read(oid, self.config.max_file_size, archives.is_some())
         {

@@ -290,6 +290,9 @@ pub struct DroppedRecord {
     /// Failing the rule's offline check (a checksum, a structure).
     #[serde(default)]
     pub check: u64,
+    /// Taken by one of the rule's noise filters for a placeholder, a reference or the like.
+    #[serde(default)]
+    pub filter: u64,
 }
 
 /// An input that could not be read.
@@ -307,12 +310,14 @@ impl FindingRecord {
     /// `shown` says.
     pub fn new(finding: &Finding, shown: &Shown) -> FindingRecord {
         let redact = shown.redact();
-        let git = finding.git.as_ref();
+        let git = finding.provenance.commit();
         FindingRecord {
             rule_id: finding.rule_id.clone(),
             rule_name: finding.rule_name.clone(),
-            path: finding.path.clone(),
-            archive: finding.outer_len.map(|_| finding.outer_path().to_string()),
+            path: finding.path.to_string(),
+            archive: finding
+                .inner_path()
+                .map(|_| finding.outer_path().to_string()),
             line: finding.line,
             column: finding.column,
             end_line: finding.end_line,
@@ -369,6 +374,7 @@ impl StatsRecord {
                 rule_allow: stats.dropped.rule_allow,
                 overlap: stats.dropped.overlap,
                 check: stats.dropped.check,
+                filter: stats.dropped.filter,
             },
             commits: stats.commits,
             archives: ArchivesRecord {
@@ -437,7 +443,7 @@ impl<'r> JsonReportOut<'r> {
                 commit_order: report
                     .findings
                     .iter()
-                    .filter_map(|finding| finding.git.as_ref())
+                    .filter_map(|finding| finding.provenance.commit())
                     .map(|git| (git.commit.id.clone(), git.order))
                     .collect(),
             }),

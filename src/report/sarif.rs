@@ -253,7 +253,7 @@ fn result(finding: &Finding, rule_index: Option<usize>, shown: &Shown, base: &Pa
         result["ruleIndex"] = json!(index);
     }
     // History findings: the commit that introduced the secret, as in `json`.
-    if let Some(git) = &finding.git {
+    if let Some(git) = finding.provenance.commit() {
         let commit = &git.commit;
         result["properties"] = json!({
             "commit": commit.id,
@@ -459,7 +459,7 @@ fn sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::GitOrigin;
+    use crate::finding::{FindingPath, GitOrigin, Provenance};
     use crate::rules::parse_rule_file;
     use crate::scan::Matcher;
     use crate::scanner::findings_in;
@@ -734,7 +734,7 @@ rules:
             Path::new("/r"),
         );
         assert!(plain.get("properties").is_none());
-        found.git = Some(GitOrigin {
+        found.provenance = Provenance::History(GitOrigin {
             commit: Arc::new(CommitInfo {
                 id: "0123abcd".into(),
                 author: "A".into(),
@@ -782,7 +782,7 @@ rules:
             "x\nT = tok_abcd1234\n",
             "lib/app.jar!conf/a.env",
         );
-        found.outer_len = Some("lib/app.jar".len());
+        found.path = FindingPath::inside("lib/app.jar", "conf/a.env");
         let result = result(
             &found,
             Some(0),

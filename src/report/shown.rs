@@ -50,7 +50,7 @@ impl Shown {
         let mut matcher = Matcher::new(rules);
         shown.secrets = Some(Arc::new(secrets.clone()));
         for finding in findings {
-            let Some(git) = &finding.git else {
+            let Some(git) = finding.provenance.commit() else {
                 continue;
             };
             let commit = &git.commit;
@@ -94,7 +94,7 @@ impl KnownSecrets {
     fn of(findings: &[Finding]) -> KnownSecrets {
         let mut secrets: Vec<&[u8]> = findings
             .iter()
-            .filter(|finding| finding.git.is_some())
+            .filter(|finding| finding.provenance.commit().is_some())
             .flat_map(|finding| {
                 std::iter::once(&finding.secret[..]).chain(finding.paired_id.as_deref())
             })
@@ -159,7 +159,7 @@ fn mask(text: &str, mut ranges: Vec<Range<usize>>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::GitOrigin;
+    use crate::finding::{GitOrigin, Provenance};
     use crate::rules::parse_rule_file;
     use crate::scanner::findings_in;
     use crate::source::git::CommitInfo;
@@ -186,7 +186,7 @@ mod tests {
         };
         let mut found = findings_in(&mut Matcher::new(rules), blob);
         for finding in &mut found {
-            finding.git = Some(GitOrigin {
+            finding.provenance = Provenance::History(GitOrigin {
                 commit: commit.clone(),
                 order: 0,
                 occurrences: 0,

@@ -29,7 +29,8 @@ pub fn write(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let paint = Paint { color };
-    let by_commit = |a: &Finding, b: &Finding| match (&a.git, &b.git) {
+    let by_commit = |a: &Finding, b: &Finding| match (a.provenance.commit(), b.provenance.commit())
+    {
         (Some(a), Some(b)) => a.commit.id == b.commit.id,
         (None, None) => a.path == b.path,
         _ => false,
@@ -56,7 +57,7 @@ fn write_group_header(
 ) -> io::Result<()> {
     let count = group.len();
     let counted = paint.style(DIM, &format!("({})", plural(count, "finding")));
-    match &group[0].git {
+    match group[0].provenance.commit() {
         Some(git) => {
             let commit = &git.commit;
             writeln!(
@@ -108,7 +109,7 @@ fn write_finding(
         paint.style(DIM, &printable(&described(finding))),
     )?;
     writeln!(out, "      {}", snippet_line(finding, &shown, known, paint))?;
-    if let Some(git) = &finding.git {
+    if let Some(git) = finding.provenance.commit() {
         let elsewhere = match git.occurrences {
             0 => String::new(),
             n => format!("  ({} more {})", n, if n == 1 { "place" } else { "places" }),

@@ -94,7 +94,7 @@ impl std::fmt::Display for Encoding {
 }
 
 /// How deep and how much a blob's encoded text is decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DecodeLimits {
     /// Levels of encoding decoded: 0 decodes nothing, 1 decodes what the blob holds, 2 also what
     /// that decoded text holds, and so on.
@@ -109,16 +109,6 @@ impl Default for DecodeLimits {
         DecodeLimits {
             max_depth: DEFAULT_DECODE_DEPTH,
             max_size: DEFAULT_DECODE_SIZE,
-        }
-    }
-}
-
-impl DecodeLimits {
-    /// No decoding.
-    pub fn off() -> DecodeLimits {
-        DecodeLimits {
-            max_depth: 0,
-            ..DecodeLimits::default()
         }
     }
 }
@@ -984,7 +974,11 @@ mod tests {
             ..DecodeLimits::default()
         };
         assert_eq!(found(exact, &text).len(), 1);
-        assert!(found(DecodeLimits::off(), &text).is_empty());
+        let off = DecodeLimits {
+            max_depth: 0,
+            ..DecodeLimits::default()
+        };
+        assert!(found(off, &text).is_empty());
         // The budget is shared by a blob's spans, the text around each counted too: the first
         // segment is `a `, the token and a newline.
         let two = format!(

@@ -18,6 +18,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::rules::contains_ignore_ascii_case;
+
 /// How far before and after the secret, on its line, the filters look.
 pub(crate) const CONTEXT: usize = 256;
 
@@ -58,20 +60,6 @@ pub enum Filter {
 }
 
 impl Filter {
-    /// Every filter, in the order the matcher tries them.
-    pub const ALL: [Filter; 10] = [
-        Filter::Placeholder,
-        Filter::Template,
-        Filter::EnvReference,
-        Filter::Hash,
-        Filter::Uuid,
-        Filter::DataUri,
-        Filter::Encrypted,
-        Filter::Identifier,
-        Filter::Prose,
-        Filter::StandIn,
-    ];
-
     /// The name used in rule files and `--explain`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -179,12 +167,11 @@ fn trim_end_matching(bytes: &[u8], strip: impl Fn(u8) -> bool) -> &[u8] {
     &bytes[..end]
 }
 
-/// Whether `haystack` contains any of `needles`, ignoring ASCII case.
+/// Whether `haystack` contains any of `needles` (lowercase), ignoring ASCII case.
 pub(super) fn contains_any(haystack: &[u8], needles: &[&str]) -> bool {
     needles.iter().any(|needle| {
-        haystack
-            .windows(needle.len())
-            .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+        debug_assert!(!needle.bytes().any(|b| b.is_ascii_uppercase()), "{needle}");
+        contains_ignore_ascii_case(haystack, needle.as_bytes())
     })
 }
 
@@ -826,12 +813,25 @@ fn is_prose(around: &Around<'_>) -> bool {
 mod tests {
     use super::*;
 
+    /// Every filter.
+    const ALL: [Filter; 10] = [
+        Filter::Placeholder,
+        Filter::Template,
+        Filter::EnvReference,
+        Filter::Hash,
+        Filter::Uuid,
+        Filter::DataUri,
+        Filter::Encrypted,
+        Filter::Identifier,
+        Filter::Prose,
+        Filter::StandIn,
+    ];
+
     /// The filters that drop `secret` in `line` (its first occurrence).
     fn dropped_by(line: &str, secret: &str) -> Vec<Filter> {
         let start = line.find(secret).expect("the secret is in the line");
         let around = Around::of(line.as_bytes(), start..start + secret.len());
-        Filter::ALL
-            .into_iter()
+        ALL.into_iter()
             .filter(|filter| filter.drops(&around))
             .collect()
     }
@@ -1218,8 +1218,25 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_needle_is_contained_in_any_text_and_starts_and_ends_it() {
+        // `windows(0)` panicked here once.
+        assert!(contains_any(b"", &[""]));
+        assert!(contains_any(b"abc", &["", "zzz"]));
+        assert!(starts_with_any(b"abc", &[""]));
+        assert!(ends_with_any(b"", &[""]));
+        assert!(!contains_any(b"abc", &[]));
+    }
+
+    #[test]
+    fn needles_are_found_in_either_case_anywhere() {
+        assert!(contains_any(b"my-CHANGEME-value", PLACEHOLDER_PARTS));
+        assert!(contains_any(b"x$Ansible_Vault;1.1", &["$ansible_vault;"]));
+        assert!(!contains_any(b"changem", &["changeme"]));
+    }
+
+    #[test]
     fn filter_names_round_trip_through_yaml() {
-        for filter in Filter::ALL {
+        for filter in ALL {
             let parsed: Filter = serde_yaml::from_str(filter.as_str()).unwrap();
             assert_eq!(parsed, filter);
         }

@@ -15,6 +15,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 use super::checks::Check;
 use super::decode::{self, DecodeLimits, Decoded};
 use super::entropy::shannon;
@@ -57,22 +59,8 @@ pub enum DropReason {
     },
     /// The secret fails the rule's offline check (a checksum, a structure).
     Check(Check),
-    /// One of the rule's noise filters took the secret for a placeholder, reference or the like
-    /// (counted with the rule's allow list).
+    /// One of the rule's noise filters took the secret for a placeholder, reference or the like.
     Filter(Filter),
-}
-
-impl DropReason {
-    /// Index into [`DropCounts`].
-    fn slot(self) -> usize {
-        match self {
-            DropReason::Entropy { .. } => 0,
-            DropReason::RuleAllow => 1,
-            DropReason::Overlap { .. } => 2,
-            DropReason::Check(_) => 3,
-            DropReason::Filter(_) => 1,
-        }
-    }
 }
 
 /// A candidate the matcher dropped, kept only when explaining.
@@ -86,47 +74,77 @@ pub struct Dropped {
     pub reason: DropReason,
 }
 
-/// How many candidates were dropped, by reason: entropy, the rule's allow list, overlap, the
-/// rule's check.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How many candidates were dropped, one count per kind of [`DropReason`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DropCounts {
     /// Below `min_entropy`.
+    #[serde(default)]
     pub entropy: u64,
-    /// Allowed by the rule (its allow list or its filters).
+    /// Allowed by the rule's own allow list.
+    #[serde(default)]
     pub rule_allow: u64,
     /// Lost to an overlapping match.
+    #[serde(default)]
     pub overlap: u64,
     /// Failed the rule's check.
+    #[serde(default)]
     pub check: u64,
+    /// Taken by one of the rule's noise filters.
+    #[serde(default)]
+    pub filter: u64,
 }
 
 impl DropCounts {
     /// Counts one dropped candidate.
     pub fn add(&mut self, reason: DropReason) {
-        match reason.slot() {
-            0 => self.entropy += 1,
-            1 => self.rule_allow += 1,
-            2 => self.overlap += 1,
-            _ => self.check += 1,
-        }
+        let count = match reason {
+            DropReason::Entropy { .. } => &mut self.entropy,
+            DropReason::RuleAllow => &mut self.rule_allow,
+            DropReason::Overlap { .. } => &mut self.overlap,
+            DropReason::Check(_) => &mut self.check,
+            DropReason::Filter(_) => &mut self.filter,
+        };
+        *count += 1;
     }
 
     /// The counts added since `earlier` was taken.
     pub fn since(self, earlier: DropCounts) -> DropCounts {
+        let DropCounts {
+            entropy,
+            rule_allow,
+            overlap,
+            check,
+            filter,
+        } = earlier;
         DropCounts {
-            entropy: self.entropy - earlier.entropy,
-            rule_allow: self.rule_allow - earlier.rule_allow,
-            overlap: self.overlap - earlier.overlap,
-            check: self.check - earlier.check,
+            entropy: self.entropy - entropy,
+            rule_allow: self.rule_allow - rule_allow,
+            overlap: self.overlap - overlap,
+            check: self.check - check,
+            filter: self.filter - filter,
         }
     }
 
     /// Adds another matcher's counts.
     pub fn merge(&mut self, other: DropCounts) {
-        self.entropy += other.entropy;
-        self.rule_allow += other.rule_allow;
-        self.overlap += other.overlap;
-        self.check += other.check;
+        let DropCounts {
+            entropy,
+            rule_allow,
+            overlap,
+            check,
+            filter,
+        } = other;
+        self.entropy += entropy;
+        self.rule_allow += rule_allow;
+        self.overlap += overlap;
+        self.check += check;
+        self.filter += filter;
+    }
+
+    /// Whether nothing was dropped.
+    pub fn is_empty(&self) -> bool {
+        *self == DropCounts::default()
     }
 }
 
@@ -162,13 +180,6 @@ impl RuleMask {
             self.words.resize(word + 1, 0);
         }
         self.words[word] |= 1 << (rule % 64);
-    }
-
-    /// Whether rule `rule` is in the set.
-    pub fn contains(&self, rule: usize) -> bool {
-        self.words
-            .get(rule / 64)
-            .is_some_and(|word| word & (1 << (rule % 64)) != 0)
     }
 
     /// The rules in the set, ascending.
@@ -957,6 +968,54 @@ mod tests {
         assert_eq!(ids(&mut matcher, "sample/.env"), ["t.any"]);
         let reasons: Vec<DropReason> = matcher.take_dropped().iter().map(|d| d.reason).collect();
         assert!(reasons.contains(&DropReason::RuleAllow), "{reasons:?}");
+    }
+
+    #[test]
+    fn a_filter_drop_is_counted_as_its_own_reason_not_as_the_allow_list() {
+        let filtered = "  - id: t.pw\n    name: P\n    keywords: [pw=]\n    pattern: 'pw=(\\S+)'\n    confidence: low\n    filters: [placeholder]\n    examples: [x]\n";
+        let rules = rule_set(&format!("{TOKEN}{filtered}"));
+        let mut matcher = Matcher::new(&rules);
+        assert!(matcher.find(b"pw=changeme\ntok_a1b2example9\n").is_empty());
+        assert_eq!(
+            matcher.counts(),
+            DropCounts {
+                rule_allow: 1,
+                filter: 1,
+                ..DropCounts::default()
+            }
+        );
+    }
+
+    #[test]
+    fn each_drop_reason_has_its_own_count() {
+        let reasons = [
+            DropReason::Entropy {
+                entropy: 1.0,
+                min: 2.0,
+            },
+            DropReason::RuleAllow,
+            DropReason::Overlap { winner: 0 },
+            DropReason::Check(Check::Crc32Base62),
+            DropReason::Filter(Filter::Placeholder),
+        ];
+        let mut counts = DropCounts::default();
+        for (times, reason) in reasons.into_iter().enumerate() {
+            for _ in 0..=times {
+                counts.add(reason);
+            }
+        }
+        let expected = DropCounts {
+            entropy: 1,
+            rule_allow: 2,
+            overlap: 3,
+            check: 4,
+            filter: 5,
+        };
+        assert_eq!(counts, expected);
+        assert_eq!(counts.since(DropCounts::default()), expected);
+        let mut twice = expected;
+        twice.merge(expected);
+        assert_eq!(twice.since(expected), expected);
     }
 
     #[test]

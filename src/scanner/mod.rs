@@ -19,7 +19,7 @@ mod staged;
 
 use crate::config::{ScanConfig, Target};
 use crate::context::DemotePolicy;
-use crate::finding::{place_in_document, Finding, LineIndex, Lines};
+use crate::finding::{place_in_document, Finding, FindingPath, LineIndex, Lines};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
 use crate::scan::{Changed, DropReason, Matcher, Outcome, RangeIndex};
@@ -83,7 +83,7 @@ pub struct Explanation {
 impl Explanation {
     fn of(finding: &Finding, reason: Suppression) -> Explanation {
         Explanation {
-            path: finding.path.clone(),
+            path: finding.path.to_string(),
             line: finding.line,
             column: finding.column,
             rule_id: finding.rule_id.clone(),
@@ -144,8 +144,8 @@ impl<'a> BlobScanner<'a> {
     }
 
     /// [`BlobScanner::scan`] for an input: when it is an archive or a document, every text blob
-    /// inside it is scanned instead, its findings placed at `outer!inner` (with
-    /// [`Finding::outer_len`] set); a notebook's cells are placed back in the notebook's own
+    /// inside it is scanned instead, its findings placed at `outer!inner` (a [`FindingPath`] of
+    /// the outer file and the place inside it); a notebook's cells are placed back in the notebook's own
     /// lines, the cell kept as the finding's `part`. What was opened is counted in `stats`;
     /// warnings about hostile or broken archives, spent decode budgets and inline allows that
     /// allow nothing go to `warnings` (those about the files inside an archive summarised past a
@@ -166,11 +166,13 @@ impl<'a> BlobScanner<'a> {
         let expansion = source::expand_placed(blob, limits, &mut |inner, embedded| {
             let mut found = self.scan(inner, stats, explained, &mut inner_warnings);
             document_lines.place(&mut found, inner.bytes, embedded);
-            if inner.path.len() > blob.path.len() {
-                for finding in &mut found {
-                    if finding.path.len() > blob.path.len() {
-                        finding.outer_len = Some(blob.path.len());
-                    }
+            for finding in &mut found {
+                let inner = finding
+                    .path
+                    .strip_prefix(blob.path)
+                    .and_then(|rest| rest.strip_prefix('!'));
+                if let Some(inner) = inner {
+                    finding.path = FindingPath::inside(blob.path, inner);
                 }
             }
             findings.append(&mut found);
@@ -298,7 +300,7 @@ impl<'a> BlobScanner<'a> {
         for finding in &mut findings {
             if let Some(message) = content.misspelt_allow(finding) {
                 warnings.push(SourceError {
-                    path: finding.path.clone(),
+                    path: finding.path.to_string(),
                     message,
                 });
             }

@@ -12,8 +12,8 @@ use super::{fingerprints_in, suppress_by_place, BlobScanner, ScanResult};
 use crate::config::ScanConfig;
 use crate::progress::Progress;
 use crate::scan::Matcher;
-use crate::source::git::{self, BlobReader, GitError, Unstaged};
-use crate::source::{self, Blob, ReadOutcome, Sink, SkipReason, SourceError};
+use crate::source::git::{self, BlobRead, BlobReader, GitError, Unstaged};
+use crate::source::{self, Blob, Sink, SkipReason, SourceError};
 
 /// The staged index against HEAD: each staged blob's findings, less the secrets the file (at
 /// its old path, for a rename) already held in HEAD. Paths handed over (`-- PATH...`, as the
@@ -90,14 +90,10 @@ fn scan_changes(
     let mut result = ScanResult::default();
     let archives = config.archives.is_some();
     for change in changes {
-        let staged = match reader.read(change.staged, config.max_file_size, archives) {
-            Ok((ReadOutcome::Text, Some(blob))) => blob,
-            Ok((reason, _)) => {
-                let reason = if reason == ReadOutcome::Binary {
-                    SkipReason::Binary
-                } else {
-                    SkipReason::TooLarge
-                };
+        let read = reader.read(change.staged, config.max_file_size, archives);
+        let staged = match read.map(BlobRead::into_text) {
+            Ok(Ok(blob)) => blob,
+            Ok(Err(reason)) => {
                 result.stats.add_skip(reason);
                 if list_skipped {
                     result.skipped.push((change.path.clone(), reason));
@@ -136,7 +132,7 @@ fn scan_changes(
             .before
             .map(|oid| reader.read(oid, config.max_file_size, archives))
         {
-            Some(Ok((ReadOutcome::Text, Some(blob)))) => fingerprints_in(
+            Some(Ok(BlobRead::Text(blob))) => fingerprints_in(
                 &mut matcher,
                 &change.path,
                 blob.content(),
@@ -247,9 +243,10 @@ fn scan_index_blob(
     result: &mut ScanResult,
 ) {
     let blob = match reader.read(oid, config.max_file_size, config.archives.is_some()) {
-        Ok((ReadOutcome::Text, Some(blob))) => blob,
-        Ok((ReadOutcome::Binary, _)) => return result.stats.add_skip(SkipReason::Binary),
-        Ok(_) => return result.stats.add_skip(SkipReason::TooLarge),
+        Ok(read) => match read.into_text() {
+            Ok(blob) => blob,
+            Err(reason) => return result.stats.add_skip(reason),
+        },
         Err(err) => {
             return result.errors.push(SourceError {
                 path: path.to_string(),

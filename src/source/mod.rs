@@ -24,8 +24,7 @@ pub use archive::{
 pub(crate) use archive::{human_size, WARNINGS_LISTED};
 pub use fs::{read_one, shown_path, walk, PathFilter, PathGlobs, WalkOptions};
 pub use read::{
-    is_regular_file, read_input, read_regular_file, ReadLimits, ReadOutcome, Reading,
-    BINARY_PROBE_LEN,
+    is_regular_file, read_input, read_regular_file, ReadLimits, Reading, BINARY_PROBE_LEN,
 };
 pub use stdin::{read_stdin, STDIN_PATH};
 pub use utf16::{decode_utf16, is_utf16_text, utf8_reader};
@@ -39,8 +38,11 @@ pub struct Blob<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Why an input was not scanned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Why an input was not scanned (named in snake_case where it is stored, as in JSON stats).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// A NUL byte in the first 8 KiB.
     Binary,
@@ -67,18 +69,6 @@ impl SkipReason {
         SkipReason::Submodule,
         SkipReason::Ignored,
     ];
-
-    /// The snake_case name used in JSON stats.
-    pub fn key(self) -> &'static str {
-        match self {
-            SkipReason::Binary => "binary",
-            SkipReason::TooLarge => "too_large",
-            SkipReason::Symlink => "symlink",
-            SkipReason::Special => "special",
-            SkipReason::Submodule => "submodule",
-            SkipReason::Ignored => "ignored",
-        }
-    }
 
     /// A short phrase for people (`too large`).
     pub fn phrase(self) -> &'static str {

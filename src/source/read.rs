@@ -7,18 +7,6 @@ use std::io::{self, Read};
 /// How many leading bytes are searched for a NUL to call an input binary.
 pub const BINARY_PROBE_LEN: usize = 8 * 1024;
 
-/// What reading an input gave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReadOutcome {
-    /// The buffer holds the whole input: text, or an archive to open.
-    Text,
-    /// A NUL byte in the first [`BINARY_PROBE_LEN`] bytes, and not an archive to open; the rest
-    /// was not read.
-    Binary,
-    /// The input holds more than the limit; the rest was not read.
-    TooLarge,
-}
-
 /// What an input is held to while it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadLimits {

@@ -134,7 +134,7 @@ impl BaselineFile {
                     finding.fingerprint.as_str(),
                 ));
                 BaselineEntry {
-                    path: finding.path.clone(),
+                    path: finding.path.to_string(),
                     rule_id: finding.rule_id.clone(),
                     fingerprint: finding.fingerprint.clone(),
                     reason: old.and_then(|entry| entry.reason.clone()),
@@ -198,7 +198,7 @@ impl Baseline {
     /// entry that matches it is marked as met.
     pub fn contains(&self, finding: &Finding) -> bool {
         let key = (
-            finding.path.clone(),
+            finding.path.to_string(),
             finding.rule_id.clone(),
             finding.fingerprint.clone(),
         );

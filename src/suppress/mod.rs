@@ -22,8 +22,11 @@ use crate::rules::Confidence;
 use crate::source::PathGlobs;
 pub use baseline::{Baseline, BaselineEntry, BaselineFile, BaselineReport};
 
-/// Why a finding was suppressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Why a finding was suppressed (named in snake_case where it is stored, as in JSON stats).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Suppression {
     /// An allow list of the config (global or for the rule) matched.
     Allow,
@@ -46,17 +49,6 @@ impl Suppression {
         Suppression::Confidence,
         Suppression::Baseline,
     ];
-
-    /// The snake_case name used in JSON stats.
-    pub fn key(self) -> &'static str {
-        match self {
-            Suppression::Allow => "allow",
-            Suppression::Inline => "inline",
-            Suppression::RulePath => "rule_path",
-            Suppression::Confidence => "confidence",
-            Suppression::Baseline => "baseline",
-        }
-    }
 
     /// A phrase for people.
     pub fn phrase(self) -> &'static str {
@@ -198,7 +190,7 @@ impl Suppressor {
             // Inside an archive, a glob may name the archive (`*.jar`) or the whole place.
             let matches = |globs: &PathGlobs| {
                 matches_path(globs, &finding.path)
-                    || (finding.outer_len.is_some() && matches_path(globs, finding.outer_path()))
+                    || (finding.inner_path().is_some() && matches_path(globs, finding.outer_path()))
             };
             if scope.only.as_ref().is_some_and(|only| !matches(only))
                 || scope.except.as_ref().is_some_and(matches)

@@ -70,6 +70,8 @@ fn dropped(report: &JsonReport) -> Vec<(&'static str, u64)> {
         ("entropy", d.entropy),
         ("rule_allow", d.rule_allow),
         ("overlap", d.overlap),
+        ("check", d.check),
+        ("filter", d.filter),
     ]
     .into_iter()
     .filter(|&(_, n)| n > 0)

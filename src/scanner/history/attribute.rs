@@ -11,7 +11,7 @@ use git2::{Oid, Repository};
 use super::blobs::{BlobResult, Found, Scanned};
 use super::Walked;
 use crate::config::ScanConfig;
-use crate::finding::{Finding, GitOrigin};
+use crate::finding::{Finding, GitOrigin, Provenance};
 use crate::scan::Matcher;
 use crate::scanner::{fingerprints_in, passes_place_stage, ScanResult};
 use crate::source::git::ids;
@@ -211,19 +211,13 @@ fn place_found(
         for (index, place) in std::iter::once(&walked.first).chain(later).enumerate() {
             let path = history.path(place.path);
             let mut at = finding.clone();
-            match finding.inner_path() {
-                Some(inner) => {
-                    at.path = format!("{path}!{inner}");
-                    at.outer_len = Some(path.len());
-                }
-                None => at.path = path.to_string(),
-            }
+            at.path = finding.path.moved_to(path);
             // Confidence is judged at each place, as a files scan judges each file.
             if let Some(rule) = config.rules.find(&at.rule_id) {
                 let place = at.path.clone();
                 config.demote.apply(&mut at, rule, &place);
             }
-            at.git = Some(commits.origin(place.commit));
+            at.provenance = Provenance::History(commits.origin(place.commit));
             out.push(Candidate {
                 finding: at,
                 weight: if index == 0 { 1 + unlisted } else { 1 },
@@ -258,7 +252,7 @@ fn place_messages(
             continue;
         };
         for mut finding in findings {
-            finding.git = Some(commits.origin(commit));
+            finding.provenance = Provenance::History(commits.origin(commit));
             out.push(Candidate {
                 finding,
                 weight: 1,
@@ -330,7 +324,7 @@ fn one_per_secret(candidates: Vec<(Finding, usize)>, all: bool) -> Vec<Finding> 
     let mut findings: Vec<Finding> = candidates.into_iter().map(|(finding, _)| finding).collect();
     for finding in &mut findings {
         let total = places[&(finding.rule_id.clone(), finding.fingerprint.clone())];
-        if let Some(git) = &mut finding.git {
+        if let Provenance::History(git) = &mut finding.provenance {
             git.occurrences = total - 1;
         }
     }
@@ -346,7 +340,7 @@ fn one_per_secret(candidates: Vec<(Finding, usize)>, all: bool) -> Vec<Finding> 
 /// Oldest commit first, then path, line, column and rule.
 fn history_order(finding: &Finding) -> (usize, &str, usize, usize, &str) {
     (
-        finding.git.as_ref().map_or(0, |git| git.order),
+        finding.provenance.commit().map_or(0, |git| git.order),
         &finding.path,
         finding.line,
         finding.column,

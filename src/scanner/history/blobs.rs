@@ -11,7 +11,7 @@ use std::sync::{Condvar, Mutex};
 
 use git2::{ErrorCode, Oid};
 
-use super::super::cache::{BlobCache, CacheUse, Entry};
+use super::super::cache::{Added, BlobCache, CacheUse, Entry};
 use super::super::{BlobScanner, Explanation};
 use crate::config::ScanConfig;
 use crate::finding::Finding;
@@ -22,7 +22,7 @@ use crate::source::git::ids::{self, IdMap, IdSet, RawId};
 use crate::source::git::pack::{Pack, PackBlob, PackLimits};
 use crate::source::git::{BlobReader, History};
 use crate::source::read::is_binary;
-use crate::source::{Blob, ReadOutcome, SkipReason, SourceError};
+use crate::source::{Blob, SkipReason, SourceError};
 use crate::stats::Stats;
 
 /// What one blob yielded.
@@ -347,11 +347,10 @@ fn read_and_scan(
     path: &str,
 ) -> BlobResult {
     match reader.read(oid, config.max_file_size, config.archives.is_some()) {
-        Ok((ReadOutcome::Text, Some(blob))) => {
-            scan_bytes(thread, config, path, blob.content(), None).0
-        }
-        Ok((ReadOutcome::TooLarge, _)) => BlobResult::Skipped(SkipReason::TooLarge),
-        Ok(_) => BlobResult::Skipped(SkipReason::Binary),
+        Ok(read) => match read.into_text() {
+            Ok(blob) => scan_bytes(thread, config, path, blob.content(), None).0,
+            Err(reason) => BlobResult::Skipped(reason),
+        },
         Err(err) if err.code() == ErrorCode::NotFound => BlobResult::Missing,
         Err(err) => BlobResult::Failed(format!("cannot read: {}", err.message())),
     }
@@ -381,12 +380,12 @@ pub(super) fn remember(
             Some(BlobResult::Scanned { bytes, found }) => match found {
                 None => Some(Entry::Clean {
                     bytes: *bytes,
-                    added: Box::default(),
+                    added: Added::default(),
                 }),
                 Some(found) if found.findings.is_empty() && found.warnings.is_empty() => {
                     Some(Entry::Clean {
                         bytes: *bytes,
-                        added: Box::new(found.added.clone()),
+                        added: Added::of(&found.added),
                     })
                 }
                 Some(_) => None,

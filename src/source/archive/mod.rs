@@ -35,7 +35,7 @@ pub use mapped::MappedText;
 use warnings::WarningKind;
 
 /// Bounds on what one input may unpack, nested archives included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct ArchiveLimits {
     /// How many archives deep to open: 1 opens only the outer archive.
     pub max_depth: u32,
@@ -78,7 +78,8 @@ impl ArchiveLimits {
 }
 
 /// What expanding inputs opened, scanned and left out.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ArchiveCounts {
     /// Archives, compressed streams, documents and notebooks opened, nested ones included.
     pub opened: u64,
@@ -92,6 +93,11 @@ pub struct ArchiveCounts {
 }
 
 impl ArchiveCounts {
+    /// Whether nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        *self == ArchiveCounts::default()
+    }
+
     /// Adds `other` to these counts.
     pub fn merge(&mut self, other: ArchiveCounts) {
         self.opened += other.opened;

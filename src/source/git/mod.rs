@@ -19,7 +19,7 @@ use git2::{Oid, Repository, Time};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
-pub use reader::BlobReader;
+pub use reader::{BlobRead, BlobReader};
 pub use staged::{staged_changes, unstaged_paths, StagedChange, Unstaged};
 pub(crate) use walk::walk_in;
 pub use walk::{
