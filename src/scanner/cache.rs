@@ -146,7 +146,7 @@ struct KeyInputs<'a> {
     version: &'static str,
     format: u32,
     /// Each built-in rule file: its name and text.
-    builtin: &'static [(&'static str, &'static str)],
+    builtin: Vec<(&'static str, &'static str)>,
     rules: Vec<RuleInputs<'a>>,
     /// A SHA-256 of each of the user's rule files whole, by the origin their rules name: fields
     /// the list above does not hold (allow lists, the secret group) are in them. Built-in origins
@@ -206,7 +206,7 @@ impl<'a> KeyInputs<'a> {
         KeyInputs {
             version: env!("CARGO_PKG_VERSION"),
             format: FORMAT,
-            builtin: crate::rules::builtin::files(),
+            builtin: crate::rules::builtin::files().collect(),
             rules: rules
                 .iter()
                 .map(|rule| RuleInputs {
