@@ -117,10 +117,31 @@ pub fn table(rules: &[&Rule], width: Option<usize>) -> Vec<String> {
             &rule.id,
             &rule.name,
             rule.confidence.as_str(),
-            &rule.keywords.join(", "),
+            &shown_keywords(&rule.keywords),
         )
     }));
     lines
+}
+
+/// Keywords joined with `, ` for a line of text, with a newline, carriage return or tab in one
+/// (`"k 8\npassword"`, `"machine\t"`) written as `\n`, `\r`, `\t`: printed raw, it would
+/// break the line or the columns.
+pub fn shown_keywords(keywords: &[String]) -> String {
+    let mut out = String::new();
+    for (at, keyword) in keywords.iter().enumerate() {
+        if at > 0 {
+            out.push_str(", ");
+        }
+        for c in keyword.chars() {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c => out.push(c),
+            }
+        }
+    }
+    out
 }
 
 /// `text` cut to at most `width` characters, the last of them `…` when it was cut.
@@ -137,6 +158,15 @@ fn cut(text: &str, width: usize) -> String {
 mod tests {
     use super::*;
     use crate::rules::parse_rule_file;
+
+    #[test]
+    fn keywords_with_line_breaks_and_tabs_stay_on_one_line() {
+        let keywords = ["k 8\npassword", "k 8\r\npassword", "machine\t", "a\"b"].map(String::from);
+        assert_eq!(
+            shown_keywords(&keywords),
+            "k 8\\npassword, k 8\\r\\npassword, machine\\t, a\"b"
+        );
+    }
 
     fn rules() -> Vec<Rule> {
         let long = "A".repeat(93);

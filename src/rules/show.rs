@@ -128,7 +128,11 @@ pub fn describe(rule: &Rule, remediation: Option<&Remediation>) -> String {
     field("name", &rule.name);
     field("confidence", rule.confidence.as_str());
     field("tags", &join_or_none(&rule.tags));
-    field("keywords", &join_or_none(&rule.keywords));
+    if rule.keywords.is_empty() {
+        field("keywords", "none");
+    } else {
+        field("keywords", &super::list::shown_keywords(&rule.keywords));
+    }
     if !rule.paths.is_empty() {
         field("paths", &rule.paths.join(", "));
     }
