@@ -16,6 +16,7 @@ mod rule;
 mod set;
 pub mod show;
 pub mod syntax;
+mod vocabulary;
 
 pub use load::{load_path, parse_rule_file, LoadError};
 pub use pattern::{PatternFacts, SecretGroup};
@@ -24,3 +25,4 @@ pub(crate) use rule::contains_ignore_ascii_case;
 pub use rule::{Compile, Confidence, Rule, RuleError};
 pub use set::RuleSet;
 pub use syntax::{Example, RuleFileSyntax, RuleSyntax};
+pub use vocabulary::{Check, Filter};

@@ -15,12 +15,11 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::checks::Check;
 use super::decode::{self, DecodeLimits, Decoded};
 use super::entropy::shannon;
-use super::filters::{self, Filter};
+use super::filters;
 use super::prefilter::Candidates;
-use crate::rules::{contains_ignore_ascii_case, Rule, RuleSet, SecretGroup};
+use crate::rules::{contains_ignore_ascii_case, Check, Filter, Rule, RuleSet, SecretGroup};
 
 /// A secret confirmed in a blob, before it is placed in lines and tied to its source.
 #[derive(Debug, Clone, PartialEq)]

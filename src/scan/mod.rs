@@ -12,9 +12,7 @@ mod prefilter;
 mod ranges;
 mod stand_in;
 
-pub use checks::Check;
 pub use decode::{DecodeLimits, Decoded, Encoding};
-pub use filters::Filter;
 pub use matcher::{Changed, DropCounts, DropReason, Dropped, Match, Matcher, Outcome, RuleMask};
 pub use prefilter::{Candidates, Prefilter};
 pub use ranges::RangeIndex;
