@@ -8,9 +8,11 @@
 
 pub mod builtin;
 pub mod check;
+mod keywords;
 pub mod list;
 mod load;
 mod pattern;
+mod prefilter;
 pub mod remediation;
 mod rule;
 mod set;
@@ -20,6 +22,7 @@ mod vocabulary;
 
 pub use load::{load_path, parse_rule_file, LoadError};
 pub use pattern::{PatternFacts, SecretGroup};
+pub use prefilter::{Candidates, Prefilter};
 pub use remediation::{is_web_url, Remediation, RemediationSyntax, SECRET_MANAGERS};
 pub(crate) use rule::contains_ignore_ascii_case;
 pub use rule::{Compile, Confidence, Rule, RuleError};

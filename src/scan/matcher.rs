@@ -18,8 +18,9 @@ use std::ops::Range;
 use super::decode::{self, DecodeLimits, Decoded};
 use super::entropy::shannon;
 use super::filters;
-use super::prefilter::Candidates;
-use crate::rules::{contains_ignore_ascii_case, Check, Filter, Rule, RuleSet, SecretGroup};
+use crate::rules::{
+    contains_ignore_ascii_case, Candidates, Check, Filter, Rule, RuleSet, SecretGroup,
+};
 
 /// A secret confirmed in a blob, before it is placed in lines and tied to its source.
 #[derive(Debug, Clone, PartialEq)]
