@@ -22,6 +22,7 @@ pub mod merge;
 pub mod output;
 pub mod progress;
 pub mod report;
+pub mod rule_check;
 pub mod rules;
 pub mod run;
 pub mod scan;

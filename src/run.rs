@@ -518,7 +518,7 @@ fn show_rule(rules: &RuleSet, id: &str) -> Result<Outcome> {
 
 /// `sprawl rules check`: every problem on standard output, a verdict on standard error.
 fn check_rules(rules: &RuleSet) -> Result<Outcome> {
-    let report = rules::check::check(rules);
+    let report = crate::rule_check::check(rules);
     let mut out = io::stdout().lock();
     let written = report
         .problems

@@ -3,11 +3,10 @@
 //! A rule file's YAML is read into [`RuleSyntax`] (what the file says), compiled into a [`Rule`]
 //! (checked, regex built), and all rules together form a [`RuleSet`] with the keyword prefilter,
 //! built once and shared by reference by every scanning thread. [`builtin`] embeds `rules/*.yml`
-//! in the binary; [`check`] runs each rule's own examples through the full matcher and checks
-//! that every rule family says how to remediate a leak ([`remediation`]).
+//! in the binary; [`remediation`] says how to act on a leak. Running each rule's own examples
+//! through the full matcher is `crate::rule_check`'s job: this module knows nothing of scanning.
 
 pub mod builtin;
-pub mod check;
 mod keywords;
 pub mod list;
 mod load;
