@@ -18,8 +18,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 
-use crate::context::Demotion;
-use crate::finding::{DocumentPlace, Finding, GitOrigin, Snippet};
+use crate::finding::{Demotion, DocumentPlace, Finding, GitOrigin, Snippet};
 use crate::report::{
     ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, ShardRecord,
     SkippedRecord, StatsRecord, SuppressedRecord, JSON_VERSION,

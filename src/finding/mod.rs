@@ -13,6 +13,7 @@
 //! hash of the secret: it does not reveal the secret, but anyone holding a candidate secret can
 //! check whether it is the one found.
 
+mod demotion;
 mod document;
 
 use std::ops::Range;
@@ -20,11 +21,11 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::context::Demotion;
 use crate::rules::{Confidence, Rule};
 use crate::scan::{Encoding, Match, RangeIndex};
 use crate::source::git::CommitInfo;
 
+pub use demotion::{Context, Demotion};
 pub use document::{place_in_document, LineIndex};
 
 /// The longest stretch of a line kept around a secret for display.
