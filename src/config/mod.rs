@@ -31,7 +31,7 @@ pub use file::{
     discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, DemoteConfig, LoadedConfig,
     RuleOverride, RulesConfig, CONFIG_FILE_NAME,
 };
-pub use inventory::{InventoryConfig, InventoryInput};
+pub use inventory::{InventoryConfig, InventoryFormat, InventoryInput};
 
 /// The largest archive entry (and archive) opened when neither the command line nor the config
 /// sets a file size limit (the config's `archives.max_entry_size` changes it too).
