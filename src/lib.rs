@@ -21,6 +21,7 @@ pub mod inventory;
 pub mod merge;
 pub mod output;
 pub mod progress;
+pub mod redact;
 pub mod report;
 pub mod rule_check;
 pub mod rules;

@@ -6,9 +6,9 @@ use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command, InventoryArgs, ListFormatArg, MergeArgs, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
-use crate::finding::redacted;
 use crate::output::{Access, OutputFile};
 use crate::progress::Progress;
+use crate::redact::redacted;
 use crate::report::{self, printable, Report};
 use crate::rules::list::RuleRecord;
 use crate::rules::{self, RuleSet};
