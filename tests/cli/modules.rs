@@ -439,6 +439,28 @@ fn top_level_modules_import_each_other_without_loops() {
 }
 
 #[test]
+fn the_readme_lists_every_top_level_module() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md is readable");
+    let development = readme
+        .split("\n## Development\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README.md has a Development section");
+    let listed: BTreeSet<String> = development
+        .lines()
+        .filter_map(|line| line.strip_prefix("- `"))
+        .filter_map(|item| item.split_once('`'))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let modules: BTreeSet<String> = sprawl_graph().into_keys().collect();
+    assert_eq!(
+        listed, modules,
+        "the module list in README.md's Development section"
+    );
+}
+
+#[test]
 fn every_known_edge_still_exists() {
     let graph = sprawl_graph();
     for (from, to, why) in KNOWN_EDGES {
