@@ -12,10 +12,12 @@
 //! then a rule scoped to the file's format by its `paths`, then the longer secret, then the
 //! rule loaded first.
 
+mod encoded;
+
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::decode::{self, DecodeLimits, Decoded};
+use super::decode::{DecodeLimits, Decoded};
 use super::entropy::shannon;
 use super::filters;
 use crate::rules::{
@@ -303,7 +305,7 @@ impl<'r> Matcher<'r> {
         let before = self.drops.counts;
         let plain = self.find_plain(haystack, None);
         self.note_keywords(None);
-        let (found, short_at) = decode::search(self, haystack, plain);
+        let (found, short_at) = encoded::search(self, haystack, plain);
         self.decode_short_at = short_at;
         self.settle(&found, before);
         found
@@ -337,7 +339,7 @@ impl<'r> Matcher<'r> {
         };
         let plain = self.find_plain(haystack, Some((&areas, changed.base_keywords)));
         self.note_keywords(Some(changed.base_keywords));
-        let (found, short_at) = decode::search_in(self, haystack, &lines, plain);
+        let (found, short_at) = encoded::search_in(self, haystack, &lines, plain);
         self.decode_short_at = short_at;
         self.settle(&found, before);
         found
