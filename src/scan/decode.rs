@@ -19,7 +19,7 @@
 //!    <base64>`) see `password: <decoded>`. All segments of a blob make one view and one matcher
 //!    run.
 //! 4. **Mapping back**: a range of a view that lies inside a decoded part is located on the
-//!    encoded characters that carry it in the haystack ([`View::locate`]).
+//!    encoded characters that carry it in the haystack (`View::locate`).
 //!
 //! That is all this module does: spans in, decoded views out, and ranges mapped back. Searching
 //! the views, going a level deeper (base64 of base64) and merging what is found there with the
