@@ -21,9 +21,9 @@ mod pattern;
 #[path = "src/yaml.rs"]
 mod yaml;
 
-/// What `src/yaml.rs` needs of the program's `finding` module: a parse error's quoted values
+/// What `src/yaml.rs` needs of the program's `redact` module: a parse error's quoted values
 /// are hidden. Here they come from sprawl's own rule files, and fail the build if anything.
-mod finding {
+mod redact {
     pub fn redacted(_secret: &str) -> String {
         "…".to_string()
     }

@@ -5,8 +5,8 @@
 //! runs compare across commits.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use sprawl::rules::{builtin, RuleSet};
-use sprawl::scan::{Candidates, Matcher};
+use sprawl::rules::{builtin, Candidates, RuleSet};
+use sprawl::scan::Matcher;
 
 /// About 4 MiB of source-like text with no rule keyword in it.
 fn keyword_free_code() -> Vec<u8> {

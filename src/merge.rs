@@ -18,8 +18,9 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 
-use crate::context::Demotion;
-use crate::finding::{DocumentPlace, Finding, FindingPath, GitOrigin, Provenance, Snippet};
+use crate::finding::{
+    Demotion, DocumentPlace, Finding, FindingPath, GitOrigin, Provenance, Snippet,
+};
 use crate::report::{
     ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, ShardRecord,
     SkippedRecord, StatsRecord, SuppressedRecord, JSON_VERSION,

@@ -6,9 +6,9 @@ use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command, InventoryArgs, ListFormatArg, MergeArgs, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
-use crate::finding::redacted;
 use crate::output::{Access, OutputFile};
 use crate::progress::Progress;
+use crate::redact::redacted;
 use crate::report::{self, printable, Report};
 use crate::rules::list::RuleRecord;
 use crate::rules::{self, RuleSet};
@@ -522,7 +522,7 @@ fn show_rule(rules: &RuleSet, id: &str) -> Result<Outcome> {
 
 /// `sprawl rules check`: every problem on standard output, a verdict on standard error.
 fn check_rules(rules: &RuleSet) -> Result<Outcome> {
-    let report = rules::check::check(rules);
+    let report = crate::rule_check::check(rules);
     let mut out = io::stdout().lock();
     let written = report
         .problems

@@ -14,7 +14,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::finding::redacted;
+use crate::redact::redacted;
 
 /// The deepest nesting of flow collections accepted: serde_yaml fails past 128 levels anyway.
 const MAX_DEPTH: usize = 128;

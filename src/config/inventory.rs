@@ -13,11 +13,21 @@ use git2::{Repository, RepositoryOpenFlags};
 
 use super::{load_rules, read_limits, scan_root, GitMode, Input, ScanConfig, Target};
 use crate::cli::{CommonArgs, InventoryArgs, InventoryFormatArg};
-use crate::inventory::InventoryFormat;
 use crate::rules::RuleSet;
 use crate::source::diff::DiffMode;
 use crate::source::git::Selection;
 use crate::source::WalkOptions;
+
+/// The inventory's output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InventoryFormat {
+    /// One entry per secret with its places, for people.
+    Text,
+    /// The [`crate::inventory::InventoryReport`] document.
+    Json,
+    /// One self-contained HTML page.
+    Html,
+}
 
 /// A validated `sprawl inventory`.
 #[derive(Debug)]

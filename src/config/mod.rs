@@ -4,6 +4,7 @@
 //! options, excludes, report options) is validated here, so the engine below never meets a bad
 //! value, and every error names the flag, file, line or field at fault.
 
+mod defaults;
 mod file;
 mod inventory;
 
@@ -25,11 +26,12 @@ use crate::source::diff::DiffMode;
 use crate::source::git::Selection;
 use crate::source::{ArchiveLimits, PathFilter, PathGlobs, ReadLimits, WalkOptions};
 use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
+pub use defaults::{default_cache_dir, CHUNK_SIZE};
 pub use file::{
     discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, DemoteConfig, LoadedConfig,
     RuleOverride, RulesConfig, CONFIG_FILE_NAME,
 };
-pub use inventory::{InventoryConfig, InventoryInput};
+pub use inventory::{InventoryConfig, InventoryFormat, InventoryInput};
 
 /// The largest archive entry (and archive) opened when neither the command line nor the config
 /// sets a file size limit (the config's `archives.max_entry_size` changes it too).
@@ -257,7 +259,7 @@ impl ScanConfig {
         config.cache = match &args.cache {
             None => None,
             Some(Some(dir)) => Some(dir.clone()),
-            Some(None) => Some(crate::scanner::default_cache_dir().context(
+            Some(None) => Some(default_cache_dir().context(
                 "--cache: no cache folder: set XDG_CACHE_HOME or HOME, or give --cache=DIR",
             )?),
         };
@@ -366,7 +368,7 @@ impl ScanConfig {
 /// an archive up to its entry size limit (when archives are opened).
 pub fn read_limits(archives: Option<&ArchiveLimits>) -> ReadLimits {
     ReadLimits {
-        whole: crate::scanner::CHUNK_SIZE as u64,
+        whole: CHUNK_SIZE as u64,
         archive: archives.map(|limits| limits.max_entry_size),
     }
 }

@@ -13,6 +13,7 @@
 //! hash of the secret: it does not reveal the secret, but anyone holding a candidate secret can
 //! check whether it is the one found.
 
+mod demotion;
 mod document;
 
 use std::ops::Range;
@@ -20,11 +21,11 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::context::Demotion;
+use crate::redact::redacted;
 use crate::rules::{Confidence, Rule};
 use crate::scan::{Encoding, Match, RangeIndex};
 use crate::source::git::CommitInfo;
-
+pub use demotion::{Context, Demotion};
 pub use document::{place_in_document, LineIndex};
 
 /// The longest stretch of a line kept around a secret for display.
@@ -530,16 +531,6 @@ pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
     hex
 }
 
-/// Shows at most the first 4 characters of a secret, fewer for short secrets (a quarter of its
-/// length, rounded down), then `…`.
-pub fn redacted(secret: &str) -> String {
-    let chars = secret.chars().count();
-    let shown = (chars / 4).min(4);
-    let mut out: String = secret.chars().take(shown).collect();
-    out.push('…');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -753,14 +744,6 @@ mod tests {
         let parts = texts(&snippet);
         assert_eq!(parts[0].1, PartKind::OtherSecret);
         assert!(parts[0].0.starts_with('…'));
-    }
-
-    #[test]
-    fn redaction_shows_at_most_four_characters() {
-        assert_eq!(redacted("ghp_0123456789abcdefghij"), "ghp_…");
-        assert_eq!(redacted("hunter2!"), "hu…");
-        assert_eq!(redacted("abc"), "…");
-        assert_eq!(redacted("ééééééééé"), "éé…");
     }
 
     #[test]

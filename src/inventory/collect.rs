@@ -16,7 +16,7 @@ use super::record::{
     CommitRecord, InventoryReport, OccurrenceRecord, PlaceRecord, RemediationRecord, RuleRecord,
     SecretRecord, SeenRecord, SourceRecord, Status, SummaryRecord, INVENTORY_VERSION,
 };
-use crate::finding::redacted;
+use crate::redact::redacted;
 use crate::report::{ErrorRecord, FindingRecord};
 use crate::rules::{Confidence, Rule, RuleSet};
 

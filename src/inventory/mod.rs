@@ -30,23 +30,12 @@ pub use record::{
 };
 pub use text::summary;
 
-use crate::config::{InventoryConfig, InventoryInput};
+use crate::config::{InventoryConfig, InventoryFormat, InventoryInput};
 use crate::progress::Progress;
 use crate::report::{FindingRecord, Shown};
 use crate::rules::RuleSet;
 use collect::{Collector, Standing};
 use presence::HeadState;
-
-/// The inventory's output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InventoryFormat {
-    /// One entry per secret with its places, for people.
-    Text,
-    /// The [`InventoryReport`] document.
-    Json,
-    /// One self-contained HTML page.
-    Html,
-}
 
 /// Scans every input and reads every report of `config`, and folds what they hold into one
 /// inventory. An input that cannot be scanned at all (a repository that will not open) fails

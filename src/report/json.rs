@@ -7,8 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Report, Shown};
-use crate::context::{Context, Demotion};
-use crate::finding::{DocumentPlace, Finding};
+use crate::finding::{Context, Demotion, DocumentPlace, Finding};
 use crate::rules::Confidence;
 use crate::scan::Encoding;
 use crate::source::{SkipReason, SourceError};

@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::finding::{redacted, Finding};
+use crate::finding::Finding;
+use crate::redact::redacted;
 use crate::rules::RuleSet;
 use crate::scan::Matcher;
 

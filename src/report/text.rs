@@ -9,7 +9,8 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::{Report, Shown};
-use crate::finding::{redacted, Finding, PartKind};
+use crate::finding::{Finding, PartKind};
+use crate::redact::redacted;
 use crate::rules::Confidence;
 use crate::source::SkipReason;
 use crate::stats::Stats;

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use super::rule::{Confidence, Rule};
-use crate::scan::{Check, Filter};
+use super::vocabulary::{Check, Filter};
 
 /// Off a terminal, names longer than this overflow their column instead of widening it.
 pub const NAME_PAD: usize = 48;

@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::pattern::{PatternFacts, SecretGroup};
 use super::syntax::{Example, RuleSyntax};
-use crate::scan::Check;
-use crate::scan::Filter;
+use super::vocabulary::{Check, Filter};
 
 /// Upper bound on the compiled size of one regex, so a hostile or careless pattern cannot make
 /// sprawl allocate without limit.

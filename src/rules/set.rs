@@ -4,9 +4,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::load::LoadError;
+use super::prefilter::Prefilter;
 use super::remediation::{self, Remediation};
 use super::rule::{Rule, RuleError};
-use crate::scan::Prefilter;
 
 /// Every rule of a scan and the prefilter over their keywords. Built once, shared by reference.
 #[derive(Debug)]

@@ -7,9 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::remediation::RemediationSyntax;
+use super::vocabulary::{Check, Filter};
 use super::Confidence;
-use crate::scan::Check;
-use crate::scan::Filter;
 
 /// A rule file: a list of rules under `rules:`, and what to do about a leak of each of their
 /// families under `remediation:`.

@@ -7,58 +7,14 @@
 //! only looks the part; the matcher drops it (visible with `--explain`). Checks are pure
 //! functions of the secret's bytes: no I/O, no network, nothing is verified with the provider.
 
-use std::fmt;
-
 use base64::alphabet::URL_SAFE;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
 
-/// An offline check a rule can ask of its secrets (`check:` in a rule file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Check {
-    /// `prefix_` then base62 characters whose last 6 are the CRC32 (IEEE) of the ones before
-    /// them (after the last `_`), in base62 (`0-9A-Za-z`), left-padded with `0`: GitHub's
-    /// `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` tokens and npm's `npm_` tokens.
-    Crc32Base62,
-    /// A JSON Web Token in compact form: `header.payload.signature`, header and payload
-    /// base64url-encoded JSON objects, the header naming a signing `alg` other than `none`, and a
-    /// signature present.
-    Jwt,
-    /// `pypi-` then a base64url-encoded version 2 macaroon whose location is `pypi.org`, with an
-    /// identifier, well-formed caveats and a 32-byte signature, and nothing after it.
-    PypiMacaroon,
-    /// Grafana's service account tokens (`glsa_` + 32 characters + `_` + 8 hex): the part after
-    /// the last `_` is the CRC32 (IEEE) of everything before that `_`, its bytes little-endian,
-    /// in lowercase hex.
-    GrafanaCrc32,
-}
+use crate::rules::Check;
 
 impl Check {
-    /// The name a rule file uses (`crc32-base62`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Check::Crc32Base62 => "crc32-base62",
-            Check::Jwt => "jwt",
-            Check::PypiMacaroon => "pypi-macaroon",
-            Check::GrafanaCrc32 => "grafana-crc32",
-        }
-    }
-
-    /// What a failing candidate lacks, for `--explain` and `rules check`.
-    pub fn failure(self) -> &'static str {
-        match self {
-            Check::Crc32Base62 => "its last 6 characters are not the CRC32 of the rest",
-            Check::Jwt => {
-                "it does not decode to a signed JWT (JSON header with `alg`, JSON payload)"
-            }
-            Check::PypiMacaroon => "it does not decode to a pypi.org macaroon",
-            Check::GrafanaCrc32 => "its last 8 hex digits are not the CRC32 of the rest",
-        }
-    }
-
     /// Whether `secret` passes this check.
     pub fn passes(self, secret: &[u8]) -> bool {
         match self {
@@ -67,12 +23,6 @@ impl Check {
             Check::PypiMacaroon => pypi_macaroon_valid(secret),
             Check::GrafanaCrc32 => grafana_crc32_valid(secret),
         }
-    }
-}
-
-impl fmt::Display for Check {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 

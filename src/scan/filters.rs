@@ -13,69 +13,16 @@
 //! format, at the price of judging by the shape of one line. Provider rules with a fixed prefix
 //! need none of this and list no filters.
 
-use std::fmt;
 use std::ops::Range;
 
-use serde::{Deserialize, Serialize};
+use crate::rules::Filter;
 
 use crate::rules::contains_ignore_ascii_case;
 
 /// How far before and after the secret, on its line, the filters look.
 pub(crate) const CONTEXT: usize = 256;
 
-/// One noise filter a rule can enable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Filter {
-    /// Documentation placeholders: `changeme`, `YOUR_API_KEY`, `xxxx`, `****`, `<token>`,
-    /// `password`, `test123`, empty-looking values.
-    Placeholder,
-    /// Template and variable syntax: `${VAR}`, `$VAR`, `{{ .Values.x }}`, `%(name)s`, `%s`,
-    /// `{name}`, `#{var}`, `@VAR@`.
-    Template,
-    /// Reads from the environment or a secret manager: `os.environ[..]`, `process.env.X`,
-    /// `${{ secrets.X }}`, `$(cat ..)`, `vault:`, `ref+`, `!vault`, AWS Secrets Manager and SSM
-    /// ARNs.
-    EnvReference,
-    /// Digests and checksums: `sha256:…`, `sha512-…` (npm integrity), `h1:…` (go.sum), or hex of
-    /// a digest's length next to a word such as `sha`, `commit` or `checksum`.
-    Hash,
-    /// A UUID (`123e4567-e89b-12d3-a456-426614174000`), an identifier rather than a secret.
-    Uuid,
-    /// A `data:` URI (an inlined image or font).
-    DataUri,
-    /// Values encrypted at rest: SOPS `ENC[AES256_GCM,…]`, `$ANSIBLE_VAULT;`, Bitnami
-    /// SealedSecrets (`encryptedData`, `AgB…`).
-    Encrypted,
-    /// Code rather than data: identifiers, dotted paths, calls, file paths, URLs, booleans,
-    /// numbers.
-    Identifier,
-    /// Words about a secret rather than a secret: prompts and sentences (`Enter your password`),
-    /// settings named like `PASSWORD_MIN_LENGTH` or `TOKEN_HEADER`.
-    Prose,
-    /// Only what documentation writes where a value goes (`changeme`, `<password>`, `xxxx`,
-    /// `password_here`, `TODO`), not weak words: for files whose format says every value is a
-    /// credential, where `admin` or `password123` is a weak password, not a placeholder.
-    StandIn,
-}
-
 impl Filter {
-    /// The name used in rule files and `--explain`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Filter::Placeholder => "placeholder",
-            Filter::Template => "template",
-            Filter::EnvReference => "env-reference",
-            Filter::Hash => "hash",
-            Filter::Uuid => "uuid",
-            Filter::DataUri => "data-uri",
-            Filter::Encrypted => "encrypted",
-            Filter::Identifier => "identifier",
-            Filter::Prose => "prose",
-            Filter::StandIn => "stand-in",
-        }
-    }
-
     /// Whether this filter takes the candidate for noise.
     pub fn drops(self, around: &Around<'_>) -> bool {
         match self {
@@ -90,12 +37,6 @@ impl Filter {
             Filter::Prose => is_prose(around),
             Filter::StandIn => super::stand_in::is_stand_in(around),
         }
-    }
-}
-
-impl fmt::Display for Filter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -12,17 +12,19 @@
 //! then a rule scoped to the file's format by its `paths`, then the longer secret, then the
 //! rule loaded first.
 
+mod encoded;
+
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use super::checks::Check;
-use super::decode::{self, DecodeLimits, Decoded};
+use super::decode::{DecodeLimits, Decoded};
 use super::entropy::shannon;
-use super::filters::{self, Filter};
-use super::prefilter::Candidates;
-use crate::rules::{contains_ignore_ascii_case, Rule, RuleSet, SecretGroup};
+use super::filters;
+use crate::rules::{
+    contains_ignore_ascii_case, Candidates, Check, Filter, Rule, RuleSet, SecretGroup,
+};
 
 /// A secret confirmed in a blob, before it is placed in lines and tied to its source.
 #[derive(Debug, Clone, PartialEq)]
@@ -297,7 +299,7 @@ impl<'r> Matcher<'r> {
     }
 
     /// Every secret in `haystack`, text of no known file (so rules with `paths` do not run),
-    /// ordered by position, then by rule; those in its encoded text too (see [`decode`]).
+    /// ordered by position, then by rule; those in its encoded text too (see [`decode`](super::decode)).
     pub fn find(&mut self, haystack: &[u8]) -> Vec<Match> {
         self.find_in_file("", haystack)
     }
@@ -314,7 +316,7 @@ impl<'r> Matcher<'r> {
         let before = self.drops.counts;
         let plain = self.find_plain(haystack, None);
         self.note_keywords(None);
-        let (found, short_at) = decode::search(self, haystack, plain);
+        let (found, short_at) = encoded::search(self, haystack, plain);
         self.decode_short_at = short_at;
         self.settle(&found, before);
         found
@@ -348,7 +350,7 @@ impl<'r> Matcher<'r> {
         };
         let plain = self.find_plain(haystack, Some((&areas, changed.base_keywords)));
         self.note_keywords(Some(changed.base_keywords));
-        let (found, short_at) = decode::search_in(self, haystack, &lines, plain);
+        let (found, short_at) = encoded::search_in(self, haystack, &lines, plain);
         self.decode_short_at = short_at;
         self.settle(&found, before);
         found

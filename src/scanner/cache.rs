@@ -121,21 +121,6 @@ pub struct CacheUse {
     pub warnings: Vec<String>,
 }
 
-/// The cache folder used when `--cache` names none: `$XDG_CACHE_HOME/sprawl`, else
-/// `~/.cache/sprawl` (`%LOCALAPPDATA%\sprawl` on Windows).
-pub fn default_cache_dir() -> Option<PathBuf> {
-    let non_empty = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
-    if let Some(dir) = non_empty("XDG_CACHE_HOME") {
-        return Some(PathBuf::from(dir).join("sprawl"));
-    }
-    if cfg!(windows) {
-        if let Some(dir) = non_empty("LOCALAPPDATA") {
-            return Some(PathBuf::from(dir).join("sprawl"));
-        }
-    }
-    non_empty("HOME").map(|home| PathBuf::from(home).join(".cache").join("sprawl"))
-}
-
 /// Everything besides a blob's bytes and path that decides what scanning it yields, each under
 /// its name: the sprawl version and cache format, every rule (the built-in rule files, the
 /// user's rule files whole, and each rule's fields after the config's overrides), the config

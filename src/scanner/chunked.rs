@@ -21,13 +21,11 @@ use std::io::{self, Read};
 use std::ops::Range;
 
 use super::{BlobScanner, Explanation};
+use crate::config::CHUNK_SIZE;
 use crate::finding::{count_chars, Finding};
 use crate::rules::RuleSet;
 use crate::source::{self, Blob, SourceError};
 use crate::stats::Stats;
-
-/// The bytes each window owns; text up to this long is read whole instead.
-pub const CHUNK_SIZE: usize = 16 << 20;
 
 /// The least overlap: enough for a snippet's context and a line before the secret.
 const MIN_OVERLAP: usize = 64 << 10;

@@ -28,9 +28,9 @@ use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
 use chunked::Part;
 
-pub use cache::{default_cache_dir, CacheUse};
+pub use cache::CacheUse;
 pub(crate) use chunked::StreamOut;
-pub use chunked::{CHUNK_SIZE, MAX_OVERLAP};
+pub use chunked::MAX_OVERLAP;
 pub use history::HistoryError;
 
 /// What a scan found.

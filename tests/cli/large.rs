@@ -22,7 +22,7 @@ fn filler(lines: usize) -> String {
 #[test]
 fn a_file_longer_than_a_chunk_is_scanned_whole_with_its_lines() {
     let env = TestEnv::new();
-    let chunk = sprawl::scanner::CHUNK_SIZE;
+    let chunk = sprawl::config::CHUNK_SIZE;
     // The first secret on line 1, one across the first window's edge (it starts 10 bytes before
     // it, at column 41), one on the last line.
     let mut text = format!("token = {}\n", token(1));
@@ -64,7 +64,7 @@ fn a_file_longer_than_a_chunk_is_scanned_whole_with_its_lines() {
 #[test]
 fn long_standard_input_is_scanned_in_chunks_too() {
     let env = TestEnv::new();
-    let chunk = sprawl::scanner::CHUNK_SIZE;
+    let chunk = sprawl::config::CHUNK_SIZE;
     let mut text = filler(chunk / 64 + 10);
     text.push_str(&format!("tail = {}\n", token(4)));
     let run = run(env

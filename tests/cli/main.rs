@@ -17,6 +17,7 @@ mod incremental;
 mod inventory;
 mod large;
 mod markers;
+mod modules;
 mod noise;
 mod output;
 mod pairs;

@@ -3,11 +3,11 @@
 //! run them. Every problem is listed, each saying why when it can: no keyword, no pattern match,
 //! the entropy gate, the allow list, or another rule reporting the secret instead. A rule family
 //! with no remediation entry in any loaded file is a problem too.
+//!
+//! It sits above the scanner, not inside `rules`: it drives the same matcher and finding
+//! placement a scan uses, and the rules must not depend on what scans with them.
 
-use super::pattern::SecretGroup;
-use super::rule::{contains_ignore_ascii_case, Rule, RuleError};
-use super::set::RuleSet;
-use super::syntax::Example;
+use crate::rules::{contains_ignore_ascii_case, Example, Rule, RuleError, RuleSet, SecretGroup};
 use crate::scan::entropy::shannon;
 use crate::scan::filters::first_dropping;
 use crate::scan::Matcher;

@@ -12,13 +12,17 @@
 //! around its keywords (see `Candidates::windows`) instead of over the whole blob. A keyword that
 //! occurs more than [`MAX_HITS_PER_KEYWORD`] times in one blob stops being recorded one by one:
 //! its rules then run over the whole blob, which bounds the memory a hostile blob can claim.
+//!
+//! It lives with the rules because it is the compiled form of their keywords, as a [`Rule`]'s
+//! regex is the compiled form of its pattern: a [`super::RuleSet`] builds it once and every
+//! scanning thread shares it by reference. The matcher only asks it for [`Candidates`].
 
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::keywords::KeywordDfa;
-use crate::rules::Rule;
+use super::rule::Rule;
 
 /// Beyond this many occurrences of one keyword in one blob, its positions are not recorded and
 /// its rules run over the whole blob.
