@@ -75,7 +75,7 @@ pub(super) fn report(
             }
             BlobResult::Cached(entry) => {
                 entry.add_to(&mut result.stats);
-                if let (super::cache::Entry::Skipped(reason), true) = (entry, list_skipped) {
+                if let (super::cache::Entry::Skipped(reason), true) = (&**entry, list_skipped) {
                     result.skipped.push((listed(), *reason));
                 }
             }
