@@ -7,7 +7,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use git2::{ErrorCode, Oid};
 
@@ -18,6 +18,7 @@ use crate::finding::Finding;
 use crate::progress::Progress;
 use crate::rules::Rule;
 use crate::scan::{Changed, Outcome};
+use crate::shard::Shard;
 use crate::source::git::ids::{self, IdMap, IdSet, RawId};
 use crate::source::git::pack::{Pack, PackBlob, PackLimits};
 use crate::source::git::{BlobReader, History};
@@ -63,11 +64,13 @@ pub(super) struct Scanned {
     pub(super) problems: Vec<String>,
 }
 
-/// Whether the walk that runs beside a pack scan is done; see [`scan_packs`].
+/// Whether the walk that runs beside a pack scan is done, and, for a shard, which blobs the
+/// walk found to be the shard's; see [`scan_packs`].
 #[derive(Debug, Default)]
 pub(super) struct WalkGate {
     done: Mutex<bool>,
     opened: Condvar,
+    owned: OnceLock<IdSet>,
 }
 
 impl WalkGate {
@@ -84,6 +87,39 @@ impl WalkGate {
             done = self.opened.wait(done).unwrap_or_else(|e| e.into_inner());
         }
     }
+
+    /// For a shard, once the walk is done: the blobs whose first path falls to the shard. From
+    /// then on the scan skips the others.
+    pub(super) fn walked_to(&self, owned: IdSet) {
+        let _ = self.owned.set(owned);
+    }
+
+    /// The blobs the walk found to be the shard's, if it did.
+    pub(super) fn into_owned(self) -> Option<IdSet> {
+        self.owned.into_inner()
+    }
+
+    /// Whether a blob is to be scanned: until a shard's walk is done, any blob may be the
+    /// shard's, and is scanned on the core the walk leaves idle.
+    fn wants(&self, oid: &RawId) -> bool {
+        self.owned.get().is_none_or(|owned| owned.contains(oid))
+    }
+}
+
+/// The blobs of `history` whose first path falls to `shard`.
+pub(super) fn owned_by(shard: Shard, history: &History) -> IdSet {
+    // Judged once per path: most paths are the first path of many blobs.
+    let owns: Vec<bool> = history
+        .paths
+        .iter()
+        .map(|path| shard.owns(path.as_bytes()))
+        .collect();
+    history
+        .blobs
+        .iter()
+        .filter(|blob| owns[blob.first.path as usize])
+        .map(|blob| ids::raw(blob.oid))
+        .collect()
 }
 
 /// The blobs whose findings depend on their path (a rule with `paths` or `allow.paths` matches
@@ -125,13 +161,13 @@ impl Drop for Thread<'_> {
     }
 }
 
-/// Scans every blob of `packs` (a repository's), in delta order. With
-/// `only`, a walk already done, only the blobs it found at a path this shard owns are scanned
-/// (the rest are still rebuilt when blobs are stored against them).
+/// Scans every blob of `packs` (a repository's), in delta order, while `gate`'s walk runs. For a
+/// shard, once the walk says which blobs are the shard's, only those are scanned (the rest are
+/// still rebuilt when blobs are stored against them); what was scanned before that and is not
+/// the shard's is for the caller to drop.
 pub(super) fn scan_packs(
     config: &ScanConfig,
     packs: &[Pack],
-    only: Option<&History>,
     gate: Option<&WalkGate>,
     cache: Option<&BlobCache>,
     progress: &Progress,
@@ -142,14 +178,7 @@ pub(super) fn scan_packs(
         max_blob: config.max_file_size.min(MAX_REBUILT_BLOB),
         max_chain_bytes: MAX_CHAIN_BYTES,
     };
-    let wants = |oid: &RawId| match (only, config.shard) {
-        (Some(history), Some(shard)) => history
-            .index_of
-            .get(oid)
-            .is_some_and(|&blob| shard.owns(history.first_path(blob).as_bytes())),
-        (Some(history), None) => history.index_of.contains_key(oid),
-        (None, _) => true,
-    };
+    let wants = |oid: &RawId| gate.is_none_or(|gate| gate.wants(oid));
     let shared = Mutex::new(Vec::new());
     let run = || {
         let mut problems = Vec::new();

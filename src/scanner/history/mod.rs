@@ -21,7 +21,9 @@
 //! With `--shard K/N` every shard walks the whole history (so all agree on where each blob was
 //! first introduced) and scans the blobs whose first path falls to it: the versions of one file
 //! are stored as deltas of each other, so a shard still reads most of its blobs from a base it
-//! scanned itself. With `--cache` a blob the cache knows (clean or skipped under the same rules
+//! scanned itself. Until the walk is done no blob's first path is known, so the core the walk
+//! leaves free scans blobs as an unsharded scan would, and what turns out not to be the shard's
+//! is dropped. With `--cache` a blob the cache knows (clean or skipped under the same rules
 //! and settings) is not scanned again.
 
 mod attribute;
@@ -77,10 +79,9 @@ pub(super) fn scan(
 /// How the stages of one history scan fit together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Schedule {
-    /// The packs are scanned whole while the history is walked (a whole history or a branch).
+    /// The packs are scanned whole while the history is walked (a whole history or a branch,
+    /// sharded or not).
     Beside,
-    /// The walk comes first, then the packs' blobs that fall to this shard.
-    Shard,
     /// The walk comes first, then its blobs are read one by one (a range: a few commits of a
     /// long history, whose packs would mostly hold blobs outside it).
     OneByOne,
@@ -98,9 +99,8 @@ fn scan_history(
     // A revision that does not resolve fails the scan before anything is read.
     git::check_selection(repo, selection)?;
     let git_dir = repo.path().to_path_buf();
-    let schedule = match (selection, config.shard) {
-        (Selection::Range { .. }, _) => Schedule::OneByOne,
-        (_, Some(_)) => Schedule::Shard,
+    let schedule = match selection {
+        Selection::Range { .. } => Schedule::OneByOne,
         _ => Schedule::Beside,
     };
     // Later places are kept, not only counted, wherever a place can change the answer: listing
@@ -132,9 +132,9 @@ fn scan_history(
             (walked, placed)
         })
     };
+    let gate = blobs::WalkGate::default();
     let (walked, mut scanned) = match schedule {
         Schedule::Beside => {
-            let gate = blobs::WalkGate::default();
             std::thread::scope(|scope| {
                 let walker = scope.spawn(|| {
                     // Opened however the walk ends, a panic included.
@@ -145,31 +145,26 @@ fn scan_history(
                         }
                     }
                     let _opens = Opens(&gate);
-                    walk()
+                    let walked = walk();
+                    if let (Some(shard), Ok((walked, _))) = (config.shard, &walked) {
+                        gate.walked_to(blobs::owned_by(shard, &walked.history));
+                    }
+                    walked
                 });
-                let scanned =
-                    blobs::scan_packs(config, &packs, None, Some(&gate), blob_cache, progress);
+                let scanned = blobs::scan_packs(config, &packs, Some(&gate), blob_cache, progress);
                 let walked = walker
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 (walked, scanned)
             })
         }
-        Schedule::Shard => {
-            let walked = walk()?;
-            let scanned = blobs::scan_packs(
-                config,
-                &packs,
-                Some(&walked.0.history),
-                None,
-                blob_cache,
-                progress,
-            );
-            (Ok(walked), scanned)
-        }
         Schedule::OneByOne => (walk(), blobs::Scanned::default()),
     };
     let (walked, placed) = walked?;
+    if let Some(owned) = gate.into_owned() {
+        // What was scanned before the walk said which blobs are this shard's.
+        scanned.results.retain(|oid, _| owned.contains(oid));
+    }
     scanned.problems.extend(pack_problems);
     drop(packs);
     for id in &placed {
