@@ -108,16 +108,17 @@ impl WalkGate {
 
 /// The blobs of `history` whose first path falls to `shard`.
 pub(super) fn owned_by(shard: Shard, history: &History) -> IdSet {
-    // Judged once per path: most paths are the first path of many blobs.
-    let owns: Vec<bool> = history
-        .paths
-        .iter()
-        .map(|path| shard.owns(path.as_bytes()))
-        .collect();
+    first_path_is(history, |path| shard.owns(path.as_bytes()))
+}
+
+/// The blobs of `history` whose first path `judge` accepts. Judged once per path: most paths
+/// are the first path of many blobs.
+fn first_path_is(history: &History, judge: impl Fn(&str) -> bool) -> IdSet {
+    let accepted: Vec<bool> = history.paths.iter().map(|path| judge(path)).collect();
     history
         .blobs
         .iter()
-        .filter(|blob| owns[blob.first.path as usize])
+        .filter(|blob| accepted[blob.first.path as usize])
         .map(|blob| ids::raw(blob.oid))
         .collect()
 }
@@ -129,18 +130,7 @@ pub(super) fn read_at_their_path(config: &ScanConfig, history: &History) -> IdSe
     if !config.rules.rules().iter().any(Rule::has_paths) {
         return IdSet::default();
     }
-    // Judged once per path: most paths are the first path of many blobs.
-    let read_at: Vec<bool> = history
-        .paths
-        .iter()
-        .map(|path| config.rules.reads_path(path))
-        .collect();
-    history
-        .blobs
-        .iter()
-        .filter(|blob| read_at[blob.first.path as usize])
-        .map(|blob| ids::raw(blob.oid))
-        .collect()
+    first_path_is(history, |path| config.rules.reads_path(path))
 }
 
 /// The path a blob is scanned under before its place is known.
