@@ -12,20 +12,20 @@ pub struct Stats {
     /// Inputs whose content was scanned.
     pub files_scanned: u64,
     /// Bytes of content scanned.
-    pub bytes_scanned: u64,
+    pub(crate) bytes_scanned: u64,
     /// Inputs left out, by reason, indexed like [`SkipReason::ALL`].
     skipped: [u64; SkipReason::ALL.len()],
     /// Wall time of the scan.
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
     /// For a history scan, the commits walked (and `files_scanned` counts blobs).
-    pub commits: Option<u64>,
+    pub(crate) commits: Option<u64>,
     /// Findings suppressed, by reason, indexed like [`Suppression::ALL`].
     suppressed: [u64; Suppression::ALL.len()],
     /// Candidates the matcher dropped, by reason.
     pub(crate) dropped: DropCounts,
     /// Archives and documents opened, and what was inside them. `files_scanned` and
     /// `bytes_scanned` count an archive once, as the input it is.
-    pub archives: ArchiveCounts,
+    pub(crate) archives: ArchiveCounts,
 }
 
 impl Stats {

@@ -36,11 +36,11 @@ const SNIPPET_CONTEXT: usize = 80;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// The rule's id.
-    pub rule_id: String,
+    pub(crate) rule_id: String,
     /// The rule's human name.
-    pub rule_name: String,
+    pub(crate) rule_name: String,
     /// How sure the finding is: the rule's confidence, or low when its place lowered it.
-    pub confidence: Confidence,
+    pub(crate) confidence: Confidence,
     /// When the place lowered the confidence (a test folder, documentation): from what, and why.
     pub(crate) demoted: Option<Demotion>,
     /// Where the secret was found (`src/config.py`, `<stdin>`; inside an archive the archive and
@@ -67,11 +67,11 @@ pub struct Finding {
     pub secret: Vec<u8>,
     /// The identifier found with the secret (an AWS access key id with its secret key), shown
     /// redacted like the secret.
-    pub paired_id: Option<Vec<u8>>,
+    pub(crate) paired_id: Option<Vec<u8>>,
     /// Hex SHA-256 of the rule id and the secret.
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     /// Shannon entropy of the secret, bits per byte.
-    pub entropy: f64,
+    pub(crate) entropy: f64,
     /// The line that holds the secret's first byte, cut around the secret.
     pub(crate) snippet: Snippet,
     /// Where the secret was read: an input named by `path`, or a commit of git history.

@@ -45,15 +45,15 @@ pub(crate) struct RemediationSyntax {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Remediation {
     /// The rule family it covers (`github`).
-    pub family: String,
+    pub(crate) family: String,
     /// How to revoke or rotate such a credential.
-    pub rotate: String,
+    pub(crate) rotate: String,
     /// The provider's pages, http(s) URLs, the most useful first.
     pub references: Vec<String>,
     /// What is better still than a secret manager for this family; empty if nothing.
     pub instead: String,
     /// The file the entry was defined in.
-    pub origin: String,
+    pub(crate) origin: String,
 }
 
 impl Remediation {

@@ -68,29 +68,29 @@ pub struct Rule {
     /// Dotted lowercase identifier (`github.pat`).
     pub id: String,
     /// Short human name.
-    pub name: String,
+    pub(crate) name: String,
     /// What the rule finds.
-    pub description: String,
+    pub(crate) description: String,
     /// The pattern as written.
-    pub pattern: String,
+    pub(crate) pattern: String,
     /// Lowercase keywords for the prefilter (none for some rules with `paths`).
-    pub keywords: Vec<String>,
+    pub(crate) keywords: Vec<String>,
     /// The path regexes as written: the rule runs only on files whose path matches one.
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// Minimum Shannon entropy of the secret, bits per byte.
-    pub min_entropy: Option<f64>,
+    pub(crate) min_entropy: Option<f64>,
     /// How sure a match is to be real.
-    pub confidence: Confidence,
+    pub(crate) confidence: Confidence,
     /// Free-form labels.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Links to the provider's description of the format.
-    pub references: Vec<String>,
+    pub(crate) references: Vec<String>,
     /// Texts that must produce a finding of this rule.
     pub examples: Vec<Example>,
     /// Texts that must produce no finding of this rule.
-    pub negative_examples: Vec<Example>,
+    pub(crate) negative_examples: Vec<Example>,
     /// Where the rule was defined: a file path, or `built-in rules/NAME.yml`.
-    pub origin: String,
+    pub(crate) origin: String,
     /// An offline check every secret must pass.
     pub(crate) check: Option<Check>,
     /// Noise filters run on each candidate, in this order.
@@ -100,7 +100,7 @@ pub struct Rule {
     pub(crate) name_comment: Option<String>,
     /// The remediation entry for this rule's family in the rule's own file, if it has one (see
     /// [`super::RuleSet::remediation`] for the entry that applies).
-    pub remediation: Option<std::sync::Arc<super::Remediation>>,
+    pub(crate) remediation: Option<std::sync::Arc<super::Remediation>>,
     /// Built on first use for built-in rules (only rules whose keywords occur ever need it), at
     /// load time for the user's (so a pattern too large to compile is reported at once).
     regex: OnceLock<Regex>,

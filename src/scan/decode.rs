@@ -103,7 +103,7 @@ impl Default for DecodeLimits {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
     /// The decoded secret (the match's range is its encoded text).
-    pub secret: Vec<u8>,
+    pub(crate) secret: Vec<u8>,
     /// The encodings undone to reach it, outermost first (`[base64, hex]`: hex text that was
     /// base64-encoded).
     pub encoding: Vec<Encoding>,

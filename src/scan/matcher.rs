@@ -30,16 +30,16 @@ use crate::rules::{
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
     /// Index of the rule in the [`RuleSet`].
-    pub rule: usize,
+    pub(crate) rule: usize,
     /// Byte range of the secret in the blob.
     pub secret: Range<usize>,
     /// Shannon entropy of the secret, bits per byte.
-    pub entropy: f64,
+    pub(crate) entropy: f64,
     /// For a secret found in decoded text: the secret, and how it was encoded (`secret` is then
     /// the range of its encoded text).
     pub decoded: Option<Box<Decoded>>,
     /// Byte range of the identifier that goes with the secret (the rule's `id` group), if any.
-    pub paired: Option<Range<usize>>,
+    pub(crate) paired: Option<Range<usize>>,
 }
 
 /// Why the matcher dropped a candidate (see `--explain`).

@@ -36,7 +36,7 @@ pub use history::HistoryError;
 #[derive(Debug, Default)]
 pub struct ScanResult {
     /// Findings, sorted (by path, line, column and rule; history scans by commit first).
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// Counts and elapsed time.
     pub stats: Stats,
     /// Inputs that could not be read, sorted by path.

@@ -82,12 +82,12 @@ impl ArchiveLimits {
 #[serde(default, deny_unknown_fields)]
 pub struct ArchiveCounts {
     /// Archives, compressed streams, documents and notebooks opened, nested ones included.
-    pub opened: u64,
+    pub(crate) opened: u64,
     /// Text blobs found inside them and scanned.
-    pub entries_scanned: u64,
+    pub(crate) entries_scanned: u64,
     /// Entries left out: binary, over the entry size, encrypted, nested too deep, or cut off by
     /// a limit.
-    pub entries_skipped: u64,
+    pub(crate) entries_skipped: u64,
     /// Warnings given.
     pub warnings: u64,
 }

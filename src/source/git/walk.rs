@@ -86,7 +86,7 @@ pub struct WalkedBlob {
     /// The oldest place that introduced it.
     pub(crate) first: Place,
     /// How many places introduced it, the first included.
-    pub places: u32,
+    pub(crate) places: u32,
 }
 
 /// What a walk found.
@@ -95,7 +95,7 @@ pub struct History {
     /// Commits in walk order, oldest first; refs to trees and blobs after them.
     pub(crate) commits: Vec<WalkedCommit>,
     /// Interned paths.
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// Every blob introduced at an included path, in the order first introduced.
     pub blobs: Vec<WalkedBlob>,
     /// Each blob's index in `blobs`, by id.
@@ -103,15 +103,15 @@ pub struct History {
     /// Every later place of each blob (index into `blobs`), when asked for.
     pub(crate) later: Vec<(u32, Place)>,
     /// For a range: the tree just before it (the merge base of its two ends).
-    pub base_tree: Option<Oid>,
+    pub(crate) base_tree: Option<Oid>,
     /// The repository is a shallow clone: history before its boundary is not there.
-    pub shallow: bool,
+    pub(crate) shallow: bool,
     /// Submodule entries introduced (not followed).
-    pub submodules: u64,
+    pub(crate) submodules: u64,
     /// Symbolic links introduced (their content is a path, not scanned).
-    pub symlinks: u64,
+    pub(crate) symlinks: u64,
     /// Commits walked.
-    pub commits_walked: u64,
+    pub(crate) commits_walked: u64,
     /// Objects that could not be read; the walk went on without them.
     pub(crate) errors: Vec<SourceError>,
 }
@@ -131,9 +131,9 @@ impl History {
 /// A commit as the walk reads it, for [`WalkOptions::on_commit`].
 pub struct CommitRead<'a> {
     /// Its id.
-    pub id: Oid,
+    pub(crate) id: Oid,
     /// Its message, as stored.
-    pub message: &'a [u8],
+    pub(crate) message: &'a [u8],
 }
 
 /// How a walk runs.
