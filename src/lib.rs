@@ -7,29 +7,52 @@
 //!     -> finding (placed, fingerprinted) -> report (text, json, jsonl, sarif)
 //! ```
 //!
-//! [`run::run`] is the entry point the binary calls; [`scanner::scan`] drives a whole scan and
-//! [`scan::Matcher`] scans one blob, for tests and benches.
+//! # The public surface
+//!
+//! The library serves the `sprawl` binary (`src/main.rs`), the benches (`benches/`), the fuzz
+//! targets (`fuzz/fuzz_targets/`, a crate of their own) and the integration tests (`tests/cli/`).
+//! What they use is `pub`; everything else is `pub(crate)`, so the compiler can point at dead
+//! code.
+//!
+//! - [`cli`] and [`run`]: the binary parses a [`cli::Cli`] and calls [`run::run`], the entry
+//!   point of every command; the `history` bench and the `config` fuzz target build a
+//!   [`config::ScanConfig`] from a parsed command line.
+//! - [`rules`] and [`scan`]: a [`rules::RuleSet`] built from [`rules::builtin::load`] or
+//!   [`rules::parse_rule_file`], and the [`scan::Matcher`] that scans one buffer with it (the
+//!   `matcher` bench, the `matcher`, `decode` and `rules` fuzz targets, the property tests).
+//! - [`scanner`]: [`scanner::scan`] drives a whole configured scan (the `history` bench);
+//!   [`scanner::findings_in`] turns one [`source::Blob`] into placed [`finding::Finding`]s (the
+//!   `matcher` and `lines` fuzz targets, the property tests).
+//! - [`source`]: [`source::expand`] unpacks an archive in memory (the `archive` fuzz target);
+//!   [`source::git::walk`] lists a history's blobs (the `history` bench).
+//! - [`report`], [`inventory`] and [`stats`]: [`report::write`] (the `lines` fuzz target), and the
+//!   JSON report and inventory as types with their schemas, which the integration tests parse
+//!   sprawl's output back into.
+//! - [`suppress`] and [`output`]: a baseline file read, applied and written back (the `baseline`
+//!   fuzz target).
+//! - Values the tests and benches compute as sprawl does: [`finding::fingerprint`],
+//!   [`scan::checks::crc32_base62`], [`config::CHUNK_SIZE`], [`config::max_threads`].
 
 #![warn(missing_docs)]
 
 pub mod cli;
 pub mod config;
-pub mod context;
-pub mod docs;
+pub(crate) mod context;
+pub(crate) mod docs;
 pub mod finding;
 pub mod inventory;
-pub mod merge;
+pub(crate) mod merge;
 pub mod output;
-pub mod progress;
-pub mod redact;
+pub(crate) mod progress;
+pub(crate) mod redact;
 pub mod report;
-pub mod rule_check;
+pub(crate) mod rule_check;
 pub mod rules;
 pub mod run;
 pub mod scan;
 pub mod scanner;
-pub mod shard;
+pub(crate) mod shard;
 pub mod source;
 pub mod stats;
 pub mod suppress;
-pub mod yaml;
+pub(crate) mod yaml;

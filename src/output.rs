@@ -65,12 +65,12 @@ impl OutputFile {
     }
 
     /// The path as given.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Where to write.
-    pub fn writer(&mut self) -> &mut dyn Write {
+    pub(crate) fn writer(&mut self) -> &mut dyn Write {
         match &mut self.sink {
             Sink::Replace(temp) => temp.as_file_mut(),
             Sink::Stream(file) => file,
@@ -79,7 +79,7 @@ impl OutputFile {
 
     /// Makes what was written the content of the path: the temporary file synced and renamed
     /// over it, or the stream flushed. Dropped without finishing, the temporary file is removed.
-    pub fn finish(self) -> Result<()> {
+    pub(crate) fn finish(self) -> Result<()> {
         let path = self.path;
         match self.sink {
             Sink::Replace(temp) => {

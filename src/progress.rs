@@ -74,6 +74,7 @@ impl Progress {
     }
 
     /// Whether anything is drawn.
+    #[cfg(test)]
     pub fn is_shown(&self) -> bool {
         self.bar.is_some()
     }

@@ -12,65 +12,65 @@ pub struct Stats {
     /// Inputs whose content was scanned.
     pub files_scanned: u64,
     /// Bytes of content scanned.
-    pub bytes_scanned: u64,
+    pub(crate) bytes_scanned: u64,
     /// Inputs left out, by reason, indexed like [`SkipReason::ALL`].
     skipped: [u64; SkipReason::ALL.len()],
     /// Wall time of the scan.
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
     /// For a history scan, the commits walked (and `files_scanned` counts blobs).
-    pub commits: Option<u64>,
+    pub(crate) commits: Option<u64>,
     /// Findings suppressed, by reason, indexed like [`Suppression::ALL`].
     suppressed: [u64; Suppression::ALL.len()],
     /// Candidates the matcher dropped, by reason.
-    pub dropped: DropCounts,
+    pub(crate) dropped: DropCounts,
     /// Archives and documents opened, and what was inside them. `files_scanned` and
     /// `bytes_scanned` count an archive once, as the input it is.
-    pub archives: ArchiveCounts,
+    pub(crate) archives: ArchiveCounts,
 }
 
 impl Stats {
     /// Counts one skipped input.
-    pub fn add_skip(&mut self, reason: SkipReason) {
+    pub(crate) fn add_skip(&mut self, reason: SkipReason) {
         self.skipped[reason as usize] += 1;
     }
 
     /// Counts `count` skipped inputs.
-    pub fn add_skips(&mut self, reason: SkipReason, count: u64) {
+    pub(crate) fn add_skips(&mut self, reason: SkipReason, count: u64) {
         self.skipped[reason as usize] += count;
     }
 
     /// How many inputs were skipped for `reason`.
-    pub fn skipped(&self, reason: SkipReason) -> u64 {
+    pub(crate) fn skipped(&self, reason: SkipReason) -> u64 {
         self.skipped[reason as usize]
     }
 
     /// Counts one suppressed finding.
-    pub fn add_suppressed(&mut self, reason: Suppression) {
+    pub(crate) fn add_suppressed(&mut self, reason: Suppression) {
         self.suppressed[reason as usize] += 1;
     }
 
     /// Counts `count` suppressed findings.
-    pub fn add_suppressions(&mut self, reason: Suppression, count: u64) {
+    pub(crate) fn add_suppressions(&mut self, reason: Suppression, count: u64) {
         self.suppressed[reason as usize] += count;
     }
 
     /// How many findings were suppressed for `reason`.
-    pub fn suppressed(&self, reason: Suppression) -> u64 {
+    pub(crate) fn suppressed(&self, reason: Suppression) -> u64 {
         self.suppressed[reason as usize]
     }
 
     /// How many findings were suppressed in all.
-    pub fn suppressed_total(&self) -> u64 {
+    pub(crate) fn suppressed_total(&self) -> u64 {
         self.suppressed.iter().sum()
     }
 
     /// How many inputs were skipped in all.
-    pub fn skipped_total(&self) -> u64 {
+    pub(crate) fn skipped_total(&self) -> u64 {
         self.skipped.iter().sum()
     }
 
     /// Adds another thread's counts to these (the elapsed time is not added).
-    pub fn merge(&mut self, other: &Stats) {
+    pub(crate) fn merge(&mut self, other: &Stats) {
         self.files_scanned += other.files_scanned;
         self.bytes_scanned += other.bytes_scanned;
         for (mine, theirs) in self.skipped.iter_mut().zip(other.skipped) {

@@ -10,7 +10,7 @@ pub const CHUNK_SIZE: usize = 16 << 20;
 
 /// The cache folder used when `--cache` names none: `$XDG_CACHE_HOME/sprawl`, else
 /// `~/.cache/sprawl` (`%LOCALAPPDATA%\sprawl` on Windows).
-pub fn default_cache_dir() -> Option<PathBuf> {
+pub(crate) fn default_cache_dir() -> Option<PathBuf> {
     let non_empty = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
     if let Some(dir) = non_empty("XDG_CACHE_HOME") {
         return Some(PathBuf::from(dir).join("sprawl"));

@@ -14,12 +14,12 @@ use crate::rules::Confidence;
 use crate::yaml::parse_yaml;
 
 /// The name of the config file looked for at the scan root.
-pub const CONFIG_FILE_NAME: &str = ".sprawl.yml";
+pub(crate) const CONFIG_FILE_NAME: &str = ".sprawl.yml";
 
 /// `.sprawl.yml`, as written.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConfigFile {
+pub(crate) struct ConfigFile {
     /// Gitignore-style globs (relative to the config file's folder) of paths not to scan.
     #[serde(default)]
     pub exclude_paths: Vec<String>,
@@ -60,7 +60,7 @@ pub struct ConfigFile {
 /// `--no-demote` turns both off).
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DemoteConfig {
+pub(crate) struct DemoteConfig {
     /// Test code and test data (`tests/`, `fixtures/`, `foo_test.go`).
     #[serde(default)]
     pub test_fixtures: Option<bool>,
@@ -72,7 +72,7 @@ pub struct DemoteConfig {
 /// The `decode` section: every field optional, defaults as documented in the README.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DecodeConfig {
+pub(crate) struct DecodeConfig {
     /// `false` is `--no-decode` (the flag wins).
     #[serde(default)]
     pub enabled: Option<bool>,
@@ -87,7 +87,7 @@ pub struct DecodeConfig {
 /// The `archives` section: every field optional, defaults as documented in the README.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArchivesConfig {
+pub(crate) struct ArchivesConfig {
     /// `false` is `--no-archives` (the flag wins).
     #[serde(default)]
     pub enabled: Option<bool>,
@@ -111,7 +111,7 @@ pub struct ArchivesConfig {
 /// Allow lists: a candidate matching any entry is dropped.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllowConfig {
+pub(crate) struct AllowConfig {
     /// Regexes matched against the secret.
     #[serde(default)]
     pub secrets: Vec<String>,
@@ -126,7 +126,7 @@ pub struct AllowConfig {
 /// The `rules` section.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RulesConfig {
+pub(crate) struct RulesConfig {
     /// Rule ids that do not run.
     #[serde(default)]
     pub disable: Vec<String>,
@@ -144,7 +144,7 @@ pub struct RulesConfig {
 /// Changes to one rule.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RuleOverride {
+pub(crate) struct RuleOverride {
     /// Replaces the rule's `min_entropy`.
     #[serde(default)]
     pub min_entropy: Option<f64>,
@@ -164,7 +164,7 @@ pub struct RuleOverride {
 
 /// A parsed config file with what is needed to name its lines in later errors.
 #[derive(Debug, Clone)]
-pub struct LoadedConfig {
+pub(crate) struct LoadedConfig {
     /// The file.
     pub path: PathBuf,
     /// Its folder: the base of its relative globs and paths.
@@ -177,7 +177,7 @@ pub struct LoadedConfig {
 
 impl LoadedConfig {
     /// Reads and parses `path`; errors name the file, line and field.
-    pub fn read(path: &Path) -> Result<LoadedConfig> {
+    pub(crate) fn read(path: &Path) -> Result<LoadedConfig> {
         let text = crate::source::read_regular_file(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         let file = if text.trim().is_empty() {
@@ -201,7 +201,7 @@ impl LoadedConfig {
     }
 
     /// An error about `value` in `field`, naming the file and the line the value is on.
-    pub fn error(
+    pub(crate) fn error(
         &self,
         field: &str,
         value: &str,
@@ -215,7 +215,7 @@ impl LoadedConfig {
 
     /// Checks that `full`, named as `value` in `field`, is a regular file: a FIFO or a device
     /// named by a config in a scanned repository must not block or flood the scan.
-    pub fn named_file(&self, field: &str, value: &Path, full: &Path) -> Result<()> {
+    pub(crate) fn named_file(&self, field: &str, value: &Path, full: &Path) -> Result<()> {
         if crate::source::is_regular_file(full) {
             return Ok(());
         }
@@ -246,7 +246,7 @@ impl LoadedConfig {
 
 /// `.sprawl.yml` at `root`, or in a folder above it up to the root of the git repository that
 /// holds it.
-pub fn discover(root: &Path) -> Option<PathBuf> {
+pub(crate) fn discover(root: &Path) -> Option<PathBuf> {
     let root = std::path::absolute(root).ok()?;
     let in_repo = root.ancestors().any(|dir| dir.join(".git").exists());
     for dir in root.ancestors() {

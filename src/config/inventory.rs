@@ -20,7 +20,7 @@ use crate::source::WalkOptions;
 
 /// The inventory's output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InventoryFormat {
+pub(crate) enum InventoryFormat {
     /// One entry per secret with its places, for people.
     Text,
     /// The [`crate::inventory::InventoryReport`] document.
@@ -31,7 +31,7 @@ pub enum InventoryFormat {
 
 /// A validated `sprawl inventory`.
 #[derive(Debug)]
-pub struct InventoryConfig {
+pub(crate) struct InventoryConfig {
     /// Repositories and folders to scan, in command-line order, each once.
     pub inputs: Vec<InventoryInput>,
     /// Reports to read.
@@ -59,7 +59,7 @@ pub struct InventoryConfig {
 
 /// One repository or folder to inventory.
 #[derive(Debug)]
-pub struct InventoryInput {
+pub(crate) struct InventoryInput {
     /// What places in it are called: the path as given (`../api`), or the folder's name when the
     /// path is only `.` or `..`.
     pub name: String,
@@ -73,7 +73,7 @@ pub struct InventoryInput {
 
 impl InventoryConfig {
     /// Checks the arguments of `sprawl inventory`.
-    pub fn from_args(args: &InventoryArgs) -> Result<InventoryConfig> {
+    pub(crate) fn from_args(args: &InventoryArgs) -> Result<InventoryConfig> {
         let format = match args.format {
             InventoryFormatArg::Text => InventoryFormat::Text,
             InventoryFormatArg::Json => InventoryFormat::Json,

@@ -26,26 +26,26 @@ use crate::source::diff::DiffMode;
 use crate::source::git::Selection;
 use crate::source::{ArchiveLimits, PathFilter, PathGlobs, ReadLimits, WalkOptions};
 use crate::suppress::{AllowList, Baseline, BaselineFile, PathScope, Suppressor};
-pub use defaults::{default_cache_dir, CHUNK_SIZE};
-pub use file::{
-    discover, AllowConfig, ArchivesConfig, ConfigFile, DecodeConfig, DemoteConfig, LoadedConfig,
-    RuleOverride, RulesConfig, CONFIG_FILE_NAME,
-};
-pub use inventory::{InventoryConfig, InventoryFormat, InventoryInput};
+pub(crate) use defaults::default_cache_dir;
+pub use defaults::CHUNK_SIZE;
+#[cfg(test)]
+pub(crate) use file::ConfigFile;
+pub(crate) use file::{discover, AllowConfig, ArchivesConfig, LoadedConfig, RuleOverride};
+pub(crate) use inventory::{InventoryConfig, InventoryFormat, InventoryInput};
 
 /// The largest archive entry (and archive) opened when neither the command line nor the config
 /// sets a file size limit (the config's `archives.max_entry_size` changes it too).
-pub const DEFAULT_ARCHIVE_ENTRY_SIZE: u64 = 25 << 20;
+pub(crate) const DEFAULT_ARCHIVE_ENTRY_SIZE: u64 = 25 << 20;
 
 /// The deepest `--archive-depth` allowed.
-pub const MAX_ARCHIVE_DEPTH: u32 = 16;
+pub(crate) const MAX_ARCHIVE_DEPTH: u32 = 16;
 
 /// The deepest `--decode-depth` allowed.
-pub const MAX_DECODE_DEPTH: u32 = 4;
+pub(crate) const MAX_DECODE_DEPTH: u32 = 4;
 
 /// What a scan reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
+pub(crate) enum Input {
     /// A file or folder.
     Path(PathBuf),
     /// Standard input (`-`).
@@ -54,7 +54,7 @@ pub enum Input {
 
 /// How much sprawl says on standard error besides findings and errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verbosity {
+pub(crate) enum Verbosity {
     /// Nothing but errors.
     Quiet,
     /// A summary line.
@@ -67,49 +67,49 @@ pub enum Verbosity {
 #[derive(Debug)]
 pub struct ScanConfig {
     /// What to scan.
-    pub target: Target,
+    pub(crate) target: Target,
     /// Files and blobs larger than this many bytes are skipped (`u64::MAX`, the default: none
     /// is; long text is scanned in chunks).
-    pub max_file_size: u64,
+    pub(crate) max_file_size: u64,
     /// How archives are opened; `None` with `--no-archives`.
-    pub archives: Option<ArchiveLimits>,
+    pub(crate) archives: Option<ArchiveLimits>,
     /// How encoded text is decoded (depth 0 with `--no-decode`).
-    pub decode: DecodeLimits,
+    pub(crate) decode: DecodeLimits,
     /// Which places lower a finding's confidence (none with `--no-demote`).
-    pub demote: DemotePolicy,
+    pub(crate) demote: DemotePolicy,
     /// Scanning threads.
-    pub threads: usize,
+    pub(crate) threads: usize,
     /// Paths the config file leaves out, or limits the scan to.
-    pub paths: PathFilter,
+    pub(crate) paths: PathFilter,
     /// What drops findings after the matcher.
-    pub suppressor: Suppressor,
+    pub(crate) suppressor: Suppressor,
     /// Write the findings as a baseline here (with the entries it held before, if any).
-    pub write_baseline: Option<(PathBuf, Option<BaselineFile>)>,
+    pub(crate) write_baseline: Option<(PathBuf, Option<BaselineFile>)>,
     /// List dropped candidates and why.
-    pub explain: bool,
+    pub(crate) explain: bool,
     /// The config file in use, if any.
-    pub config_file: Option<PathBuf>,
+    pub(crate) config_file: Option<PathBuf>,
     /// Every rule, built-in and the user's.
-    pub rules: RuleSet,
+    pub(crate) rules: RuleSet,
     /// How to write the report.
-    pub report: ReportOptions,
+    pub(crate) report: ReportOptions,
     /// Where to write it (standard output if `None`).
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// The exit code when secrets are found.
-    pub exit_code: u8,
+    pub(crate) exit_code: u8,
     /// How chatty to be.
-    pub verbosity: Verbosity,
+    pub(crate) verbosity: Verbosity,
     /// With `--shard K/N`: the part of the files or blobs this run scans.
-    pub shard: Option<Shard>,
+    pub(crate) shard: Option<Shard>,
     /// With `sprawl git --cache`: the folder of the blob cache.
-    pub cache: Option<PathBuf>,
+    pub(crate) cache: Option<PathBuf>,
     /// What the user should hear about the configuration before the scan starts (a `--rules`
     /// folder that holds no rule file).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// With `sprawl git --whole-blobs`: every blob of history is scanned whole.
-    pub whole_blobs: bool,
+    pub(crate) whole_blobs: bool,
     /// What the user should know about how the arguments were taken (a thread count lowered).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// The fewest threads [`max_threads`] allows, whatever the cores.
@@ -142,7 +142,7 @@ fn threads_of(asked: Option<usize>) -> Result<(usize, Option<String>)> {
 
 /// What a scan reads.
 #[derive(Debug, Clone)]
-pub enum Target {
+pub(crate) enum Target {
     /// Files, folders and standard input (`sprawl scan`).
     Files {
         /// In command-line order.
@@ -163,7 +163,7 @@ pub enum Target {
 
 /// What part of a repository to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GitMode {
+pub(crate) enum GitMode {
     /// Blobs introduced by the selected commits.
     History {
         /// Which commits.
@@ -366,7 +366,7 @@ impl ScanConfig {
 
 /// What is read whole, streamed, or opened as an archive: text up to a chunk is read whole,
 /// an archive up to its entry size limit (when archives are opened).
-pub fn read_limits(archives: Option<&ArchiveLimits>) -> ReadLimits {
+pub(crate) fn read_limits(archives: Option<&ArchiveLimits>) -> ReadLimits {
     ReadLimits {
         whole: CHUNK_SIZE as u64,
         archive: archives.map(|limits| limits.max_entry_size),
@@ -711,7 +711,7 @@ fn parse_range(range: &str) -> Result<Selection> {
 
 /// The built-in rules plus every file or folder given with `--rules`, and a warning for each
 /// of those that added no rule.
-pub fn load_rules(args: &RuleSourceArgs) -> Result<(RuleSet, Vec<String>)> {
+pub(crate) fn load_rules(args: &RuleSourceArgs) -> Result<(RuleSet, Vec<String>)> {
     let mut warnings = Vec::new();
     let rules = RuleSet::new(collect_rules(&args.rule_paths, &mut warnings)?)?;
     Ok((rules, warnings))
@@ -774,7 +774,7 @@ fn scan_root(inputs: &[Input]) -> PathBuf {
 
 /// Parses a size: plain bytes, or a number with a unit. K, M, G, KiB, MiB, GiB are powers of
 /// 1024; KB, MB, GB are powers of 1000. Case does not matter; a fraction is allowed (`1.5G`).
-pub fn parse_size(text: &str) -> Result<u64> {
+pub(crate) fn parse_size(text: &str) -> Result<u64> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -803,7 +803,7 @@ pub fn parse_size(text: &str) -> Result<u64> {
 }
 
 /// The report format a `--format` value names.
-pub fn format_of(arg: FormatArg) -> Format {
+pub(crate) fn format_of(arg: FormatArg) -> Format {
     match arg {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,

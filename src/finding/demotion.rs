@@ -33,7 +33,7 @@ impl Context {
     }
 
     /// A phrase for people: `in test code or test data`.
-    pub fn phrase(self) -> &'static str {
+    pub(crate) fn phrase(self) -> &'static str {
         match self {
             Context::TestFixture => "in test code or test data",
             Context::Documentation => "in documentation",
@@ -49,7 +49,7 @@ impl fmt::Display for Context {
 
 /// A finding whose confidence was lowered because of where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Demotion {
+pub(crate) struct Demotion {
     /// The rule's own confidence.
     pub from: Confidence,
     /// Why it was lowered.

@@ -17,7 +17,7 @@ use crate::source::Embedded;
 
 /// The starts of a document's lines, and where code points were last counted to.
 #[derive(Debug)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     /// Byte offsets where lines start: 0, then one past each `\n`.
     starts: Vec<usize>,
     /// Where the findings' starts were last placed.
@@ -60,7 +60,7 @@ impl CharCursor {
 
 impl LineIndex {
     /// Counts the lines of `bytes`.
-    pub fn new(bytes: &[u8]) -> LineIndex {
+    pub(crate) fn new(bytes: &[u8]) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', bytes).map(|at| at + 1));
         LineIndex {
@@ -93,7 +93,7 @@ impl LineIndex {
 /// path, lines, columns, offset and snippet become the document's, and each finding keeps its
 /// place in the text as its `part`. `lines` indexes the document's bytes (texts are best placed
 /// in document order, findings in ascending order, for the columns to be counted in one pass).
-pub fn place_in_document(
+pub(crate) fn place_in_document(
     findings: &mut [Finding],
     text: &[u8],
     embedded: &Embedded<'_>,

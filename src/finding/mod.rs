@@ -25,8 +25,9 @@ use crate::redact::redacted;
 use crate::rules::{Confidence, Rule};
 use crate::scan::{Encoding, Match, RangeIndex};
 use crate::source::git::CommitInfo;
-pub use demotion::{Context, Demotion};
-pub use document::{place_in_document, LineIndex};
+pub use demotion::Context;
+pub(crate) use demotion::Demotion;
+pub(crate) use document::{place_in_document, LineIndex};
 
 /// The longest stretch of a line kept around a secret for display.
 const SNIPPET_CONTEXT: usize = 80;
@@ -35,20 +36,20 @@ const SNIPPET_CONTEXT: usize = 80;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// The rule's id.
-    pub rule_id: String,
+    pub(crate) rule_id: String,
     /// The rule's human name.
-    pub rule_name: String,
+    pub(crate) rule_name: String,
     /// How sure the finding is: the rule's confidence, or low when its place lowered it.
-    pub confidence: Confidence,
+    pub(crate) confidence: Confidence,
     /// When the place lowered the confidence (a test folder, documentation): from what, and why.
-    pub demoted: Option<Demotion>,
+    pub(crate) demoted: Option<Demotion>,
     /// Where the secret was found (`src/config.py`, `<stdin>`; inside an archive the archive and
     /// the place in it, shown as `app.jar!config/app.properties`).
-    pub path: FindingPath,
+    pub(crate) path: FindingPath,
     /// In a document turned into text for scanning (a notebook's cells): the part the secret is
     /// in and its place there, as the document shows it. `line` and `column` are then the
     /// file's own, and `path` names the file itself.
-    pub part: Option<DocumentPlace>,
+    pub(crate) part: Option<DocumentPlace>,
     /// 1-based line of the secret's first byte.
     pub line: usize,
     /// 1-based column (in bytes) of the secret's first byte.
@@ -66,15 +67,15 @@ pub struct Finding {
     pub secret: Vec<u8>,
     /// The identifier found with the secret (an AWS access key id with its secret key), shown
     /// redacted like the secret.
-    pub paired_id: Option<Vec<u8>>,
+    pub(crate) paired_id: Option<Vec<u8>>,
     /// Hex SHA-256 of the rule id and the secret.
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     /// Shannon entropy of the secret, bits per byte.
-    pub entropy: f64,
+    pub(crate) entropy: f64,
     /// The line that holds the secret's first byte, cut around the secret.
-    pub snippet: Snippet,
+    pub(crate) snippet: Snippet,
     /// Where the secret was read: an input named by `path`, or a commit of git history.
-    pub provenance: Provenance,
+    pub(crate) provenance: Provenance,
     /// For a secret found in decoded text, the encodings undone to reach it, outermost first;
     /// the position is then that of its encoded text, the secret and fingerprint the decoded
     /// secret's. Empty for a secret found as written.
@@ -84,7 +85,7 @@ pub struct Finding {
 /// A place inside a document that sprawl turned into texts to scan (a notebook's cells and
 /// outputs): which text, and the line and column there.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocumentPlace {
+pub(crate) struct DocumentPlace {
     /// The text's name: `cell-3`, `cell-3/output-1`, `metadata`.
     pub name: String,
     /// 1-based line in that text.
@@ -98,7 +99,7 @@ pub struct DocumentPlace {
 /// archives: `outer!lib/inner.jar!app.env`), so the outer file is never cut out of a string
 /// again by guessing where a `!` falls.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FindingPath {
+pub(crate) struct FindingPath {
     /// The path as shown.
     shown: String,
     /// Inside an archive: the length of the outer file's path at the start of `shown`, which a
@@ -108,7 +109,7 @@ pub struct FindingPath {
 
 impl FindingPath {
     /// The place `inner` inside the archive or document at `outer`.
-    pub fn inside(outer: &str, inner: &str) -> FindingPath {
+    pub(crate) fn inside(outer: &str, inner: &str) -> FindingPath {
         FindingPath {
             shown: format!("{outer}!{inner}"),
             outer_len: Some(outer.len()),
@@ -116,24 +117,24 @@ impl FindingPath {
     }
 
     /// The path as shown: `outer!inner` inside an archive.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.shown
     }
 
     /// The file on disk or in git: the path itself, or the archive's path. SARIF locations and
     /// `git show` name it.
-    pub fn outer(&self) -> &str {
+    pub(crate) fn outer(&self) -> &str {
         &self.shown[..self.outer_len.unwrap_or(self.shown.len())]
     }
 
     /// Inside an archive: the place inside it.
-    pub fn inner(&self) -> Option<&str> {
+    pub(crate) fn inner(&self) -> Option<&str> {
         self.outer_len.map(|len| &self.shown[len + 1..])
     }
 
     /// The same place inside the archive or document at `outer` (another path of the same
     /// blob), or `outer` itself when this is no place inside one.
-    pub fn moved_to(&self, outer: &str) -> FindingPath {
+    pub(crate) fn moved_to(&self, outer: &str) -> FindingPath {
         match self.inner() {
             Some(inner) => FindingPath::inside(outer, inner),
             None => FindingPath::from(outer),
@@ -184,7 +185,7 @@ impl PartialEq<&str> for FindingPath {
 
 /// Where a finding was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Provenance {
+pub(crate) enum Provenance {
     /// An input as it is now, all `path` says: a file, the standard input, a diff, the staged
     /// index.
     Input,
@@ -194,7 +195,7 @@ pub enum Provenance {
 
 impl Provenance {
     /// The commit that introduced the finding, for a finding of git history.
-    pub fn commit(&self) -> Option<&GitOrigin> {
+    pub(crate) fn commit(&self) -> Option<&GitOrigin> {
         match self {
             Provenance::Input => None,
             Provenance::History(origin) => Some(origin),
@@ -204,7 +205,7 @@ impl Provenance {
 
 /// The commit that introduced a finding, and how often the secret occurs elsewhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GitOrigin {
+pub(crate) struct GitOrigin {
     /// The oldest commit that introduced the blob at this path.
     pub commit: Arc<CommitInfo>,
     /// The commit's position in the walk (oldest first), for ordering.
@@ -218,7 +219,7 @@ pub struct GitOrigin {
 /// stretch of it: a finding costs one allocation for its snippet, however many secrets share the
 /// line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Snippet {
+pub(crate) struct Snippet {
     /// The line's text; it starts with `…` and ends with `…` when the line was cut.
     text: String,
     /// Where each part ends in `text`, and what it is, in order.
@@ -227,7 +228,7 @@ pub struct Snippet {
 
 /// What a stretch of a snippet is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PartKind {
+pub(crate) enum PartKind {
     /// Plain text.
     Text,
     /// The finding's own secret (the part of it on this line).
@@ -240,7 +241,7 @@ impl Finding {
     /// Places `found` in `blob` and builds the finding. `lines` must be fed matches in
     /// ascending position; `secrets` holds the byte ranges of every secret found in the blob, so
     /// that the snippet masks the others too.
-    pub fn new(
+    pub(crate) fn new(
         rule: &Rule,
         found: &Match,
         blob: &[u8],
@@ -289,23 +290,23 @@ impl Finding {
     }
 
     /// The file on disk or in git that holds the finding: `path`, or its archive's path.
-    pub fn outer_path(&self) -> &str {
+    pub(crate) fn outer_path(&self) -> &str {
         self.path.outer()
     }
 
     /// Inside an archive: the place inside it (`config/app.properties`, or for nested archives
     /// `lib/inner.jar!app.env`).
-    pub fn inner_path(&self) -> Option<&str> {
+    pub(crate) fn inner_path(&self) -> Option<&str> {
         self.path.inner()
     }
 
     /// The secret as text (invalid UTF-8 replaced), whole.
-    pub fn secret_text(&self) -> String {
+    pub(crate) fn secret_text(&self) -> String {
         String::from_utf8_lossy(&self.secret).into_owned()
     }
 
     /// The secret as it may be shown: redacted unless `redact` is false.
-    pub fn shown_secret(&self, redact: bool) -> String {
+    pub(crate) fn shown_secret(&self, redact: bool) -> String {
         if redact {
             redacted(&self.secret_text())
         } else {
@@ -314,7 +315,7 @@ impl Finding {
     }
 
     /// The paired identifier, if any, as it may be shown: redacted unless `redact` is false.
-    pub fn shown_paired_id(&self, redact: bool) -> Option<String> {
+    pub(crate) fn shown_paired_id(&self, redact: bool) -> Option<String> {
         let text = String::from_utf8_lossy(self.paired_id.as_deref()?).into_owned();
         Some(if redact { redacted(&text) } else { text })
     }
@@ -322,7 +323,7 @@ impl Finding {
 
 /// A 1-based position in a blob.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
+pub(crate) struct Position {
     /// 1-based line.
     pub line: usize,
     /// 1-based column, in bytes.
@@ -336,7 +337,7 @@ pub struct Position {
 /// Turns ascending byte offsets of one blob into lines and columns, in one forward pass: each
 /// byte is looked at once, however many offsets share its line.
 #[derive(Debug)]
-pub struct Lines<'a> {
+pub(crate) struct Lines<'a> {
     blob: &'a [u8],
     counted_to: usize,
     line: usize,
@@ -347,7 +348,7 @@ pub struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     /// Starts at the top of `blob`.
-    pub fn new(blob: &'a [u8]) -> Lines<'a> {
+    pub(crate) fn new(blob: &'a [u8]) -> Lines<'a> {
         Lines {
             blob,
             counted_to: 0,
@@ -358,7 +359,7 @@ impl<'a> Lines<'a> {
     }
 
     /// The position of `offset`. Offsets must not decrease from one call to the next.
-    pub fn locate(&mut self, offset: usize) -> Position {
+    pub(crate) fn locate(&mut self, offset: usize) -> Position {
         debug_assert!(offset >= self.counted_to, "offsets must ascend");
         let offset = offset.clamp(self.counted_to, self.blob.len());
         let span = &self.blob[self.counted_to..offset];
@@ -483,7 +484,7 @@ impl Snippet {
     }
 
     /// A snippet that is one secret part: `text`.
-    pub fn of_secret(text: &str) -> Snippet {
+    pub(crate) fn of_secret(text: &str) -> Snippet {
         Snippet {
             text: text.to_string(),
             ends: vec![(text.len(), PartKind::Secret)],
@@ -491,7 +492,7 @@ impl Snippet {
     }
 
     /// The parts in order, each with its text.
-    pub fn parts(&self) -> impl Iterator<Item = (&str, PartKind)> + '_ {
+    pub(crate) fn parts(&self) -> impl Iterator<Item = (&str, PartKind)> + '_ {
         let starts = std::iter::once(0).chain(self.ends.iter().map(|&(end, _)| end));
         starts
             .zip(&self.ends)

@@ -28,7 +28,7 @@ pub use record::{
     RuleRecord, SecretRecord, SeenRecord, SourceKind, SourceRecord, Status, SummaryRecord,
     INVENTORY_VERSION,
 };
-pub use text::summary;
+pub(crate) use text::summary;
 
 use crate::config::{InventoryConfig, InventoryFormat, InventoryInput};
 use crate::progress::Progress;
@@ -40,7 +40,7 @@ use presence::HeadState;
 /// Scans every input and reads every report of `config`, and folds what they hold into one
 /// inventory. An input that cannot be scanned at all (a repository that will not open) fails
 /// the whole run; files and blobs that cannot be read are listed in its `errors`.
-pub fn build(config: &InventoryConfig) -> Result<InventoryReport> {
+pub(crate) fn build(config: &InventoryConfig) -> Result<InventoryReport> {
     let mut collector = Collector::new(config.redact);
     for input in &config.inputs {
         scan_input(input, config, &mut collector)?;
@@ -52,7 +52,7 @@ pub fn build(config: &InventoryConfig) -> Result<InventoryReport> {
 }
 
 /// Writes `inventory` as `format` to `out`.
-pub fn write(
+pub(crate) fn write(
     inventory: &InventoryReport,
     format: InventoryFormat,
     out: &mut dyn Write,

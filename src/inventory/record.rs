@@ -86,7 +86,7 @@ pub enum Status {
 
 impl Status {
     /// The lowercase name used in every output.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Present => "present",
             Status::Unknown => "unknown",
@@ -216,7 +216,7 @@ pub struct PlaceRecord {
 
 impl PlaceRecord {
     /// The file git knows: the archive for a place inside one, else the path.
-    pub fn outer_path(&self) -> &str {
+    pub(crate) fn outer_path(&self) -> &str {
         self.archive.as_deref().unwrap_or(&self.path)
     }
 }

@@ -9,7 +9,7 @@ use super::record::{InventoryReport, PlaceRecord, SecretRecord, SourceKind, Stat
 use crate::report::{printable, shell_quoted};
 
 /// Writes the inventory: nothing but the headline when it holds no secret.
-pub fn write(inventory: &InventoryReport, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(inventory: &InventoryReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", headline(inventory))?;
     for (index, secret) in inventory.secrets.iter().enumerate() {
         writeln!(out)?;
@@ -217,7 +217,7 @@ fn counted(n: usize, noun: &str) -> String {
 }
 
 /// The one-line summary for standard error, without a trailing newline.
-pub fn summary(inventory: &InventoryReport) -> String {
+pub(crate) fn summary(inventory: &InventoryReport) -> String {
     let mut parts = vec![headline(inventory)];
     let summary = &inventory.summary;
     if summary.secrets > 0 {

@@ -38,7 +38,7 @@ const HEADER: [&str; 23] = [
 ];
 
 /// Writes the header and one row per finding, lines ending in `\n`.
-pub fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(out);

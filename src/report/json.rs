@@ -307,7 +307,7 @@ pub struct ErrorRecord {
 impl FindingRecord {
     /// The record for `finding`, its secret (and secrets in its commit's message) shown as
     /// `shown` says.
-    pub fn new(finding: &Finding, shown: &Shown) -> FindingRecord {
+    pub(crate) fn new(finding: &Finding, shown: &Shown) -> FindingRecord {
         let redact = shown.redact();
         let git = finding.provenance.commit();
         FindingRecord {
@@ -451,13 +451,17 @@ impl<'r> JsonReportOut<'r> {
 }
 
 /// Writes the `json` document, pretty-printed, with a final newline.
-pub fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &JsonReportOut::new(report, shown))?;
     out.write_all(b"\n")
 }
 
 /// Writes one compact JSON object per finding, each on its own line.
-pub fn write_lines(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_lines(
+    report: &Report<'_>,
+    shown: &Shown,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for finding in report.findings {
         serde_json::to_writer(&mut *out, &FindingRecord::new(finding, shown))?;
         out.write_all(b"\n")?;

@@ -13,7 +13,7 @@ use quick_xml::escape::escape as escape_markup;
 use super::{FindingRecord, Report, Shown};
 
 /// Writes the XML document, with a final newline.
-pub fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
     let time = report.stats.elapsed.as_secs_f64();
     let failures = report.findings.len();
     let tests = failures.max(1);

@@ -17,8 +17,8 @@ pub use json::{
     ArchivesRecord, DroppedRecord, ErrorRecord, FindingRecord, JsonReport, ShardRecord,
     SkippedRecord, StatsRecord, SuppressedRecord, JSON_VERSION,
 };
-pub use shown::Shown;
-pub use text::summary;
+pub(crate) use shown::Shown;
+pub(crate) use text::summary;
 pub(crate) use text::{printable, shell_quoted};
 
 use crate::finding::Finding;
@@ -108,7 +108,7 @@ pub fn write(
 impl ColorChoice {
     /// Whether to colour output going to a stream that `is_terminal` or not, given the value of
     /// `NO_COLOR` (any non-empty value turns colour off in `auto`).
-    pub fn enabled(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    pub(crate) fn enabled(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,

@@ -35,7 +35,7 @@ const ROTATE: &str =
 
 /// Writes the SARIF log, pretty-printed, with a final newline. Results are built one at a time
 /// as they are written, so a log of many findings is never held in memory as a whole.
-pub fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &Report<'_>, shown: &Shown, out: &mut dyn Write) -> io::Result<()> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let base = match report.root {
         Some(root) => cwd.join(root),

@@ -27,7 +27,7 @@ const MIN_MASKED: usize = 6;
 
 /// How a report shows secrets and the text around findings.
 #[derive(Debug, Clone, Default)]
-pub struct Shown {
+pub(crate) struct Shown {
     redact: bool,
     /// Each commit's message as it may be shown, by commit id (only when redacting).
     messages: HashMap<String, String>,
@@ -38,7 +38,7 @@ pub struct Shown {
 impl Shown {
     /// For the findings of a report: secrets redacted if `redact`, and then each commit's
     /// message masked where `rules` or the findings' secrets say it holds a secret.
-    pub fn new(findings: &[Finding], rules: &RuleSet, redact: bool) -> Shown {
+    pub(crate) fn new(findings: &[Finding], rules: &RuleSet, redact: bool) -> Shown {
         let mut shown = Shown {
             redact,
             messages: HashMap::new(),
@@ -64,13 +64,13 @@ impl Shown {
     }
 
     /// Whether secrets are redacted.
-    pub fn redact(&self) -> bool {
+    pub(crate) fn redact(&self) -> bool {
         self.redact
     }
 
     /// `text` with the secret of any history finding of the report redacted in it (unchanged
     /// when not redacting).
-    pub fn mask_known<'a>(&self, text: &'a str) -> Cow<'a, str> {
+    pub(crate) fn mask_known<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let Some(secrets) = &self.secrets else {
             return Cow::Borrowed(text);
         };
@@ -82,7 +82,7 @@ impl Shown {
     }
 
     /// The message of the commit `id`, whose summary is `summary`, as it may be shown.
-    pub fn message<'a>(&'a self, id: &str, summary: &'a str) -> &'a str {
+    pub(crate) fn message<'a>(&'a self, id: &str, summary: &'a str) -> &'a str {
         self.messages.get(id).map_or(summary, String::as_str)
     }
 }

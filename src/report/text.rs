@@ -23,7 +23,7 @@ const DIM: Style = Style::new().dimmed();
 
 /// Writes the findings grouped by file, or, for history scans, by the commit that introduced
 /// them. Nothing is written when there are none.
-pub fn write(
+pub(crate) fn write(
     report: &Report<'_>,
     shown: &Shown,
     color: bool,
@@ -249,7 +249,12 @@ pub(crate) fn shell_quoted(text: &str) -> String {
 
 /// The one-line summary for standard error, without a trailing newline: `errors` inputs could
 /// not be read, `warnings` were given (archives, limits).
-pub fn summary(findings: &[Finding], stats: &Stats, errors: usize, warnings: usize) -> String {
+pub(crate) fn summary(
+    findings: &[Finding],
+    stats: &Stats,
+    errors: usize,
+    warnings: usize,
+) -> String {
     let mut parts = Vec::new();
     if findings.is_empty() {
         parts.push("no secrets found".to_string());

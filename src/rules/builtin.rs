@@ -22,7 +22,7 @@ pub(crate) struct BuiltInFile {
 }
 
 /// The embedded rule files, as (file name, YAML text), in name order.
-pub fn files() -> impl ExactSizeIterator<Item = (&'static str, &'static str)> {
+pub(crate) fn files() -> impl ExactSizeIterator<Item = (&'static str, &'static str)> {
     FILES.iter().map(|file| (file.name, file.yaml))
 }
 

@@ -20,11 +20,11 @@ const STREAMS: usize = 4;
 const MIN_SPLIT: usize = 4096;
 
 /// The most transitions a table may hold (64 MiB of them).
-pub const MAX_TABLE: usize = 16 << 20;
+pub(crate) const MAX_TABLE: usize = 16 << 20;
 
 /// A compiled keyword set.
 #[derive(Debug, Clone)]
-pub struct KeywordDfa {
+pub(crate) struct KeywordDfa {
     /// The class of each byte.
     classes: [u8; 256],
     /// Classes per state.
@@ -43,7 +43,7 @@ pub struct KeywordDfa {
 impl KeywordDfa {
     /// Compiles `keywords` (matched ignoring ASCII case); `None` when the table would be too
     /// large, or a keyword is empty.
-    pub fn new(keywords: &[&str]) -> Option<KeywordDfa> {
+    pub(crate) fn new(keywords: &[&str]) -> Option<KeywordDfa> {
         if keywords.iter().any(|keyword| keyword.is_empty()) {
             return None;
         }
@@ -148,7 +148,7 @@ impl KeywordDfa {
 
     /// Calls `hit(keyword, start)` for every occurrence of every keyword in `haystack`, including
     /// keywords inside other keywords. Occurrences come in no particular order.
-    pub fn find(&self, haystack: &[u8], mut hit: impl FnMut(u32, usize)) {
+    pub(crate) fn find(&self, haystack: &[u8], mut hit: impl FnMut(u32, usize)) {
         if haystack.len() < MIN_SPLIT {
             return self.find_in_one(haystack, &mut hit);
         }

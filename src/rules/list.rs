@@ -13,14 +13,14 @@ use super::rule::{Confidence, Rule};
 use super::vocabulary::{Check, Filter};
 
 /// Off a terminal, names longer than this overflow their column instead of widening it.
-pub const NAME_PAD: usize = 48;
+pub(crate) const NAME_PAD: usize = 48;
 
 /// The narrowest the name and keyword columns are cut to, however narrow the terminal.
 const MIN_CUT: usize = 12;
 
 /// One rule as `sprawl rules list --format json` writes it.
 #[derive(Debug, Clone, Serialize)]
-pub struct RuleRecord<'a> {
+pub(crate) struct RuleRecord<'a> {
     /// The rule's id.
     pub id: &'a str,
     /// Its human name.
@@ -51,7 +51,7 @@ pub struct RuleRecord<'a> {
 
 impl<'a> RuleRecord<'a> {
     /// The record of `rule`.
-    pub fn of(rule: &'a Rule) -> RuleRecord<'a> {
+    pub(crate) fn of(rule: &'a Rule) -> RuleRecord<'a> {
         RuleRecord {
             id: &rule.id,
             name: &rule.name,
@@ -72,7 +72,7 @@ impl<'a> RuleRecord<'a> {
 
 /// The table's lines (header first, no trailing spaces): fitted to `width` columns when given
 /// (a terminal), else uncut.
-pub fn table(rules: &[&Rule], width: Option<usize>) -> Vec<String> {
+pub(crate) fn table(rules: &[&Rule], width: Option<usize>) -> Vec<String> {
     let id_width = rules
         .iter()
         .map(|r| r.id.chars().count())
@@ -126,7 +126,7 @@ pub fn table(rules: &[&Rule], width: Option<usize>) -> Vec<String> {
 /// Keywords joined with `, ` for a line of text, with a newline, carriage return or tab in one
 /// (`"k 8\npassword"`, `"machine\t"`) written as `\n`, `\r`, `\t`: printed raw, it would
 /// break the line or the columns.
-pub fn shown_keywords(keywords: &[String]) -> String {
+pub(crate) fn shown_keywords(keywords: &[String]) -> String {
     let mut out = String::new();
     for (at, keyword) in keywords.iter().enumerate() {
         if at > 0 {

@@ -132,7 +132,7 @@ fn names_cut_by_comments(text: &str) -> Vec<(&str, &str)> {
 }
 
 /// Loads a rule file, or every `*.yml` / `*.yaml` file directly inside a folder (in name order).
-pub fn load_path(path: &Path) -> Result<Vec<Rule>, LoadError> {
+pub(crate) fn load_path(path: &Path) -> Result<Vec<Rule>, LoadError> {
     let io = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,

@@ -10,7 +10,7 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Which capture group of a rule's pattern holds the secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretGroup {
+pub(crate) enum SecretGroup {
     /// A group with this index (the one named `secret`, or group 1).
     Group(usize),
     /// The pattern has no groups: the whole match is the secret.
@@ -19,7 +19,7 @@ pub enum SecretGroup {
 
 /// The facts about one pattern that the matcher relies on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PatternFacts {
+pub(crate) struct PatternFacts {
     /// The group that holds the secret.
     pub secret_group: SecretGroup,
     /// The longest match the pattern can make, in bytes (`None`: unbounded).
@@ -33,7 +33,7 @@ pub struct PatternFacts {
 impl PatternFacts {
     /// Parses `pattern` as `regex::bytes` does, without compiling it, and reads its facts. The
     /// error is the parser's message, which points at the offending part of the pattern.
-    pub fn of(pattern: &str) -> Result<PatternFacts, String> {
+    pub(crate) fn of(pattern: &str) -> Result<PatternFacts, String> {
         let hir = parse(pattern)?;
         let groups = capture_groups(&hir);
         let named = |wanted: &str| {
@@ -57,7 +57,7 @@ impl PatternFacts {
 }
 
 /// Checks that `pattern` parses as a `regex::bytes` pattern, without compiling it.
-pub fn check_syntax(pattern: &str) -> Result<(), String> {
+pub(crate) fn check_syntax(pattern: &str) -> Result<(), String> {
     parse(pattern).map(drop)
 }
 

@@ -26,7 +26,7 @@ use super::rule::Rule;
 
 /// Beyond this many occurrences of one keyword in one blob, its positions are not recorded and
 /// its rules run over the whole blob.
-pub const MAX_HITS_PER_KEYWORD: usize = 4096;
+pub(crate) const MAX_HITS_PER_KEYWORD: usize = 4096;
 
 /// Context kept past a window's end so that look-around assertions (`\b`, `$`) at the last
 /// position of a match see the same bytes as over the whole blob (a UTF-8 character is at most
@@ -49,7 +49,7 @@ pub struct Prefilter {
 impl Prefilter {
     /// Builds the automaton for `rules`. Fails only when the keywords are too many to fit in
     /// one automaton (with the message of the automaton builder).
-    pub fn new(rules: &[Rule]) -> Result<Prefilter, String> {
+    pub(crate) fn new(rules: &[Rule]) -> Result<Prefilter, String> {
         let mut keywords: Vec<&str> = Vec::new();
         let mut rules_by_keyword: Vec<Vec<usize>> = Vec::new();
         let mut keywords_by_rule: Vec<Vec<usize>> = vec![Vec::new(); rules.len()];
@@ -114,7 +114,12 @@ impl Prefilter {
 
     /// [`Prefilter::candidates`] for the keywords that occur inside `areas` of `haystack`
     /// (ascending, disjoint ranges); positions are still the haystack's.
-    pub fn candidates_in(&self, haystack: &[u8], areas: &[Range<usize>], out: &mut Candidates) {
+    pub(crate) fn candidates_in(
+        &self,
+        haystack: &[u8],
+        areas: &[Range<usize>],
+        out: &mut Candidates,
+    ) {
         out.reset(self.rule_count, self.rules_by_keyword.len());
         let Some(automaton) = &self.automaton else {
             return;
@@ -145,12 +150,13 @@ impl Prefilter {
     }
 
     /// The length of the longest keyword.
-    pub fn longest_keyword(&self) -> usize {
+    pub(crate) fn longest_keyword(&self) -> usize {
         self.longest_keyword
     }
 
     /// The number of distinct keywords in the automaton.
-    pub fn keyword_count(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn keyword_count(&self) -> usize {
         self.rules_by_keyword.len()
     }
 
@@ -238,12 +244,12 @@ impl Candidates {
 
     /// Picks rule `rule` as if its keywords had occurred somewhere (its windows are then the
     /// whole blob unless hits were recorded); call [`Candidates::sort`] after the last one.
-    pub fn pick(&mut self, rule: usize) {
+    pub(crate) fn pick(&mut self, rule: usize) {
         self.insert(rule);
     }
 
     /// Puts the picked rules back in ascending order after [`Candidates::pick`].
-    pub fn sort(&mut self) {
+    pub(crate) fn sort(&mut self) {
         self.rules.sort_unstable();
     }
 
@@ -258,7 +264,7 @@ impl Candidates {
     ///
     /// The work is linear in the blob: hits are taken in order, and the line around each is
     /// looked for only between the previous line found and a bounded match's reach.
-    pub fn windows(
+    pub(crate) fn windows(
         &mut self,
         prefilter: &Prefilter,
         rule: usize,

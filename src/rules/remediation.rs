@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use super::rule::{Rule, RuleError};
 
 /// Where any secret belongs instead of a file: shown with every remediation entry.
-pub const SECRET_MANAGERS: &str = "Keep it out of code, config files and images: store it in a \
+pub(crate) const SECRET_MANAGERS: &str =
+    "Keep it out of code, config files and images: store it in a \
 secret manager (HashiCorp Vault, AWS Secrets Manager or a KMS-encrypted SSM Parameter Store \
 SecureString, GCP Secret Manager, Azure Key Vault) and inject it into the environment of the \
 process that needs it at deploy or run time, so no file in a repository ever holds it.";
@@ -30,7 +31,7 @@ process that needs it at deploy or run time, so no file in a repository ever hol
 /// One family's entry as written under `remediation:`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RemediationSyntax {
+pub(crate) struct RemediationSyntax {
     /// How to revoke or rotate such a credential at the provider.
     pub rotate: String,
     /// The provider's pages about revoking or rotating it: http(s) URLs, at least one.
@@ -44,20 +45,20 @@ pub struct RemediationSyntax {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Remediation {
     /// The rule family it covers (`github`).
-    pub family: String,
+    pub(crate) family: String,
     /// How to revoke or rotate such a credential.
-    pub rotate: String,
+    pub(crate) rotate: String,
     /// The provider's pages, http(s) URLs, the most useful first.
     pub references: Vec<String>,
     /// What is better still than a secret manager for this family; empty if nothing.
     pub instead: String,
     /// The file the entry was defined in.
-    pub origin: String,
+    pub(crate) origin: String,
 }
 
 impl Remediation {
     /// Where such a secret belongs instead: the family's own advice, then [`SECRET_MANAGERS`].
-    pub fn instead_text(&self) -> String {
+    pub(crate) fn instead_text(&self) -> String {
         let own = self.instead.trim();
         if own.is_empty() {
             SECRET_MANAGERS.to_string()
@@ -165,7 +166,7 @@ pub(crate) fn missing(rules: &[Rule], covered: &dyn Fn(&str) -> bool) -> Vec<Rul
 /// followed by two hex digits), with a host: what SARIF's `helpUri` (format `uri`) accepts and
 /// what reports may turn into a link. Rule references are free text; anything else is shown as
 /// text.
-pub fn is_web_url(text: &str) -> bool {
+pub(crate) fn is_web_url(text: &str) -> bool {
     let Some(rest) = text
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"))

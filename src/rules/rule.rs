@@ -68,39 +68,39 @@ pub struct Rule {
     /// Dotted lowercase identifier (`github.pat`).
     pub id: String,
     /// Short human name.
-    pub name: String,
+    pub(crate) name: String,
     /// What the rule finds.
-    pub description: String,
+    pub(crate) description: String,
     /// The pattern as written.
-    pub pattern: String,
+    pub(crate) pattern: String,
     /// Lowercase keywords for the prefilter (none for some rules with `paths`).
-    pub keywords: Vec<String>,
+    pub(crate) keywords: Vec<String>,
     /// The path regexes as written: the rule runs only on files whose path matches one.
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// Minimum Shannon entropy of the secret, bits per byte.
-    pub min_entropy: Option<f64>,
+    pub(crate) min_entropy: Option<f64>,
     /// How sure a match is to be real.
-    pub confidence: Confidence,
+    pub(crate) confidence: Confidence,
     /// Free-form labels.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Links to the provider's description of the format.
-    pub references: Vec<String>,
+    pub(crate) references: Vec<String>,
     /// Texts that must produce a finding of this rule.
     pub examples: Vec<Example>,
     /// Texts that must produce no finding of this rule.
-    pub negative_examples: Vec<Example>,
+    pub(crate) negative_examples: Vec<Example>,
     /// Where the rule was defined: a file path, or `built-in rules/NAME.yml`.
-    pub origin: String,
+    pub(crate) origin: String,
     /// An offline check every secret must pass.
-    pub check: Option<Check>,
+    pub(crate) check: Option<Check>,
     /// Noise filters run on each candidate, in this order.
-    pub filters: Vec<Filter>,
+    pub(crate) filters: Vec<Filter>,
     /// When the `name:` line of the rule file goes on past the name in a YAML comment (`name:
     /// PKCS #8 key` loads as `PKCS`): that comment, for `sprawl rules check` to refuse.
     pub(crate) name_comment: Option<String>,
     /// The remediation entry for this rule's family in the rule's own file, if it has one (see
     /// [`super::RuleSet::remediation`] for the entry that applies).
-    pub remediation: Option<std::sync::Arc<super::Remediation>>,
+    pub(crate) remediation: Option<std::sync::Arc<super::Remediation>>,
     /// Built on first use for built-in rules (only rules whose keywords occur ever need it), at
     /// load time for the user's (so a pattern too large to compile is reported at once).
     regex: OnceLock<Regex>,
@@ -146,7 +146,7 @@ impl std::error::Error for RuleError {}
 
 /// When a rule's regex is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compile {
+pub(crate) enum Compile {
     /// At load time: every error, a too-large pattern included, is reported at once.
     Now,
     /// On first use; the pattern's syntax is still checked at load time. For the built-in rules,
@@ -156,7 +156,7 @@ pub enum Compile {
 
 impl Rule {
     /// Checks and compiles a rule, returning every problem found in it.
-    pub fn compile(
+    pub(crate) fn compile(
         syntax: RuleSyntax,
         origin: &str,
         when: Compile,
@@ -304,29 +304,29 @@ impl Rule {
     /// Whether the rule runs on a file at `path`: it names no `paths`, or one matches. `path` is
     /// the file's path with `/` separators; inside an archive or a notebook, its place inside
     /// (what follows the last `!`).
-    pub fn applies_to(&self, path: &str) -> bool {
+    pub(crate) fn applies_to(&self, path: &str) -> bool {
         !self.is_path_scoped() || self.path_regexes.any_match(path.as_bytes())
     }
 
     /// Whether the rule names `paths`, so that it runs only on the files they match.
-    pub fn is_path_scoped(&self) -> bool {
+    pub(crate) fn is_path_scoped(&self) -> bool {
         !self.paths.is_empty()
     }
 
     /// Whether the rule's `allow.paths` drop its candidates in a file at `path` (as in
     /// [`Rule::applies_to`]).
-    pub fn allows_path(&self, path: &str) -> bool {
+    pub(crate) fn allows_path(&self, path: &str) -> bool {
         !self.allow_paths.is_empty() && self.allow_paths.any_match(path.as_bytes())
     }
 
     /// Whether what the rule finds in a file at `path` can differ from what it finds in the
     /// same text with no path: it names `paths` that match, or `allow.paths` that do.
-    pub fn reads_path(&self, path: &str) -> bool {
+    pub(crate) fn reads_path(&self, path: &str) -> bool {
         (self.is_path_scoped() && self.applies_to(path)) || self.allows_path(path)
     }
 
     /// Whether the rule's findings depend on the path of the file at all.
-    pub fn has_paths(&self) -> bool {
+    pub(crate) fn has_paths(&self) -> bool {
         self.is_path_scoped() || !self.allow_paths.is_empty()
     }
 
@@ -336,7 +336,7 @@ impl Rule {
     ///
     /// If a lazily compiled pattern does not compile: only built-in rules are compiled lazily,
     /// and a test compiles every one of them.
-    pub fn regex(&self) -> &Regex {
+    pub(crate) fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
             compile_regex(&self.pattern)
                 .unwrap_or_else(|err| panic!("built-in rule `{}` does not compile: {err}", self.id))
@@ -345,31 +345,31 @@ impl Rule {
 
     /// The longest match the pattern can make, in bytes, or `None` if it has no bound. Every
     /// match holds a keyword, so with a bound the matcher searches only near keywords.
-    pub fn max_len(&self) -> Option<usize> {
+    pub(crate) fn max_len(&self) -> Option<usize> {
         self.max_len
     }
 
     /// Whether a match can hold a newline other than as its first or last byte; when not,
     /// every match lies within one line (with at most the newline before or after it), which
     /// bounds where the matcher must look for it.
-    pub fn spans_lines(&self) -> bool {
+    pub(crate) fn spans_lines(&self) -> bool {
         self.spans_lines
     }
 
     /// Which group of the pattern holds the secret.
-    pub fn secret_group(&self) -> SecretGroup {
+    pub(crate) fn secret_group(&self) -> SecretGroup {
         self.secret_group
     }
 
     /// The group named `id`, if the pattern has one: an identifier that goes with the secret
     /// (an AWS access key id with its secret key), reported as part of the same finding.
-    pub fn id_group(&self) -> Option<usize> {
+    pub(crate) fn id_group(&self) -> Option<usize> {
         self.id_group
     }
 
     /// Whether this rule's own allow list drops `secret`: an allow regex matches it, or it
     /// contains a stopword (ASCII case-insensitive).
-    pub fn allows(&self, secret: &[u8]) -> bool {
+    pub(crate) fn allows(&self, secret: &[u8]) -> bool {
         self.allow_regexes.any_match(secret)
             || self
                 .allow_stopwords

@@ -73,7 +73,7 @@ impl RuleSet {
     }
 
     /// The rule at `index` (an index handed out by the prefilter or matcher).
-    pub fn rule(&self, index: usize) -> &Rule {
+    pub(crate) fn rule(&self, index: usize) -> &Rule {
         &self.rules[index]
     }
 
@@ -83,13 +83,13 @@ impl RuleSet {
     }
 
     /// The rules with `paths`, by index (the prefilter does not pick them).
-    pub fn path_scoped(&self) -> &[usize] {
+    pub(crate) fn path_scoped(&self) -> &[usize] {
         &self.path_scoped
     }
 
     /// Whether the findings in a file at `path` can differ from those in the same text with no
     /// path (see [`Rule::reads_path`]).
-    pub fn reads_path(&self, path: &str) -> bool {
+    pub(crate) fn reads_path(&self, path: &str) -> bool {
         self.rules
             .iter()
             .filter(|rule| rule.has_paths())
@@ -97,7 +97,7 @@ impl RuleSet {
     }
 
     /// Looks a rule up by id.
-    pub fn find(&self, id: &str) -> Option<&Rule> {
+    pub(crate) fn find(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.id == id)
     }
 
@@ -111,17 +111,12 @@ impl RuleSet {
     }
 
     /// One problem per family of the loaded rules that has no remediation entry in any file.
-    pub fn missing_remediation(&self) -> Vec<RuleError> {
+    pub(crate) fn missing_remediation(&self) -> Vec<RuleError> {
         remediation::missing(&self.rules, &|family| self.remediation.contains_key(family))
     }
 
     /// The number of rules.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.rules.len()
-    }
-
-    /// Whether there are no rules at all.
-    pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
     }
 }

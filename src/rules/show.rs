@@ -13,7 +13,7 @@ use super::syntax::Example;
 
 /// Which rules `sprawl rules list` prints. An empty filter picks every rule.
 #[derive(Debug, Clone, Default)]
-pub struct RuleFilter {
+pub(crate) struct RuleFilter {
     /// A substring of the id, or a glob over the whole id when it holds `*` or `?`.
     pub id: Option<String>,
     /// The rule must carry at least one of these tags (any of them, not all).
@@ -22,7 +22,7 @@ pub struct RuleFilter {
 
 impl RuleFilter {
     /// Whether `rule` passes both the id and the tag test.
-    pub fn matches(&self, rule: &Rule) -> bool {
+    pub(crate) fn matches(&self, rule: &Rule) -> bool {
         let id_ok = match &self.id {
             None => true,
             Some(pattern) if pattern.contains(['*', '?']) => glob_matches(pattern, &rule.id),
@@ -60,7 +60,7 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
 /// An id that names no loaded rule, with the ids of the same family (the part before the first
 /// dot) as suggestions.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownRule {
+pub(crate) struct UnknownRule {
     /// The id asked for.
     pub id: String,
     /// Loaded ids sharing its family, in load order.
@@ -69,7 +69,7 @@ pub struct UnknownRule {
 
 impl UnknownRule {
     /// The error for `id` not being in `rules`.
-    pub fn new(rules: &RuleSet, id: &str) -> UnknownRule {
+    pub(crate) fn new(rules: &RuleSet, id: &str) -> UnknownRule {
         UnknownRule {
             id: id.to_string(),
             suggestions: similar_ids(id, rules.rules().iter().map(|rule| rule.id.as_str())),
@@ -79,7 +79,10 @@ impl UnknownRule {
 
 /// The ids of `known` that `id` was probably meant to be: those a typo or two away (closest
 /// first), else those of its family (the part before the first dot), in the order given.
-pub fn similar_ids<'a>(id: &str, known: impl Iterator<Item = &'a str> + Clone) -> Vec<String> {
+pub(crate) fn similar_ids<'a>(
+    id: &str,
+    known: impl Iterator<Item = &'a str> + Clone,
+) -> Vec<String> {
     // One edit per five characters, at least one: `github.patt` is `github.pat`, `aws.key` is
     // not `gcp.key`.
     let reach = (id.chars().count() / 5).max(1);
@@ -118,7 +121,7 @@ impl std::error::Error for UnknownRule {}
 /// Everything known about `rule`, one `field: value` per line; list fields, the description and
 /// the remediation for its family (`None` if no loaded file has one) follow on indented lines.
 /// Examples are printed as written: they are fake by design.
-pub fn describe(rule: &Rule, remediation: Option<&Remediation>) -> String {
+pub(crate) fn describe(rule: &Rule, remediation: Option<&Remediation>) -> String {
     let mut out = String::new();
     let mut field = |name: &str, value: &str| {
         // Writing to a String cannot fail.

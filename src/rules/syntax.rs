@@ -14,7 +14,7 @@ use super::Confidence;
 /// families under `remediation:`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RuleFileSyntax {
+pub(crate) struct RuleFileSyntax {
     /// How to revoke, rotate and store the secrets of each rule family (`github`), by family.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub remediation: std::collections::BTreeMap<String, RemediationSyntax>,
@@ -25,7 +25,7 @@ pub struct RuleFileSyntax {
 /// One rule as written in YAML.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RuleSyntax {
+pub(crate) struct RuleSyntax {
     /// Dotted lowercase identifier, unique across all loaded rules (`github.pat`).
     pub id: String,
     /// A short human name (`GitHub personal access token`).
@@ -91,10 +91,10 @@ pub enum Example {
 
 impl Example {
     /// The path an example without one is scanned at.
-    pub const DEFAULT_PATH: &'static str = "example";
+    pub(crate) const DEFAULT_PATH: &'static str = "example";
 
     /// The path the text is scanned at.
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         match self {
             Example::Text(_) => Example::DEFAULT_PATH,
             Example::InFile { path, .. } => path,
@@ -112,7 +112,7 @@ impl Example {
 /// Per-rule allows: a candidate secret matching any of these is dropped.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllowSyntax {
+pub(crate) struct AllowSyntax {
     /// Regexes matched against the secret.
     #[serde(default)]
     pub regexes: Vec<String>,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// An offline check a rule can ask of its secrets (`check:` in a rule file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Check {
+pub(crate) enum Check {
     /// `prefix_` then base62 characters whose last 6 are the CRC32 (IEEE) of the ones before
     /// them (after the last `_`), in base62 (`0-9A-Za-z`), left-padded with `0`: GitHub's
     /// `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` tokens and npm's `npm_` tokens.
@@ -34,7 +34,7 @@ pub enum Check {
 
 impl Check {
     /// The name a rule file uses (`crc32-base62`).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Check::Crc32Base62 => "crc32-base62",
             Check::Jwt => "jwt",
@@ -44,7 +44,7 @@ impl Check {
     }
 
     /// What a failing candidate lacks, for `--explain` and `rules check`.
-    pub fn failure(self) -> &'static str {
+    pub(crate) fn failure(self) -> &'static str {
         match self {
             Check::Crc32Base62 => "its last 6 characters are not the CRC32 of the rest",
             Check::Jwt => {
@@ -65,7 +65,7 @@ impl fmt::Display for Check {
 /// One noise filter a rule can enable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Filter {
+pub(crate) enum Filter {
     /// Documentation placeholders: `changeme`, `YOUR_API_KEY`, `xxxx`, `****`, `<token>`,
     /// `password`, `test123`, empty-looking values.
     Placeholder,
@@ -100,7 +100,7 @@ pub enum Filter {
 
 impl Filter {
     /// The name used in rule files and `--explain`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Filter::Placeholder => "placeholder",
             Filter::Template => "template",

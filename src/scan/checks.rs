@@ -16,7 +16,7 @@ use crate::rules::Check;
 
 impl Check {
     /// Whether `secret` passes this check.
-    pub fn passes(self, secret: &[u8]) -> bool {
+    pub(crate) fn passes(self, secret: &[u8]) -> bool {
         match self {
             Check::Crc32Base62 => crc32_base62_valid(secret),
             Check::Jwt => jwt_valid(secret),
@@ -59,7 +59,7 @@ fn crc32_base62_valid(secret: &[u8]) -> bool {
 }
 
 /// The 8 lowercase hex digits a Grafana token ends with (after a `_`) when it starts with `key`.
-pub fn grafana_crc32(key: &[u8]) -> [u8; 8] {
+pub(crate) fn grafana_crc32(key: &[u8]) -> [u8; 8] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut digits = [0; 8];
     for (pair, byte) in digits

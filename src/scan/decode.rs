@@ -32,20 +32,20 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The fewest characters (padding included) of a base64 run that is decoded.
-pub const MIN_BASE64: usize = 16;
+pub(crate) const MIN_BASE64: usize = 16;
 /// The fewest characters of a run before its padding: two `=` can make up the rest.
 const MIN_RUN: usize = MIN_BASE64 - 2;
 /// The fewest hex digits of a hex run that is decoded.
-pub const MIN_HEX: usize = 32;
+pub(crate) const MIN_HEX: usize = 32;
 /// The most bytes of surrounding text kept on each side of a decoded span in a view.
-pub const CONTEXT: usize = 160;
+pub(crate) const CONTEXT: usize = 160;
 /// The longest token around a percent escape that is decoded.
 const MAX_PERCENT_TOKEN: usize = 4096;
 
 /// The levels decoded by default.
-pub const DEFAULT_DECODE_DEPTH: u32 = 2;
+pub(crate) const DEFAULT_DECODE_DEPTH: u32 = 2;
 /// The decoded bytes per blob by default (1 MiB).
-pub const DEFAULT_DECODE_SIZE: usize = 1 << 20;
+pub(crate) const DEFAULT_DECODE_SIZE: usize = 1 << 20;
 
 /// How a secret was encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -63,7 +63,7 @@ pub enum Encoding {
 
 impl Encoding {
     /// The name shown in reports.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Encoding::Base64 => "base64",
             Encoding::Base64url => "base64url",
@@ -103,7 +103,7 @@ impl Default for DecodeLimits {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
     /// The decoded secret (the match's range is its encoded text).
-    pub secret: Vec<u8>,
+    pub(crate) secret: Vec<u8>,
     /// The encodings undone to reach it, outermost first (`[base64, hex]`: hex text that was
     /// base64-encoded).
     pub encoding: Vec<Encoding>,

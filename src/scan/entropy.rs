@@ -1,7 +1,7 @@
 //! Shannon entropy of a byte string, the gate that tells `hunter2hunter2` from a random key.
 
 /// Shannon entropy of `bytes` in bits per byte: 0 for empty or constant input, at most 8.
-pub fn shannon(bytes: &[u8]) -> f64 {
+pub(crate) fn shannon(bytes: &[u8]) -> f64 {
     if bytes.is_empty() {
         return 0.0;
     }

@@ -24,7 +24,7 @@ pub(crate) const CONTEXT: usize = 256;
 
 impl Filter {
     /// Whether this filter takes the candidate for noise.
-    pub fn drops(self, around: &Around<'_>) -> bool {
+    pub(crate) fn drops(self, around: &Around<'_>) -> bool {
         match self {
             Filter::Placeholder => is_placeholder(around),
             Filter::Template => is_template(around),
@@ -41,7 +41,11 @@ impl Filter {
 }
 
 /// The first of `filters` that drops the secret at `secret` in `haystack`, if any.
-pub fn first_dropping(filters: &[Filter], haystack: &[u8], secret: Range<usize>) -> Option<Filter> {
+pub(crate) fn first_dropping(
+    filters: &[Filter],
+    haystack: &[u8],
+    secret: Range<usize>,
+) -> Option<Filter> {
     if filters.is_empty() {
         return None;
     }
@@ -51,7 +55,7 @@ pub fn first_dropping(filters: &[Filter], haystack: &[u8], secret: Range<usize>)
 
 /// A secret with the rest of its line on either side (at most [`CONTEXT`] bytes each way).
 #[derive(Debug, Clone, Copy)]
-pub struct Around<'a> {
+pub(crate) struct Around<'a> {
     /// The line before the secret.
     pub before: &'a [u8],
     /// The secret.
@@ -62,7 +66,7 @@ pub struct Around<'a> {
 
 impl<'a> Around<'a> {
     /// The secret at `secret` in `haystack`, with its line.
-    pub fn of(haystack: &'a [u8], secret: Range<usize>) -> Around<'a> {
+    pub(crate) fn of(haystack: &'a [u8], secret: Range<usize>) -> Around<'a> {
         let floor = secret.start.saturating_sub(CONTEXT);
         let line_start = memchr::memrchr(b'\n', &haystack[floor..secret.start])
             .map_or(floor, |at| floor + at + 1);

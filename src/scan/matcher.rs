@@ -30,21 +30,21 @@ use crate::rules::{
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
     /// Index of the rule in the [`RuleSet`].
-    pub rule: usize,
+    pub(crate) rule: usize,
     /// Byte range of the secret in the blob.
     pub secret: Range<usize>,
     /// Shannon entropy of the secret, bits per byte.
-    pub entropy: f64,
+    pub(crate) entropy: f64,
     /// For a secret found in decoded text: the secret, and how it was encoded (`secret` is then
     /// the range of its encoded text).
     pub decoded: Option<Box<Decoded>>,
     /// Byte range of the identifier that goes with the secret (the rule's `id` group), if any.
-    pub paired: Option<Range<usize>>,
+    pub(crate) paired: Option<Range<usize>>,
 }
 
 /// Why the matcher dropped a candidate (see `--explain`).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum DropReason {
+pub(crate) enum DropReason {
     /// The secret's entropy is below the rule's `min_entropy`.
     Entropy {
         /// The secret's entropy.
@@ -67,7 +67,7 @@ pub enum DropReason {
 
 /// A candidate the matcher dropped, kept only when explaining.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Dropped {
+pub(crate) struct Dropped {
     /// Index of the rule in the [`RuleSet`].
     pub rule: usize,
     /// Byte range of the secret in the blob.
@@ -79,7 +79,7 @@ pub struct Dropped {
 /// How many candidates were dropped, one count per kind of [`DropReason`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DropCounts {
+pub(crate) struct DropCounts {
     /// Below `min_entropy`.
     #[serde(default)]
     pub entropy: u64,
@@ -99,7 +99,7 @@ pub struct DropCounts {
 
 impl DropCounts {
     /// Counts one dropped candidate.
-    pub fn add(&mut self, reason: DropReason) {
+    pub(crate) fn add(&mut self, reason: DropReason) {
         let count = match reason {
             DropReason::Entropy { .. } => &mut self.entropy,
             DropReason::RuleAllow => &mut self.rule_allow,
@@ -111,7 +111,7 @@ impl DropCounts {
     }
 
     /// The counts added since `earlier` was taken.
-    pub fn since(self, earlier: DropCounts) -> DropCounts {
+    pub(crate) fn since(self, earlier: DropCounts) -> DropCounts {
         let DropCounts {
             entropy,
             rule_allow,
@@ -129,7 +129,7 @@ impl DropCounts {
     }
 
     /// Adds another matcher's counts.
-    pub fn merge(&mut self, other: DropCounts) {
+    pub(crate) fn merge(&mut self, other: DropCounts) {
         let DropCounts {
             entropy,
             rule_allow,
@@ -145,7 +145,7 @@ impl DropCounts {
     }
 
     /// Whether nothing was dropped.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == DropCounts::default()
     }
 }
@@ -170,13 +170,13 @@ pub struct Matcher<'r> {
 
 /// A set of rules, by index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RuleMask {
+pub(crate) struct RuleMask {
     words: Vec<u64>,
 }
 
 impl RuleMask {
     /// Adds rule `rule`.
-    pub fn insert(&mut self, rule: usize) {
+    pub(crate) fn insert(&mut self, rule: usize) {
         let word = rule / 64;
         if self.words.len() <= word {
             self.words.resize(word + 1, 0);
@@ -185,7 +185,7 @@ impl RuleMask {
     }
 
     /// The rules in the set, ascending.
-    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.words.iter().enumerate().flat_map(|(at, &word)| {
             (0..64)
                 .filter(move |bit| word & (1 << bit) != 0)
@@ -194,7 +194,7 @@ impl RuleMask {
     }
 
     /// Empties the set.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.words.clear();
     }
 }
@@ -202,7 +202,7 @@ impl RuleMask {
 /// What a search of one blob saw beyond its matches: what a later search of a blob that differs
 /// from it only in places needs to know (see [`Matcher::find_changed`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The blob was searched whole (or where it changed, from a clean base) and nothing in it
     /// came near a finding: no match kept, none lost to another match or to a failed check. Each
     /// candidate was dropped by a gate of its own rule (entropy, allow list, filter), which looks
@@ -214,7 +214,7 @@ pub struct Outcome {
 
 /// A blob stored as a delta of a clean blob, for [`Matcher::find_changed`].
 #[derive(Debug, Clone, Copy)]
-pub struct Changed<'a> {
+pub(crate) struct Changed<'a> {
     /// Where the blob differs from its base: ascending ranges of the blob, an empty range being
     /// a point where the base had something else (a deletion).
     pub ranges: &'a [Range<usize>],
@@ -273,28 +273,28 @@ impl<'r> Matcher<'r> {
     }
 
     /// How encoded text is decoded.
-    pub fn decode_limits(&self) -> DecodeLimits {
+    pub(crate) fn decode_limits(&self) -> DecodeLimits {
         self.decode
     }
 
     /// Keeps every dropped candidate of the next [`Matcher::find`] calls, for
     /// [`Matcher::take_dropped`].
-    pub fn explain(&mut self, on: bool) {
+    pub(crate) fn explain(&mut self, on: bool) {
         self.drops.explain = on;
     }
 
     /// The rules this matcher runs.
-    pub fn rules(&self) -> &'r RuleSet {
+    pub(crate) fn rules(&self) -> &'r RuleSet {
         self.rules
     }
 
     /// Candidates dropped so far, by reason.
-    pub fn counts(&self) -> DropCounts {
+    pub(crate) fn counts(&self) -> DropCounts {
         self.drops.counts
     }
 
     /// The candidates dropped by the last [`Matcher::find`] (only when explaining).
-    pub fn take_dropped(&mut self) -> Vec<Dropped> {
+    pub(crate) fn take_dropped(&mut self) -> Vec<Dropped> {
         std::mem::take(&mut self.drops.kept)
     }
 
@@ -307,7 +307,7 @@ impl<'r> Matcher<'r> {
     /// [`Matcher::find`] for the content of the file at `path`: rules with `paths` run when
     /// one of them matches it, and a rule's `allow.paths` drop its candidates. Inside an
     /// archive or notebook (`outer.zip!inner/.env`), the place inside it is what they match.
-    pub fn find_in_file(&mut self, path: &str, haystack: &[u8]) -> Vec<Match> {
+    pub(crate) fn find_in_file(&mut self, path: &str, haystack: &[u8]) -> Vec<Match> {
         self.drops.kept.clear();
         self.path.clear();
         let inner = path.rsplit('!').next().unwrap_or(path);
@@ -338,7 +338,7 @@ impl<'r> Matcher<'r> {
     /// change); a multi-line rule whose matches are unbounded runs over the whole blob whenever
     /// its keyword occurs, as in [`Matcher::find`]. Encoded text is decoded on the changed
     /// lines.
-    pub fn find_changed(&mut self, haystack: &[u8], changed: Changed<'_>) -> Vec<Match> {
+    pub(crate) fn find_changed(&mut self, haystack: &[u8], changed: Changed<'_>) -> Vec<Match> {
         self.drops.kept.clear();
         // Text of no known file: rules with `paths` do not run.
         self.path.clear();
@@ -397,14 +397,14 @@ impl<'r> Matcher<'r> {
     }
 
     /// What the last [`Matcher::find`] or [`Matcher::find_changed`] saw.
-    pub fn outcome(&self) -> &Outcome {
+    pub(crate) fn outcome(&self) -> &Outcome {
         &self.outcome
     }
 
     /// The offset of the first encoded text that the last search did not decode because the
     /// haystack's decode budget ([`DecodeLimits::max_size`]) was spent, if any: secrets in it,
     /// or after it, may have been missed.
-    pub fn decode_fell_short(&self) -> Option<usize> {
+    pub(crate) fn decode_fell_short(&self) -> Option<usize> {
         self.decode_short_at
     }
 

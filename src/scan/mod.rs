@@ -4,13 +4,14 @@
 //! `rules` (the rules, their vocabulary and prefilter), never the reverse.
 
 pub mod checks;
-pub mod decode;
-pub mod entropy;
-pub mod filters;
+pub(crate) mod decode;
+pub(crate) mod entropy;
+pub(crate) mod filters;
 mod matcher;
 mod ranges;
 mod stand_in;
 
 pub use decode::{DecodeLimits, Decoded, Encoding};
-pub use matcher::{Changed, DropCounts, DropReason, Dropped, Match, Matcher, Outcome, RuleMask};
-pub use ranges::RangeIndex;
+pub(crate) use matcher::{Changed, DropCounts, DropReason, Dropped, Outcome};
+pub use matcher::{Match, Matcher};
+pub(crate) use ranges::RangeIndex;

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 /// Byte ranges sorted by start, with the furthest end reached so far at each one.
 #[derive(Debug, Clone, Default)]
-pub struct RangeIndex {
+pub(crate) struct RangeIndex {
     /// Sorted by start, then end.
     ranges: Vec<Range<usize>>,
     /// `reach[i]`: the furthest end of `ranges[..=i]`.
@@ -17,7 +17,7 @@ pub struct RangeIndex {
 
 impl RangeIndex {
     /// The index of `ranges`, given in any order.
-    pub fn new(ranges: impl IntoIterator<Item = Range<usize>>) -> RangeIndex {
+    pub(crate) fn new(ranges: impl IntoIterator<Item = Range<usize>>) -> RangeIndex {
         let mut ranges: Vec<Range<usize>> = ranges.into_iter().collect();
         ranges.sort_by_key(|range| (range.start, range.end));
         let reach = ranges
@@ -37,7 +37,7 @@ impl RangeIndex {
     }
 
     /// Whether any range overlaps `query` (shares a byte with it), in logarithmic time.
-    pub fn overlaps(&self, query: &Range<usize>) -> bool {
+    pub(crate) fn overlaps(&self, query: &Range<usize>) -> bool {
         match self.starting_before(query.end).checked_sub(1) {
             Some(last) => self.reach[last] > query.start,
             None => false,
@@ -48,7 +48,7 @@ impl RangeIndex {
     /// range starting before the query's end while some range that far back still reaches into
     /// it: for ranges that do not nest in one another (the matcher's, whose overlaps it
     /// collapses), that is the ranges returned and one more.
-    pub fn overlapping(&self, query: &Range<usize>) -> Vec<Range<usize>> {
+    pub(crate) fn overlapping(&self, query: &Range<usize>) -> Vec<Range<usize>> {
         let mut found: Vec<Range<usize>> = (0..self.starting_before(query.end))
             .rev()
             .take_while(|&at| self.reach[at] > query.start)

@@ -108,7 +108,7 @@ pub(crate) struct BlobCache {
 
 /// What the cache did in a scan, for the summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CacheUse {
+pub(crate) struct CacheUse {
     /// The cache file.
     pub file: PathBuf,
     /// Blobs read from the repository.

@@ -31,11 +31,11 @@ use crate::stats::Stats;
 const MIN_OVERLAP: usize = 64 << 10;
 
 /// The most overlap, for rules whose matches have no bound.
-pub const MAX_OVERLAP: usize = 1 << 20;
+pub(crate) const MAX_OVERLAP: usize = 1 << 20;
 
 /// How many bytes windows share: the longest match a loaded rule can make, within
 /// [`MIN_OVERLAP`] and [`MAX_OVERLAP`] (rules without a bound count as the most).
-pub fn overlap(rules: &RuleSet) -> usize {
+pub(crate) fn overlap(rules: &RuleSet) -> usize {
     rules
         .rules()
         .iter()

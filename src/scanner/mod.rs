@@ -28,44 +28,43 @@ use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
 use chunked::Part;
 
-pub use cache::CacheUse;
+pub(crate) use cache::CacheUse;
 pub(crate) use chunked::StreamOut;
-pub use chunked::MAX_OVERLAP;
 pub use history::HistoryError;
 
 /// What a scan found.
 #[derive(Debug, Default)]
 pub struct ScanResult {
     /// Findings, sorted (by path, line, column and rule; history scans by commit first).
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// Counts and elapsed time.
     pub stats: Stats,
     /// Inputs that could not be read, sorted by path.
-    pub errors: Vec<SourceError>,
+    pub(crate) errors: Vec<SourceError>,
     /// What the user must hear that does not make the scan fail, sorted by path: archives that
     /// were read but are hostile or broken (a bomb, a truncated stream, an encrypted entry), a
     /// spent decode budget, inline allows that allow nothing, expired and stale baseline
     /// entries. Unlike errors, they do not change the exit code.
-    pub warnings: Vec<SourceError>,
+    pub(crate) warnings: Vec<SourceError>,
     /// Skipped inputs with their reasons, sorted by path (only collected when asked for).
-    pub skipped: Vec<(String, SkipReason)>,
+    pub(crate) skipped: Vec<(String, SkipReason)>,
     /// Things the user should know that are not errors (a shallow clone's cut history).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// The folder finding paths are relative to, when it is not the current one (the work tree
     /// of a history scan).
-    pub root: Option<std::path::PathBuf>,
+    pub(crate) root: Option<std::path::PathBuf>,
     /// With `--explain`: every dropped candidate and suppressed finding, sorted by place.
-    pub explained: Vec<Explanation>,
+    pub(crate) explained: Vec<Explanation>,
     /// For `--write-baseline` of a history scan: every place of every reported secret, so that
     /// the baseline acknowledges each path it sits at, not only the oldest.
-    pub all_places: Vec<Finding>,
+    pub(crate) all_places: Vec<Finding>,
     /// With `sprawl git --cache`: what the cache saved, and what was wrong with it.
-    pub cache: Option<CacheUse>,
+    pub(crate) cache: Option<CacheUse>,
 }
 
 /// A candidate that was not reported, and why (`--explain`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Explanation {
+pub(crate) struct Explanation {
     /// Where it was.
     pub path: String,
     /// 1-based line.
@@ -429,7 +428,7 @@ pub fn scan(config: &ScanConfig, list_skipped: bool) -> Result<ScanResult, Histo
 }
 
 /// [`scan`], recording each input done in `progress`.
-pub fn scan_with_progress(
+pub(crate) fn scan_with_progress(
     config: &ScanConfig,
     list_skipped: bool,
     progress: &Progress,

@@ -22,7 +22,7 @@ use super::{Sink, SkipReason};
 
 /// Whether standard input is read as a unified diff (only its added lines scanned).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DiffMode {
+pub(crate) enum DiffMode {
     /// When it starts like one ([`looks_like_diff`]).
     Auto,
     /// Always (`--diff`).
@@ -36,7 +36,7 @@ const MAX_HEADER: u64 = 64 << 10;
 
 /// Whether `head`, the first bytes of an input, starts like a unified diff: its first line
 /// opens a git diff, a patch mail, a `git log -p` entry, an SVN diff, or a `---` / `+++` pair.
-pub fn looks_like_diff(head: &[u8]) -> bool {
+pub(crate) fn looks_like_diff(head: &[u8]) -> bool {
     let mut lines = head.split(|&b| b == b'\n');
     let first = lines.next().unwrap_or_default();
     let hex_then_space = |rest: &[u8]| {
@@ -54,7 +54,7 @@ pub fn looks_like_diff(head: &[u8]) -> bool {
 
 /// Reads the diff on `input` and hands each hunk of an added or changed file to `sink`.
 /// Returns how many hunks were handed over.
-pub fn read_diff(input: &mut dyn BufRead, sink: &mut dyn Sink) -> io::Result<u64> {
+pub(crate) fn read_diff(input: &mut dyn BufRead, sink: &mut dyn Sink) -> io::Result<u64> {
     let mut file = FileHeader::default();
     let mut hunks = 0;
     let mut line = Vec::new();
@@ -261,7 +261,7 @@ enum At {
 }
 
 /// One hunk of a diff as a reader of its new side; see the module header.
-pub struct Hunk<'a> {
+pub(crate) struct Hunk<'a> {
     input: &'a mut dyn BufRead,
     header: HunkHeader,
     new_left: u64,
@@ -291,22 +291,22 @@ impl<'a> Hunk<'a> {
     }
 
     /// The new file's path, as shown.
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         &self.path
     }
 
     /// The new file's line that the hunk's first line is.
-    pub fn first_line(&self) -> usize {
+    pub(crate) fn first_line(&self) -> usize {
         self.header.first_line
     }
 
     /// Whether this is the first hunk of its file (to count files, not hunks).
-    pub fn first_of_file(&self) -> bool {
+    pub(crate) fn first_of_file(&self) -> bool {
         self.first_of_file
     }
 
     /// Whether the new file's `line` is one the hunk adds (known for the lines read so far).
-    pub fn adds(&self, line: usize) -> bool {
+    pub(crate) fn adds(&self, line: usize) -> bool {
         let after = self.added.partition_point(|run| run.end <= line);
         self.added.get(after).is_some_and(|run| run.contains(&line))
     }

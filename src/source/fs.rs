@@ -19,7 +19,7 @@ use super::{Blob, Sink, SkipReason, SourceError};
 
 /// How the walk behaves.
 #[derive(Debug, Clone)]
-pub struct WalkOptions {
+pub(crate) struct WalkOptions {
     /// Honour `.gitignore`, `.ignore` and `.git/info/exclude`.
     pub respect_ignore_files: bool,
     /// Follow symbolic links.
@@ -36,14 +36,14 @@ pub struct WalkOptions {
 /// Gitignore-style globs relative to a root folder: which paths a config excludes, includes,
 /// or scopes a rule to.
 #[derive(Debug, Clone)]
-pub struct PathGlobs {
+pub(crate) struct PathGlobs {
     matcher: Gitignore,
 }
 
 impl PathGlobs {
     /// Compiles `globs` (gitignore syntax) relative to the folder `root`. The error names the
     /// glob that does not compile.
-    pub fn new(root: &Path, globs: &[String]) -> Result<PathGlobs, String> {
+    pub(crate) fn new(root: &Path, globs: &[String]) -> Result<PathGlobs, String> {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let mut builder = GitignoreBuilder::new(&root);
         for glob in globs {
@@ -58,14 +58,14 @@ impl PathGlobs {
     }
 
     /// Whether `path`, relative to the root (as git names paths), is matched.
-    pub fn matches_relative(&self, path: &str) -> bool {
+    pub(crate) fn matches_relative(&self, path: &str) -> bool {
         self.matcher
             .matched_path_or_any_parents(Path::new(path), false)
             .is_ignore()
     }
 
     /// Whether `path` (or a folder above it, inside the root) is matched.
-    pub fn matches(&self, path: &Path, is_dir: bool) -> bool {
+    pub(crate) fn matches(&self, path: &Path, is_dir: bool) -> bool {
         let Ok(path) = std::path::absolute(path) else {
             return false;
         };
@@ -81,7 +81,7 @@ impl PathGlobs {
 /// Which paths a scan reads: none that `exclude` matches and, if `include` is set, only files it
 /// matches.
 #[derive(Debug, Clone, Default)]
-pub struct PathFilter {
+pub(crate) struct PathFilter {
     /// Paths never scanned (folders are not entered).
     pub exclude: Option<PathGlobs>,
     /// If set, the only files scanned.
@@ -92,7 +92,7 @@ pub struct PathFilter {
 
 impl PathFilter {
     /// Whether a path relative to the repository root (as git names it) is scanned.
-    pub fn admits_relative(&self, path: &str) -> bool {
+    pub(crate) fn admits_relative(&self, path: &str) -> bool {
         !self
             .exclude
             .as_ref()
@@ -107,7 +107,7 @@ impl PathFilter {
 /// Walks `roots` (files and folders) in parallel; each walker thread gets its own sink from
 /// `make_sink` and drops it when the thread is done. Returns how many entries the ignore files
 /// left out (counted as `IgnoredCount` says).
-pub fn walk<S, F>(
+pub(crate) fn walk<S, F>(
     roots: &[PathBuf],
     options: &WalkOptions,
     filter: &PathFilter,
@@ -266,7 +266,7 @@ fn visit(
 /// Reads the one file at `fs_path` (after symbolic links) as the walk reads each file it meets,
 /// and hands it to `sink` shown as `shown`: for a file named outside a walk (a path handed to the
 /// staged scan that has nothing staged). Not a regular file: skipped as special.
-pub fn read_one(
+pub(crate) fn read_one(
     fs_path: &Path,
     shown: &str,
     max_file_size: u64,
@@ -356,7 +356,7 @@ fn display_path(path: &Path) -> String {
 }
 
 /// `path` as the walk shows the files under it: without a leading `./` (`.` itself is empty).
-pub fn shown_path(path: &Path) -> PathBuf {
+pub(crate) fn shown_path(path: &Path) -> PathBuf {
     path.strip_prefix(".").unwrap_or(path).to_path_buf()
 }
 

@@ -7,8 +7,8 @@
 //! archive's first bytes before the binary check and hand the whole archive on as a blob, and
 //! [`archive::expand`] turns it into the text blobs it holds.
 
-pub mod archive;
-pub mod diff;
+pub(crate) mod archive;
+pub(crate) mod diff;
 mod fs;
 pub mod git;
 pub(crate) mod read;
@@ -17,17 +17,13 @@ mod utf16;
 
 use std::fmt;
 
-pub use archive::{
-    expand, expand_placed, is_archive, is_expanded, ArchiveCounts, ArchiveLimits, Embedded,
-    Expansion, MappedText,
-};
+pub use archive::{expand, ArchiveCounts, ArchiveLimits, Expansion};
+pub(crate) use archive::{expand_placed, is_archive, is_expanded, Embedded};
 pub(crate) use archive::{human_size, WARNINGS_LISTED};
-pub use fs::{read_one, shown_path, walk, PathFilter, PathGlobs, WalkOptions};
-pub use read::{
-    is_regular_file, read_input, read_regular_file, ReadLimits, Reading, BINARY_PROBE_LEN,
-};
-pub use stdin::{read_stdin, STDIN_PATH};
-pub use utf16::{decode_utf16, is_utf16_text, utf8_reader};
+pub(crate) use fs::{read_one, shown_path, walk, PathFilter, PathGlobs, WalkOptions};
+pub(crate) use read::{is_regular_file, read_regular_file, ReadLimits, BINARY_PROBE_LEN};
+pub(crate) use stdin::{read_stdin, STDIN_PATH};
+pub(crate) use utf16::{decode_utf16, is_utf16_text, utf8_reader};
 
 /// One input's content, with the path it is shown under.
 #[derive(Debug, Clone, Copy)]
@@ -43,7 +39,7 @@ pub struct Blob<'a> {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
-pub enum SkipReason {
+pub(crate) enum SkipReason {
     /// A NUL byte in the first 8 KiB.
     Binary,
     /// Larger than the size limit.
@@ -61,7 +57,7 @@ pub enum SkipReason {
 
 impl SkipReason {
     /// Every reason, in the order summaries list them.
-    pub const ALL: [SkipReason; 6] = [
+    pub(crate) const ALL: [SkipReason; 6] = [
         SkipReason::Binary,
         SkipReason::TooLarge,
         SkipReason::Symlink,
@@ -71,7 +67,7 @@ impl SkipReason {
     ];
 
     /// A short phrase for people (`too large`).
-    pub fn phrase(self) -> &'static str {
+    pub(crate) fn phrase(self) -> &'static str {
         match self {
             SkipReason::Binary => "binary",
             SkipReason::TooLarge => "too large",
@@ -100,7 +96,7 @@ impl fmt::Display for SourceError {
 }
 
 /// Receives what a source produces. One sink per thread; merge results when it is dropped.
-pub trait Sink {
+pub(crate) trait Sink {
     /// A blob to scan.
     fn blob(&mut self, blob: Blob<'_>);
     /// Text too long to hold whole, to be scanned from `input` in overlapping chunks (the one

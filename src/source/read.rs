@@ -5,11 +5,11 @@
 use std::io::{self, Read};
 
 /// How many leading bytes are searched for a NUL to call an input binary.
-pub const BINARY_PROBE_LEN: usize = 8 * 1024;
+pub(crate) const BINARY_PROBE_LEN: usize = 8 * 1024;
 
 /// What an input is held to while it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReadLimits {
+pub(crate) struct ReadLimits {
     /// Text up to this many bytes is read whole; a longer input is handed on as a stream, to be
     /// scanned in overlapping chunks with bounded memory.
     pub whole: u64,
@@ -20,7 +20,7 @@ pub struct ReadLimits {
 
 /// What reading the start of an input found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reading {
+pub(crate) enum Reading {
     /// The buffer holds the whole input: text, or an archive to open.
     Whole,
     /// A NUL byte in the first [`BINARY_PROBE_LEN`] bytes, and not an archive to open; the rest
@@ -37,7 +37,7 @@ pub enum Reading {
 /// first [`BINARY_PROBE_LEN`] bytes are read before deciding that it is binary, and past them
 /// never more than one byte beyond the limit that applies, so an endless stream cannot exhaust
 /// memory.
-pub fn read_input(
+pub(crate) fn read_input(
     reader: &mut dyn Read,
     limits: ReadLimits,
     buf: &mut Vec<u8>,
@@ -65,7 +65,7 @@ pub fn read_input(
 /// (`/dev/zero` never ends); a pipe is read, so that `--rules <(generate-rules)` works. Paths a
 /// config file names are held to regular files before they get here (see
 /// [`is_regular_file`]): a FIFO in a hostile repository would block the scan.
-pub fn read_regular_file(path: &std::path::Path) -> io::Result<String> {
+pub(crate) fn read_regular_file(path: &std::path::Path) -> io::Result<String> {
     let kind = std::fs::metadata(path)?.file_type();
     if !kind.is_file() && !is_pipe(kind) {
         return Err(io::Error::other("is not a regular file"));
@@ -75,7 +75,7 @@ pub fn read_regular_file(path: &std::path::Path) -> io::Result<String> {
 
 /// Whether `path` is a regular file (after symbolic links), or does not exist, which the reader
 /// reports in its own words.
-pub fn is_regular_file(path: &std::path::Path) -> bool {
+pub(crate) fn is_regular_file(path: &std::path::Path) -> bool {
     std::fs::metadata(path).map_or(true, |meta| meta.is_file())
 }
 
@@ -92,7 +92,7 @@ fn is_pipe(_: std::fs::FileType) -> bool {
 /// Whether an input whose first bytes are `probe` is skipped as binary: a NUL in them, unless
 /// they start an archive and archives are opened, or UTF-16 text with a BOM (decoded before
 /// matching, see `utf16.rs`).
-pub fn is_binary(probe: &[u8], archives: bool) -> bool {
+pub(crate) fn is_binary(probe: &[u8], archives: bool) -> bool {
     let probe = &probe[..probe.len().min(BINARY_PROBE_LEN)];
     memchr::memchr(0, probe).is_some()
         && !(archives && super::is_archive(probe))

@@ -9,7 +9,7 @@ use super::read::ReadLimits;
 use super::{Sink, SkipReason, SourceError};
 
 /// The path standard input is shown under.
-pub const STDIN_PATH: &str = "<stdin>";
+pub(crate) const STDIN_PATH: &str = "<stdin>";
 
 /// Reads standard input and hands it to `sink`: as a unified diff's hunks when `diff` says so
 /// (see [`super::diff`]), else as [`super::read::read_input`] says.
@@ -19,7 +19,7 @@ pub const STDIN_PATH: &str = "<stdin>";
 /// past it is skipped as too large, as a file would be; past that size (which only a limit above
 /// [`ReadLimits::whole`] allows), what was streamed is scanned and the rest is cut off with a
 /// warning. A diff is not held to it: each hunk is streamed.
-pub fn read_stdin(limits: ReadLimits, max_size: u64, diff: DiffMode, sink: &mut dyn Sink) {
+pub(crate) fn read_stdin(limits: ReadLimits, max_size: u64, diff: DiffMode, sink: &mut dyn Sink) {
     let mut stdin = io::stdin().lock();
     let result = match diff {
         DiffMode::Always => read_diff_from(&mut stdin, sink).map(|hunks| {

@@ -35,12 +35,12 @@ fn units(body: &[u8], order: Order) -> impl Iterator<Item = u16> + '_ {
 
 /// Whether `probe` starts with a UTF-16 BOM and holds no NUL character after it: text that the
 /// binary check must let through. A NUL code unit makes UTF-16 binary, as a NUL byte does UTF-8.
-pub fn is_utf16_text(probe: &[u8]) -> bool {
+pub(crate) fn is_utf16_text(probe: &[u8]) -> bool {
     order_of(probe).is_some_and(|order| units(&probe[2..], order).all(|unit| unit != 0))
 }
 
 /// `bytes` as UTF-8: decoded when they start with a UTF-16 BOM, else borrowed as they are.
-pub fn decode_utf16(bytes: &[u8]) -> Cow<'_, [u8]> {
+pub(crate) fn decode_utf16(bytes: &[u8]) -> Cow<'_, [u8]> {
     let Some(order) = order_of(bytes) else {
         return Cow::Borrowed(bytes);
     };
@@ -56,7 +56,7 @@ pub fn decode_utf16(bytes: &[u8]) -> Cow<'_, [u8]> {
 
 /// `input` as UTF-8, for text too long to decode whole: decoded as it is read when it starts
 /// with a UTF-16 BOM (as [`decode_utf16`] does, the BOM dropped), else passed on as it is.
-pub fn utf8_reader<'r>(mut input: Box<dyn Read + 'r>) -> io::Result<Box<dyn Read + 'r>> {
+pub(crate) fn utf8_reader<'r>(mut input: Box<dyn Read + 'r>) -> io::Result<Box<dyn Read + 'r>> {
     let mut head = Vec::with_capacity(2);
     (&mut input).take(2).read_to_end(&mut head)?;
     Ok(match order_of(&head) {

@@ -20,7 +20,7 @@ use crate::finding::Finding;
 use crate::output::OutputFile;
 
 /// The version of the baseline file's shape.
-pub const BASELINE_VERSION: u32 = 1;
+pub(crate) const BASELINE_VERSION: u32 = 1;
 
 /// A baseline file, as written.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -29,13 +29,13 @@ pub struct BaselineFile {
     /// [`BASELINE_VERSION`].
     pub version: u32,
     /// Acknowledged findings, sorted by path, rule and fingerprint.
-    pub entries: Vec<BaselineEntry>,
+    pub(crate) entries: Vec<BaselineEntry>,
 }
 
 /// One acknowledged finding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BaselineEntry {
+pub(crate) struct BaselineEntry {
     /// Where the secret is.
     pub path: String,
     /// The rule that found it.
@@ -70,7 +70,7 @@ pub struct Baseline {
 
 /// What a baseline has to say once the scan is over.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BaselineReport {
+pub(crate) struct BaselineReport {
     /// Entries that expired while their finding is still there: it is reported again.
     pub expired_met: Vec<BaselineEntry>,
     /// Entries no finding matched, among those the scan could have met.
@@ -107,7 +107,7 @@ impl BaselineFile {
 
     /// The entries for `findings`, keeping the `reason` and `expires` of entries of `previous`
     /// that are still found, sorted and without duplicates.
-    pub fn of(findings: &[Finding], previous: Option<&BaselineFile>) -> BaselineFile {
+    pub(crate) fn of(findings: &[Finding], previous: Option<&BaselineFile>) -> BaselineFile {
         let kept: BTreeMap<(&str, &str, &str), &BaselineEntry> = previous
             .map(|file| {
                 file.entries
@@ -196,7 +196,7 @@ impl Baseline {
 
     /// Whether `finding` is acknowledged (by an entry that has not expired). Either way, the
     /// entry that matches it is marked as met.
-    pub fn contains(&self, finding: &Finding) -> bool {
+    pub(crate) fn contains(&self, finding: &Finding) -> bool {
         let key = (
             finding.path.to_string(),
             finding.rule_id.clone(),
@@ -210,13 +210,13 @@ impl Baseline {
     }
 
     /// The file the baseline was read from.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// After the scan: the expired entries a finding met, and the entries nothing met among
     /// those `in_scope` says the scan could have met.
-    pub fn report(&self, in_scope: &dyn Fn(&BaselineEntry) -> bool) -> BaselineReport {
+    pub(crate) fn report(&self, in_scope: &dyn Fn(&BaselineEntry) -> bool) -> BaselineReport {
         let mut report = BaselineReport::default();
         for (at, entry) in self.entries.iter().enumerate() {
             let met = self.met[at].load(Ordering::Relaxed);

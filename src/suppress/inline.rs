@@ -22,7 +22,7 @@
 use std::ops::Range;
 
 /// The marker.
-pub const MARKER: &[u8] = b"sprawl:allow";
+pub(crate) const MARKER: &[u8] = b"sprawl:allow";
 
 /// gitleaks' marker, honoured on the finding's own line.
 const GITLEAKS_MARKER: &[u8] = b"gitleaks:allow";
@@ -32,7 +32,8 @@ const COMMENT_STARTS: [&[u8]; 9] = [b"#", b"//", b"/*", b"--", b"<!--", b";", b"
 
 /// Whether an inline allow silences `rule_id` for a finding starting at byte `offset` of `blob`;
 /// with `foreign`, the markers of gitleaks and detect-secrets count too.
-pub fn allows(
+#[cfg(test)]
+pub(crate) fn allows(
     blob: &[u8],
     offset: usize,
     rule_id: &str,
@@ -44,13 +45,18 @@ pub fn allows(
 
 /// For a finding at `offset` that no inline allow silenced: the ids of a `sprawl:allow` near it
 /// that name no loaded rule (a typo that made the comment silence nothing), if there are any.
-pub fn misspelt(blob: &[u8], offset: usize, is_rule: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
+#[cfg(test)]
+pub(crate) fn misspelt(
+    blob: &[u8],
+    offset: usize,
+    is_rule: &dyn Fn(&str) -> bool,
+) -> Option<Vec<String>> {
     LineMarkers::at(blob, offset, is_rule, false).misspelt(is_rule)
 }
 
 /// The bounds of the line holding byte `offset` of `blob`: from its first byte to its newline
 /// (or the end of the blob).
-pub fn line_bounds(blob: &[u8], offset: usize) -> Range<usize> {
+pub(crate) fn line_bounds(blob: &[u8], offset: usize) -> Range<usize> {
     let offset = offset.min(blob.len());
     let start = memchr::memrchr(b'\n', &blob[..offset]).map_or(0, |at| at + 1);
     let end = memchr::memchr(b'\n', &blob[offset..]).map_or(blob.len(), |at| offset + at);
@@ -61,7 +67,7 @@ pub fn line_bounds(blob: &[u8], offset: usize) -> Range<usize> {
 /// on the line before, and other scanners' markers. Worked out once per line, so that many
 /// findings on one long line do not each read it again.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineMarkers {
+pub(crate) struct LineMarkers {
     /// The line's bounds in its blob, newline excluded.
     pub line: Range<usize>,
     own: Marker,
@@ -84,7 +90,7 @@ enum Marker {
 impl LineMarkers {
     /// The markers for the line holding byte `offset` of `blob`; with `foreign`, the markers of
     /// gitleaks and detect-secrets count too.
-    pub fn at(
+    pub(crate) fn at(
         blob: &[u8],
         offset: usize,
         is_rule: &dyn Fn(&str) -> bool,
@@ -115,13 +121,13 @@ impl LineMarkers {
     }
 
     /// Whether these markers silence `rule_id`.
-    pub fn allows(&self, rule_id: &str) -> bool {
+    pub(crate) fn allows(&self, rule_id: &str) -> bool {
         self.own.allows(rule_id) || self.foreign || self.above.allows(rule_id)
     }
 
     /// The ids of a `sprawl:allow` on the line (else on the comment line before it) that name no
     /// loaded rule, if there are any.
-    pub fn misspelt(&self, is_rule: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
+    pub(crate) fn misspelt(&self, is_rule: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
         [&self.own, &self.above]
             .into_iter()
             .find_map(|marker| marker.unknown(is_rule))

@@ -10,7 +10,7 @@
 //!   confidence threshold and the baseline.
 
 pub mod baseline;
-pub mod inline;
+pub(crate) mod inline;
 
 use std::collections::{HashMap, HashSet};
 
@@ -20,14 +20,15 @@ use crate::finding::Finding;
 use crate::rules::contains_ignore_ascii_case;
 use crate::rules::Confidence;
 use crate::source::PathGlobs;
-pub use baseline::{Baseline, BaselineEntry, BaselineFile, BaselineReport};
+pub(crate) use baseline::BaselineEntry;
+pub use baseline::{Baseline, BaselineFile};
 
 /// Why a finding was suppressed (named in snake_case where it is stored, as in JSON stats).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
-pub enum Suppression {
+pub(crate) enum Suppression {
     /// An allow list of the config (global or for the rule) matched.
     Allow,
     /// A `sprawl:allow` comment.
@@ -42,7 +43,7 @@ pub enum Suppression {
 
 impl Suppression {
     /// Every reason, in the order summaries list them.
-    pub const ALL: [Suppression; 5] = [
+    pub(crate) const ALL: [Suppression; 5] = [
         Suppression::Allow,
         Suppression::Inline,
         Suppression::RulePath,
@@ -51,7 +52,7 @@ impl Suppression {
     ];
 
     /// A phrase for people.
-    pub fn phrase(self) -> &'static str {
+    pub(crate) fn phrase(self) -> &'static str {
         match self {
             Suppression::Allow => "allow list",
             Suppression::Inline => "inline allow",
@@ -64,7 +65,7 @@ impl Suppression {
 
 /// Regexes and stopwords that drop a candidate.
 #[derive(Debug, Clone, Default)]
-pub struct AllowList {
+pub(crate) struct AllowList {
     /// Matched against the secret.
     pub secrets: Vec<Regex>,
     /// Lowercase words; a secret containing one (ASCII case-insensitive) is dropped.
@@ -75,7 +76,7 @@ pub struct AllowList {
 
 impl AllowList {
     /// Whether the list drops nothing.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.secrets.is_empty() && self.stopwords.is_empty() && self.lines.is_empty()
     }
 
@@ -96,7 +97,7 @@ impl AllowList {
 
 /// Where a rule applies.
 #[derive(Debug, Clone, Default)]
-pub struct PathScope {
+pub(crate) struct PathScope {
     /// If set, only paths these globs match.
     pub only: Option<PathGlobs>,
     /// Never paths these globs match.
@@ -105,7 +106,7 @@ pub struct PathScope {
 
 /// Everything that can suppress a finding, built once per scan.
 #[derive(Debug, Clone)]
-pub struct Suppressor {
+pub(crate) struct Suppressor {
     /// Allow lists for every rule.
     pub global: AllowList,
     /// Allow lists per rule id.
@@ -127,7 +128,7 @@ pub struct Suppressor {
 
 impl Suppressor {
     /// A suppressor that suppresses nothing.
-    pub fn none() -> Suppressor {
+    pub(crate) fn none() -> Suppressor {
         Suppressor {
             global: AllowList::default(),
             rule_allows: HashMap::new(),
@@ -142,7 +143,7 @@ impl Suppressor {
 
     /// The content stage (allow lists and inline comments) for the findings of `blob`, to be
     /// asked about in position order.
-    pub fn content_stage<'s, 'b>(&'s self, blob: &'b [u8]) -> ContentStage<'s, 'b> {
+    pub(crate) fn content_stage<'s, 'b>(&'s self, blob: &'b [u8]) -> ContentStage<'s, 'b> {
         ContentStage {
             suppressor: self,
             blob,
@@ -174,7 +175,7 @@ impl Suppressor {
 
     /// The place stage: rule path scopes, confidence, baseline. The baseline is asked first,
     /// whatever suppresses the finding, so that its entry counts as met.
-    pub fn by_place(&self, finding: &Finding) -> Option<Suppression> {
+    pub(crate) fn by_place(&self, finding: &Finding) -> Option<Suppression> {
         let in_baseline = self
             .baseline
             .as_ref()
@@ -211,7 +212,7 @@ impl Suppressor {
 /// The content stage over one blob: allow lists and inline comments, with what it learnt about
 /// the line of the last finding kept for the next one on that line.
 #[derive(Debug)]
-pub struct ContentStage<'s, 'b> {
+pub(crate) struct ContentStage<'s, 'b> {
     suppressor: &'s Suppressor,
     blob: &'b [u8],
     line: Option<LineFacts<'s>>,
@@ -230,7 +231,7 @@ struct LineFacts<'s> {
 impl<'s> ContentStage<'s, '_> {
     /// Why `finding` is suppressed by content, if it is. `finding.offset` locates the secret in
     /// the blob; findings must come in ascending offsets for the line to be reused.
-    pub fn check(&mut self, finding: &Finding) -> Option<Suppression> {
+    pub(crate) fn check(&mut self, finding: &Finding) -> Option<Suppression> {
         let suppressor = self.suppressor;
         let rule_allow = suppressor.rule_allows.get_key_value(&finding.rule_id);
         if suppressor.global.allows_secret(&finding.secret)
@@ -293,7 +294,7 @@ impl<'s> ContentStage<'s, '_> {
     /// For a finding [`ContentStage::check`] kept: a warning when a `sprawl:allow` next to it
     /// names a rule id that is not loaded (a typo that made the comment silence nothing). Said
     /// once per line and rule, so a line of many findings gives one warning, not one for each.
-    pub fn misspelt_allow(&mut self, finding: &Finding) -> Option<String> {
+    pub(crate) fn misspelt_allow(&mut self, finding: &Finding) -> Option<String> {
         let suppressor = self.suppressor;
         let facts = self.facts(finding.offset);
         let unknown = facts

@@ -32,7 +32,7 @@ const SCRIPT: &str = include_str!("inventory.js");
 const NO_DATE: i64 = 1_000_000_000_000_000;
 
 /// Writes the page.
-pub fn write(inventory: &InventoryReport, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(inventory: &InventoryReport, out: &mut dyn Write) -> io::Result<()> {
     let mut page = String::with_capacity(16 * 1024 + inventory.secrets.len() * 2048);
     head(inventory, &mut page);
     header(inventory, &mut page);

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 /// A text and, for each of its bytes, where it came from in the document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MappedText {
+pub(crate) struct MappedText {
     /// The text, as scanned.
     pub text: String,
     /// Ascending by `text`; together they cover the text.
@@ -40,7 +40,7 @@ enum SegmentKind {
 
 impl MappedText {
     /// Appends `text`, copied as it is from the document at `raw`.
-    pub fn push_verbatim(&mut self, text: &str, raw: usize) {
+    pub(crate) fn push_verbatim(&mut self, text: &str, raw: usize) {
         if text.is_empty() {
             return;
         }
@@ -53,7 +53,7 @@ impl MappedText {
     }
 
     /// Appends `text`, which stands for the `raw_len` document bytes at `raw` as a whole.
-    pub fn push_point(&mut self, text: &str, raw: usize, raw_len: usize) {
+    pub(crate) fn push_point(&mut self, text: &str, raw: usize, raw_len: usize) {
         if text.is_empty() {
             return;
         }
@@ -67,7 +67,7 @@ impl MappedText {
 
     /// The document bytes that the text's bytes `range` came from: from the start of the first
     /// byte's source to the end of the last one's.
-    pub fn source_of(&self, range: Range<usize>) -> Range<usize> {
+    pub(crate) fn source_of(&self, range: Range<usize>) -> Range<usize> {
         let start = self
             .locate(range.start)
             .map_or(0, |(segment, within)| match segment.kind {
@@ -98,7 +98,7 @@ impl MappedText {
 /// Decodes the JSON string literal that starts at `raw[at]` (its opening quote) into `out`,
 /// mapping each byte; returns the offset just past its closing quote, or `None` if there is no
 /// well-formed string there.
-pub fn push_json_string(out: &mut MappedText, raw: &[u8], at: usize) -> Option<usize> {
+pub(crate) fn push_json_string(out: &mut MappedText, raw: &[u8], at: usize) -> Option<usize> {
     if raw.get(at) != Some(&b'"') {
         return None;
     }

@@ -31,7 +31,7 @@ use std::cell::Cell;
 use std::io::{self, Read};
 
 use super::{Blob, SourceError, BINARY_PROBE_LEN};
-pub use mapped::MappedText;
+pub(crate) use mapped::MappedText;
 use warnings::WarningKind;
 
 /// Bounds on what one input may unpack, nested archives included.
@@ -53,20 +53,20 @@ pub struct ArchiveLimits {
 
 /// Below this many decompressed bytes the ratio is not checked: small, repetitive files
 /// compress very well and are no threat.
-pub const RATIO_FLOOR: u64 = 1 << 20;
+pub(crate) const RATIO_FLOOR: u64 = 1 << 20;
 
 impl ArchiveLimits {
     /// The default `--archive-depth`.
-    pub const DEFAULT_DEPTH: u32 = 3;
+    pub(crate) const DEFAULT_DEPTH: u32 = 3;
     /// The default total: 256 MiB unpacked per outer input.
-    pub const DEFAULT_TOTAL_SIZE: u64 = 256 << 20;
+    pub(crate) const DEFAULT_TOTAL_SIZE: u64 = 256 << 20;
     /// The default ratio: 100 to 1.
-    pub const DEFAULT_RATIO: u64 = 100;
+    pub(crate) const DEFAULT_RATIO: u64 = 100;
     /// The default entry count: 100,000 per outer input.
-    pub const DEFAULT_ENTRIES: u64 = 100_000;
+    pub(crate) const DEFAULT_ENTRIES: u64 = 100_000;
 
     /// The defaults, with entries held to the file size limit.
-    pub fn with_entry_size(max_entry_size: u64) -> ArchiveLimits {
+    pub(crate) fn with_entry_size(max_entry_size: u64) -> ArchiveLimits {
         ArchiveLimits {
             max_depth: ArchiveLimits::DEFAULT_DEPTH,
             max_total_size: ArchiveLimits::DEFAULT_TOTAL_SIZE,
@@ -82,24 +82,24 @@ impl ArchiveLimits {
 #[serde(default, deny_unknown_fields)]
 pub struct ArchiveCounts {
     /// Archives, compressed streams, documents and notebooks opened, nested ones included.
-    pub opened: u64,
+    pub(crate) opened: u64,
     /// Text blobs found inside them and scanned.
-    pub entries_scanned: u64,
+    pub(crate) entries_scanned: u64,
     /// Entries left out: binary, over the entry size, encrypted, nested too deep, or cut off by
     /// a limit.
-    pub entries_skipped: u64,
+    pub(crate) entries_skipped: u64,
     /// Warnings given.
     pub warnings: u64,
 }
 
 impl ArchiveCounts {
     /// Whether nothing was counted.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == ArchiveCounts::default()
     }
 
     /// Adds `other` to these counts.
-    pub fn merge(&mut self, other: ArchiveCounts) {
+    pub(crate) fn merge(&mut self, other: ArchiveCounts) {
         self.opened += other.opened;
         self.entries_scanned += other.entries_scanned;
         self.entries_skipped += other.entries_skipped;
@@ -166,7 +166,7 @@ impl Format {
 
 /// Whether `bytes` start like an archive or compressed stream that [`expand`] opens. Sources ask
 /// this of an input's first bytes before calling it binary.
-pub fn is_archive(bytes: &[u8]) -> bool {
+pub(crate) fn is_archive(bytes: &[u8]) -> bool {
     Format::sniff(bytes).is_some()
 }
 
@@ -210,7 +210,7 @@ fn is_tar_header(bytes: &[u8]) -> bool {
 /// document, the text's name there, and where each of the text's bytes came from, so that a
 /// finding can be placed in the document itself.
 #[derive(Debug, Clone, Copy)]
-pub struct Embedded<'a> {
+pub(crate) struct Embedded<'a> {
     /// The document's path (`analysis.ipynb`, `a.zip!nb/analysis.ipynb`) and bytes.
     pub document: Blob<'a>,
     /// The text's name in it (`cell-3`, `cell-3/output-1`).
@@ -221,7 +221,7 @@ pub struct Embedded<'a> {
 
 /// Whether [`expand`] turns `bytes` into something other than itself: an archive or a compressed
 /// stream to open, or a notebook to split into cells.
-pub fn is_expanded(bytes: &[u8]) -> bool {
+pub(crate) fn is_expanded(bytes: &[u8]) -> bool {
     Format::sniff(bytes).is_some() || notebook::looks_like_notebook(bytes)
 }
 
@@ -239,7 +239,7 @@ pub fn expand(
 /// [`expand`], telling `on_text` for each text cut out of a notebook where it sits in the
 /// notebook's bytes ([`Embedded`]; `None` for files and archive entries, which are their own
 /// bytes). The text's path is `document!part`.
-pub fn expand_placed(
+pub(crate) fn expand_placed(
     blob: Blob<'_>,
     limits: &ArchiveLimits,
     on_text: &mut dyn FnMut(Blob<'_>, Option<Embedded<'_>>),

@@ -10,17 +10,17 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
 
 /// An object id (SHA-1) as stored in trees and pack indexes.
-pub type RawId = [u8; 20];
+pub(crate) type RawId = [u8; 20];
 
 /// A map keyed by object id.
-pub type IdMap<V> = HashMap<RawId, V, IdHash>;
+pub(crate) type IdMap<V> = HashMap<RawId, V, IdHash>;
 
 /// A set of object ids.
-pub type IdSet = HashSet<RawId, IdHash>;
+pub(crate) type IdSet = HashSet<RawId, IdHash>;
 
 /// Builds [`IdHasher`]s with this process's seed.
 #[derive(Debug, Clone, Copy)]
-pub struct IdHash {
+pub(crate) struct IdHash {
     seed: u64,
 }
 
@@ -42,7 +42,7 @@ impl BuildHasher for IdHash {
 
 /// Hashes an id by its first eight bytes and the seed.
 #[derive(Debug)]
-pub struct IdHasher {
+pub(crate) struct IdHasher {
     hash: u64,
 }
 
@@ -63,14 +63,14 @@ impl Hasher for IdHasher {
 }
 
 /// An id from a `git2::Oid`.
-pub fn raw(oid: git2::Oid) -> RawId {
+pub(crate) fn raw(oid: git2::Oid) -> RawId {
     let mut id = [0u8; 20];
     id.copy_from_slice(&oid.as_bytes()[..20]);
     id
 }
 
 /// A `git2::Oid` from an id.
-pub fn oid(id: &RawId) -> git2::Oid {
+pub(crate) fn oid(id: &RawId) -> git2::Oid {
     git2::Oid::from_bytes(id).expect("twenty bytes make an id")
 }
 

@@ -5,7 +5,7 @@
 //! [`pack`] reads a repository's packs whole, each blob once, in delta order; a [`BlobReader`]
 //! per thread reads single blobs (what the packs do not hold, the staged index).
 
-pub mod ids;
+pub(crate) mod ids;
 mod object;
 pub(crate) mod pack;
 mod reader;
@@ -19,17 +19,15 @@ use git2::{Oid, Repository, Time};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
-pub use reader::{BlobRead, BlobReader};
-pub use staged::{staged_changes, unstaged_paths, StagedChange, Unstaged};
+pub(crate) use reader::{BlobRead, BlobReader};
+pub(crate) use staged::{staged_changes, unstaged_paths, StagedChange, Unstaged};
 pub(crate) use walk::walk_in;
-pub use walk::{
-    check_selection, walk, CommitRead, History, Place, Selection, WalkOptions, WalkedBlob,
-    WalkedCommit,
-};
+pub(crate) use walk::{check_selection, Place, WalkedCommit};
+pub use walk::{walk, CommitRead, History, Selection, WalkOptions, WalkedBlob};
 
 /// The commit a blob was introduced by, as reported with a finding.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CommitInfo {
+pub(crate) struct CommitInfo {
     /// Full hex id.
     pub id: String,
     /// Author name.
@@ -44,7 +42,7 @@ pub struct CommitInfo {
 
 impl CommitInfo {
     /// Reads the fields of `commit`.
-    pub fn of(commit: &git2::Commit<'_>) -> CommitInfo {
+    pub(crate) fn of(commit: &git2::Commit<'_>) -> CommitInfo {
         let author = commit.author();
         CommitInfo {
             id: commit.id().to_string(),
@@ -63,7 +61,7 @@ impl CommitInfo {
     /// What is reported for a ref that points straight at a tree or blob: the tag's tagger,
     /// date and message when it is an annotated tag (`id` is then the tag object's), else the
     /// ref's name.
-    pub fn of_ref(repo: &Repository, name: &str, id: Oid) -> CommitInfo {
+    pub(crate) fn of_ref(repo: &Repository, name: &str, id: Oid) -> CommitInfo {
         match repo.find_tag(id) {
             Ok(tag) => {
                 let tagger = tag.tagger();
@@ -100,7 +98,7 @@ fn target_kind(tag: &git2::Tag<'_>) -> &'static str {
 
 /// Whether `repo` is a partial clone (`git clone --filter=...`): objects its promisor remote
 /// holds may be absent, by design.
-pub fn is_partial_clone(repo: &Repository) -> bool {
+pub(crate) fn is_partial_clone(repo: &Repository) -> bool {
     let Ok(config) = repo.config() else {
         return false;
     };
@@ -125,7 +123,7 @@ pub fn is_partial_clone(repo: &Repository) -> bool {
 /// Turns off what libgit2 does on every read that git itself does not: hashing each object
 /// again to check its id, and keeping objects in a cache of its own (a history scan reads each
 /// object once, and the cache only grows). Process-wide; reading stays as safe as git's own.
-pub fn read_without_checks() {
+pub(crate) fn read_without_checks() {
     git2::opts::strict_hash_verification(false);
     git2::opts::enable_caching(false);
     // libgit2 maps pack files in windows of up to 1 GiB and keeps up to 8 GiB mapped; every
@@ -151,7 +149,7 @@ fn rfc3339(when: Time) -> String {
 }
 
 /// Opens the repository at or above `path` (a work tree or a bare repository).
-pub fn open(path: &Path) -> Result<Repository, GitError> {
+pub(crate) fn open(path: &Path) -> Result<Repository, GitError> {
     Repository::discover(path).map_err(|err| GitError::NotARepository {
         path: path.to_path_buf(),
         message: err.message().to_string(),

@@ -10,7 +10,7 @@ use crate::source::SkipReason;
 
 /// What reading a blob gave: its bytes when it is text (or an archive to open), else why it was
 /// left unread.
-pub enum BlobRead<'r> {
+pub(crate) enum BlobRead<'r> {
     /// The blob, whole.
     Text(Blob<'r>),
     /// A NUL byte in its first 8 KiB, and not an archive to open.
@@ -21,7 +21,7 @@ pub enum BlobRead<'r> {
 
 impl<'r> BlobRead<'r> {
     /// The blob if it is text, else why it is not scanned.
-    pub fn into_text(self) -> Result<Blob<'r>, SkipReason> {
+    pub(crate) fn into_text(self) -> Result<Blob<'r>, SkipReason> {
         match self {
             BlobRead::Text(blob) => Ok(blob),
             BlobRead::Binary => Err(SkipReason::Binary),
@@ -31,13 +31,13 @@ impl<'r> BlobRead<'r> {
 }
 
 /// A thread's handle on the repository's objects.
-pub struct BlobReader {
+pub(crate) struct BlobReader {
     repo: Repository,
 }
 
 impl BlobReader {
     /// Opens the repository whose git folder is `git_dir` (`Repository::path()`).
-    pub fn open(git_dir: &Path) -> Result<BlobReader, GitError> {
+    pub(crate) fn open(git_dir: &Path) -> Result<BlobReader, GitError> {
         Repository::open(git_dir)
             .map(|repo| BlobReader { repo })
             .map_err(|err| GitError::NotARepository {
@@ -47,14 +47,14 @@ impl BlobReader {
     }
 
     /// Wraps an already open repository.
-    pub fn from_repository(repo: Repository) -> BlobReader {
+    pub(crate) fn from_repository(repo: Repository) -> BlobReader {
         BlobReader { repo }
     }
 
     /// Reads a blob under the same limits as a file: its size is checked from the object header
     /// before it is inflated, and a NUL in its first 8 KiB makes it binary, unless it is an
     /// archive and `archives` are opened.
-    pub fn read(
+    pub(crate) fn read(
         &self,
         oid: Oid,
         max_size: u64,

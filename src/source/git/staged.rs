@@ -10,7 +10,7 @@ use super::{display_path, GitError};
 
 /// A staged file whose content differs from HEAD's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StagedChange {
+pub(crate) struct StagedChange {
     /// Its path in the index.
     pub path: String,
     /// The staged blob.
@@ -23,7 +23,7 @@ pub struct StagedChange {
 /// all if empty) and to paths for which `include` is true. Renames are detected over the whole
 /// index before the paths are applied, so a moved file adds nothing even when only its new path
 /// is given.
-pub fn staged_changes(
+pub(crate) fn staged_changes(
     repo: &Repository,
     paths: &[String],
     include: &dyn Fn(&str) -> bool,
@@ -89,7 +89,7 @@ pub fn staged_changes(
 /// A path handed to the staged scan (`sprawl git --staged -- PATH`) under which no staged change
 /// lies, and what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unstaged {
+pub(crate) enum Unstaged {
     /// A file in the work tree (untracked, or tracked with nothing staged, as `pre-commit run
     /// --all-files` hands every file over): scanned whole from the work tree.
     WorkTree,
@@ -106,7 +106,7 @@ pub enum Unstaged {
 
 /// What each of `paths` (relative to the work tree's root `workdir`, as the index names them)
 /// that no staged change in `changes` lies under is, in the order given.
-pub fn unstaged_paths(
+pub(crate) fn unstaged_paths(
     repo: &Repository,
     workdir: &Path,
     paths: &[String],

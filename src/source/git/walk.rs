@@ -52,7 +52,7 @@ pub enum Selection {
 
 /// A commit of the walk, or a ref that points at a tree or blob directly.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WalkedCommit {
+pub(crate) enum WalkedCommit {
     /// A commit, by id.
     Commit(Oid),
     /// A ref (a tag, most often) that points at a tree or blob rather than a commit: its name,
@@ -68,7 +68,7 @@ pub enum WalkedCommit {
 /// One place a blob was introduced: a commit (an index into [`History::commits`]) and a path
 /// (an index into [`History::paths`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Place {
+pub(crate) struct Place {
     /// Index into [`History::commits`].
     pub commit: u32,
     /// Index into [`History::paths`].
@@ -84,46 +84,46 @@ pub struct WalkedBlob {
     /// The blob's id.
     pub oid: Oid,
     /// The oldest place that introduced it.
-    pub first: Place,
+    pub(crate) first: Place,
     /// How many places introduced it, the first included.
-    pub places: u32,
+    pub(crate) places: u32,
 }
 
 /// What a walk found.
 #[derive(Debug, Default)]
 pub struct History {
     /// Commits in walk order, oldest first; refs to trees and blobs after them.
-    pub commits: Vec<WalkedCommit>,
+    pub(crate) commits: Vec<WalkedCommit>,
     /// Interned paths.
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// Every blob introduced at an included path, in the order first introduced.
     pub blobs: Vec<WalkedBlob>,
     /// Each blob's index in `blobs`, by id.
-    pub index_of: IdMap<u32>,
+    pub(crate) index_of: IdMap<u32>,
     /// Every later place of each blob (index into `blobs`), when asked for.
-    pub later: Vec<(u32, Place)>,
+    pub(crate) later: Vec<(u32, Place)>,
     /// For a range: the tree just before it (the merge base of its two ends).
-    pub base_tree: Option<Oid>,
+    pub(crate) base_tree: Option<Oid>,
     /// The repository is a shallow clone: history before its boundary is not there.
-    pub shallow: bool,
+    pub(crate) shallow: bool,
     /// Submodule entries introduced (not followed).
-    pub submodules: u64,
+    pub(crate) submodules: u64,
     /// Symbolic links introduced (their content is a path, not scanned).
-    pub symlinks: u64,
+    pub(crate) symlinks: u64,
     /// Commits walked.
-    pub commits_walked: u64,
+    pub(crate) commits_walked: u64,
     /// Objects that could not be read; the walk went on without them.
-    pub errors: Vec<SourceError>,
+    pub(crate) errors: Vec<SourceError>,
 }
 
 impl History {
     /// The path at index `path`.
-    pub fn path(&self, path: u32) -> &str {
+    pub(crate) fn path(&self, path: u32) -> &str {
         &self.paths[path as usize]
     }
 
     /// The path blob `blob` (an index into `blobs`) was first introduced at.
-    pub fn first_path(&self, blob: u32) -> &str {
+    pub(crate) fn first_path(&self, blob: u32) -> &str {
         self.path(self.blobs[blob as usize].first.path)
     }
 }
@@ -131,9 +131,9 @@ impl History {
 /// A commit as the walk reads it, for [`WalkOptions::on_commit`].
 pub struct CommitRead<'a> {
     /// Its id.
-    pub id: Oid,
+    pub(crate) id: Oid,
     /// Its message, as stored.
-    pub message: &'a [u8],
+    pub(crate) message: &'a [u8],
 }
 
 /// How a walk runs.
@@ -257,7 +257,7 @@ pub(crate) fn walk_in(
 }
 
 /// Checks that the revisions `selection` names resolve to commits.
-pub fn check_selection(repo: &Repository, selection: &Selection) -> Result<(), GitError> {
+pub(crate) fn check_selection(repo: &Repository, selection: &Selection) -> Result<(), GitError> {
     match selection {
         Selection::All => Ok(()),
         Selection::Branch(name) => resolve_commit(repo, name).map(drop),
