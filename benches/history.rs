@@ -14,7 +14,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use git2::{Repository, Signature, Time};
 use sprawl::cli::{Cli, Command};
 use sprawl::config::ScanConfig;
-use sprawl::scanner;
+use sprawl::pipeline;
 use sprawl::source::git::{self, Selection};
 
 const FILES: usize = 400;
@@ -135,7 +135,7 @@ fn bench_history(c: &mut Criterion) {
     let whole = config(&["sprawl", "git", path, "--no-config", "-q"]);
     group.bench_function("scan every blob", |b| {
         b.iter(|| {
-            scanner::scan(&whole, false)
+            pipeline::scan(&whole, false)
                 .expect("scan")
                 .stats
                 .files_scanned
@@ -155,7 +155,7 @@ fn bench_history(c: &mut Criterion) {
     let staged = config(&["sprawl", "git", path, "--staged", "--no-config", "-q"]);
     c.bench_function("staged one-file change", |b| {
         b.iter(|| {
-            scanner::scan(&staged, false)
+            pipeline::scan(&staged, false)
                 .expect("scan")
                 .stats
                 .files_scanned

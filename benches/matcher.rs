@@ -5,8 +5,8 @@
 //! runs compare across commits.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use sprawl::engine::Matcher;
 use sprawl::rules::{builtin, Candidates, RuleSet};
-use sprawl::scan::Matcher;
 
 /// About 4 MiB of source-like text with no rule keyword in it.
 fn keyword_free_code() -> Vec<u8> {
@@ -33,7 +33,7 @@ fn code_with_sparse_secrets() -> Vec<u8> {
                 alphabet[(n % alphabet.len() as u64) as usize] as char
             })
             .collect();
-        let checksum = sprawl::scan::checks::crc32_base62(token.as_bytes());
+        let checksum = sprawl::engine::checks::crc32_base62(token.as_bytes());
         let checksum = String::from_utf8_lossy(&checksum);
         text.extend_from_slice(format!("token = \"ghp_{token}{checksum}\"\n").as_bytes());
     }

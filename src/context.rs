@@ -236,12 +236,12 @@ mod tests {
             crate::rules::parse_rule_file(&format!("rules:\n{yaml_rules}"), "t.yml").unwrap(),
         )
         .unwrap();
-        let mut matcher = crate::scan::Matcher::new(&rules);
+        let mut matcher = crate::engine::Matcher::new(&rules);
         let blob = crate::source::Blob {
             path,
             bytes: text.as_bytes(),
         };
-        let mut findings = crate::scanner::findings_in(&mut matcher, blob);
+        let mut findings = crate::pipeline::findings_in(&mut matcher, blob);
         for finding in &mut findings {
             let rule = rules.find(&finding.rule_id).unwrap();
             policy.apply(finding, rule, path);

@@ -3,7 +3,7 @@
 //! Data flows one way:
 //!
 //! ```text
-//! cli (clap types) -> config (validated) -> source (blobs) -> scan (matches)
+//! cli (clap types) -> config (validated) -> source (blobs) -> engine (matches)
 //!     -> finding (placed, fingerprinted) -> report (text, json, jsonl, sarif)
 //! ```
 //!
@@ -17,11 +17,11 @@
 //! - [`cli`] and [`run`]: the binary parses a [`cli::Cli`] and calls [`run::run`], the entry
 //!   point of every command; the `history` bench and the `config` fuzz target build a
 //!   [`config::ScanConfig`] from a parsed command line.
-//! - [`rules`] and [`scan`]: a [`rules::RuleSet`] built from [`rules::builtin::load`] or
-//!   [`rules::parse_rule_file`], and the [`scan::Matcher`] that scans one buffer with it (the
+//! - [`rules`] and [`engine`] (the hot path): a [`rules::RuleSet`] built from [`rules::builtin::load`] or
+//!   [`rules::parse_rule_file`], and the [`engine::Matcher`] that scans one buffer with it (the
 //!   `matcher` bench, the `matcher`, `decode` and `rules` fuzz targets, the property tests).
-//! - [`scanner`]: [`scanner::scan`] drives a whole configured scan (the `history` bench);
-//!   [`scanner::findings_in`] turns one [`source::Blob`] into placed [`finding::Finding`]s (the
+//! - [`pipeline`] (what drives sources into the engine): [`pipeline::scan`] drives a whole configured scan (the `history` bench);
+//!   [`pipeline::findings_in`] turns one [`source::Blob`] into placed [`finding::Finding`]s (the
 //!   `matcher` and `lines` fuzz targets, the property tests).
 //! - [`source`]: [`source::expand`] unpacks an archive in memory (the `archive` fuzz target);
 //!   [`source::git::walk`] lists a history's blobs (the `history` bench).
@@ -31,7 +31,7 @@
 //! - [`suppress`] and [`output`]: a baseline file read, applied and written back (the `baseline`
 //!   fuzz target).
 //! - Values the tests and benches compute as sprawl does: [`finding::fingerprint`],
-//!   [`scan::checks::crc32_base62`], [`config::CHUNK_SIZE`], [`config::max_threads`].
+//!   [`engine::checks::crc32_base62`], [`config::CHUNK_SIZE`], [`config::max_threads`].
 
 #![warn(missing_docs)]
 
@@ -39,18 +39,18 @@ pub mod cli;
 pub mod config;
 pub(crate) mod context;
 pub(crate) mod docs;
+pub mod engine;
 pub mod finding;
 pub mod inventory;
 pub(crate) mod merge;
 pub mod output;
+pub mod pipeline;
 pub(crate) mod progress;
 pub(crate) mod redact;
 pub mod report;
 pub(crate) mod rule_check;
 pub mod rules;
 pub mod run;
-pub mod scan;
-pub mod scanner;
 pub(crate) mod shard;
 pub mod source;
 pub mod stats;

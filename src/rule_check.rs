@@ -7,11 +7,11 @@
 //! It sits above the scanner, not inside `rules`: it drives the same matcher and finding
 //! placement a scan uses, and the rules must not depend on what scans with them.
 
+use crate::engine::entropy::shannon;
+use crate::engine::filters::first_dropping;
+use crate::engine::Matcher;
+use crate::pipeline::findings_in;
 use crate::rules::{contains_ignore_ascii_case, Example, Rule, RuleError, RuleSet, SecretGroup};
-use crate::scan::entropy::shannon;
-use crate::scan::filters::first_dropping;
-use crate::scan::Matcher;
-use crate::scanner::findings_in;
 use crate::source::Blob;
 
 /// The outcome of checking a rule set.

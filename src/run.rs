@@ -7,12 +7,12 @@ use anyhow::{Context, Result};
 use crate::cli::{Cli, Command, InventoryArgs, ListFormatArg, MergeArgs, RulesCommand};
 use crate::config::{load_rules, ScanConfig, Verbosity};
 use crate::output::{Access, OutputFile};
+use crate::pipeline::{self, ScanResult};
 use crate::progress::Progress;
 use crate::redact::redacted;
 use crate::report::{self, printable, Report};
 use crate::rules::list::RuleRecord;
 use crate::rules::{self, RuleSet};
-use crate::scanner::{self, ScanResult};
 use crate::suppress::BaselineFile;
 
 /// How a command ended, short of a fatal error.
@@ -109,7 +109,7 @@ fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Ou
     let quiet = config.verbosity == Verbosity::Quiet;
     let progress = Progress::for_stderr(quiet, no_progress, noun);
     let result =
-        scanner::scan_with_progress(config, config.verbosity == Verbosity::Verbose, &progress);
+        pipeline::scan_with_progress(config, config.verbosity == Verbosity::Verbose, &progress);
     progress.finish();
     let result = result?;
     report_problems(config, &result);

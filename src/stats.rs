@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::scan::DropCounts;
+use crate::engine::DropCounts;
 use crate::source::{ArchiveCounts, SkipReason};
 use crate::suppress::Suppression;
 

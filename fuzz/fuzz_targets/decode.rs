@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use sprawl::rules::{builtin, RuleSet};
-use sprawl::scan::{DecodeLimits, Matcher};
+use sprawl::engine::{DecodeLimits, Matcher};
 
 fn rules() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();

@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use sprawl::report::{self, ColorChoice, Format, Report, ReportOptions};
 use sprawl::rules::{builtin, RuleSet};
-use sprawl::scan::Matcher;
-use sprawl::scanner::findings_in;
+use sprawl::engine::Matcher;
+use sprawl::pipeline::findings_in;
 use sprawl::source::Blob;
 use sprawl::stats::Stats;
 

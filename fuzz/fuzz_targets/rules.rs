@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use sprawl::rules::{parse_rule_file, RuleSet};
-use sprawl::scan::Matcher;
+use sprawl::engine::Matcher;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

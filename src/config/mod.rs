@@ -18,9 +18,9 @@ use crate::cli::{
     ColorArg, CommonArgs, ConfidenceArg, FormatArg, GitArgs, RuleSourceArgs, ScanArgs,
 };
 use crate::context::DemotePolicy;
+use crate::engine::DecodeLimits;
 use crate::report::{ColorChoice, Format, ReportOptions};
 use crate::rules::{self, Confidence, Rule, RuleSet};
-use crate::scan::DecodeLimits;
 use crate::shard::Shard;
 use crate::source::diff::DiffMode;
 use crate::source::git::Selection;

@@ -12,7 +12,7 @@
 use std::ops::Range;
 
 use super::{count_chars, DocumentPlace, Finding, FindingPath, Position, Snippet};
-use crate::scan::RangeIndex;
+use crate::engine::RangeIndex;
 use crate::source::Embedded;
 
 /// The starts of a document's lines, and where code points were last counted to.

@@ -21,9 +21,9 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::engine::{Encoding, Match, RangeIndex};
 use crate::redact::redacted;
 use crate::rules::{Confidence, Rule};
-use crate::scan::{Encoding, Match, RangeIndex};
 use crate::source::git::CommitInfo;
 pub use demotion::Context;
 pub(crate) use demotion::Demotion;

@@ -79,7 +79,7 @@ fn scan_input(
         "files"
     };
     let progress = Progress::for_stderr(config.quiet, config.no_progress, noun);
-    let result = crate::scanner::scan_with_progress(&input.scan, false, &progress);
+    let result = crate::pipeline::scan_with_progress(&input.scan, false, &progress);
     progress.finish();
     let result = result.with_context(|| format!("cannot inventory {}", input.path.display()))?;
     for error in &result.errors {

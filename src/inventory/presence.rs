@@ -20,8 +20,8 @@ use git2::{Commit, DiffOptions, ErrorCode, ObjectType, Oid, Repository};
 
 use super::record::CommitRecord;
 use crate::config::ScanConfig;
-use crate::scan::Matcher;
-use crate::scanner::findings_in_input;
+use crate::engine::Matcher;
+use crate::pipeline::findings_in_input;
 use crate::source::git::BlobRead;
 use crate::source::git::{BlobReader, CommitInfo, GitError};
 

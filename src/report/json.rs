@@ -7,9 +7,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Report, Shown};
+use crate::engine::Encoding;
 use crate::finding::{Context, Demotion, DocumentPlace, Finding};
 use crate::rules::Confidence;
-use crate::scan::Encoding;
 use crate::source::{SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::Suppression;
@@ -472,9 +472,9 @@ pub(crate) fn write_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Matcher;
+    use crate::pipeline::findings_in;
     use crate::rules::{parse_rule_file, RuleSet};
-    use crate::scan::Matcher;
-    use crate::scanner::findings_in;
     use crate::source::Blob;
 
     #[test]

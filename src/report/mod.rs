@@ -21,9 +21,9 @@ pub(crate) use shown::Shown;
 pub(crate) use text::summary;
 pub(crate) use text::{printable, shell_quoted};
 
+use crate::engine::Encoding;
 use crate::finding::Finding;
 use crate::rules::RuleSet;
-use crate::scan::Encoding;
 use crate::source::SourceError;
 use crate::stats::Stats;
 

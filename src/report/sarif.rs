@@ -459,10 +459,10 @@ fn sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Matcher;
     use crate::finding::{FindingPath, GitOrigin, Provenance};
+    use crate::pipeline::findings_in;
     use crate::rules::parse_rule_file;
-    use crate::scan::Matcher;
-    use crate::scanner::findings_in;
     use crate::source::git::CommitInfo;
     use crate::source::Blob;
     use std::sync::Arc;

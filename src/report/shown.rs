@@ -16,10 +16,10 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use crate::engine::Matcher;
 use crate::finding::Finding;
 use crate::redact::redacted;
 use crate::rules::RuleSet;
-use crate::scan::Matcher;
 
 /// Secrets shorter than this are not looked for in messages: a short password would mask
 /// ordinary words.
@@ -161,8 +161,8 @@ fn mask(text: &str, mut ranges: Vec<Range<usize>>) -> String {
 mod tests {
     use super::*;
     use crate::finding::{GitOrigin, Provenance};
+    use crate::pipeline::findings_in;
     use crate::rules::parse_rule_file;
-    use crate::scanner::findings_in;
     use crate::source::git::CommitInfo;
     use crate::source::Blob;
     use std::sync::Arc;

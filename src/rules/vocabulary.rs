@@ -4,7 +4,7 @@
 //!
 //! They live with the rules so that a rule can be read, loaded and listed without the matcher;
 //! what each one does to a candidate (`Check::passes`, `Filter::drops`) is the matcher's business
-//! and lives in `scan` (`scan/checks.rs`, `scan/filters.rs`), which depends on this module, never
+//! and lives in `engine` (`engine/checks.rs`, `engine/filters.rs`), which depends on this module, never
 //! the reverse.
 
 use std::fmt;

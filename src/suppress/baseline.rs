@@ -260,7 +260,7 @@ mod tests {
             "t.yml",
         )
         .unwrap();
-        let found = crate::scan::Match {
+        let found = crate::engine::Match {
             rule: 0,
             secret: 0..1,
             entropy: 0.0,
@@ -273,7 +273,7 @@ mod tests {
             b"x",
             &mut crate::finding::Lines::new(b"x"),
             path,
-            &crate::scan::RangeIndex::default(),
+            &crate::engine::RangeIndex::default(),
         );
         finding.fingerprint = fingerprint.into();
         finding

@@ -322,7 +322,7 @@ mod tests {
             path: "a.txt",
             bytes: text.as_bytes(),
         };
-        crate::scanner::findings_in(&mut crate::scan::Matcher::new(&rules), blob)
+        crate::pipeline::findings_in(&mut crate::engine::Matcher::new(&rules), blob)
     }
 
     #[test]

@@ -7,8 +7,8 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use sprawl::engine::Encoding;
 use sprawl::report::{FindingRecord, JsonReport};
-use sprawl::scan::Encoding;
 
 use crate::util::{hushword, only_finding, run, token, TestEnv};
 

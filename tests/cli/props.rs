@@ -9,10 +9,10 @@ use std::sync::OnceLock;
 use git2::{Repository, Signature};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
+use sprawl::engine::Matcher;
+use sprawl::pipeline::findings_in;
 use sprawl::report::JsonReport;
 use sprawl::rules::{builtin, parse_rule_file, RuleSet};
-use sprawl::scan::Matcher;
-use sprawl::scanner::findings_in;
 use sprawl::source::Blob;
 
 use crate::util::{blob, github_pat, hushword, run, test_rules_yaml, token, TestEnv};

@@ -235,7 +235,7 @@ pub fn github_pat(seed: u64) -> String {
 /// A GitHub- or npm-style token: `prefix`, `payload` and the CRC32 checksum of `payload`, as
 /// the rules' `crc32-base62` check wants it.
 pub fn with_checksum(prefix: &str, payload: &str) -> String {
-    let checksum = sprawl::scan::checks::crc32_base62(payload.as_bytes());
+    let checksum = sprawl::engine::checks::crc32_base62(payload.as_bytes());
     format!("{prefix}{payload}{}", String::from_utf8_lossy(&checksum))
 }
 

@@ -10,8 +10,8 @@ use git2::Repository;
 use super::files::Worker;
 use super::{fingerprints_in, suppress_by_place, BlobScanner, ScanResult};
 use crate::config::ScanConfig;
+use crate::engine::Matcher;
 use crate::progress::Progress;
-use crate::scan::Matcher;
 use crate::source::git::{self, BlobRead, BlobReader, GitError, Unstaged};
 use crate::source::{self, Blob, Sink, SkipReason, SourceError};
 

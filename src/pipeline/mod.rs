@@ -19,10 +19,10 @@ mod staged;
 
 use crate::config::{ScanConfig, Target};
 use crate::context::DemotePolicy;
+use crate::engine::{Changed, DropReason, Matcher, Outcome, RangeIndex};
 use crate::finding::{place_in_document, Finding, FindingPath, LineIndex, Lines};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
-use crate::scan::{Changed, DropReason, Matcher, Outcome, RangeIndex};
 use crate::source::{self, ArchiveLimits, Blob, Embedded, SkipReason, SourceError};
 use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
@@ -385,7 +385,7 @@ pub(crate) fn passes_place_stage(
 fn explain_dropped(
     rules: &RuleSet,
     blob: Blob<'_>,
-    mut dropped: Vec<crate::scan::Dropped>,
+    mut dropped: Vec<crate::engine::Dropped>,
     part: &Part,
 ) -> Vec<Explanation> {
     dropped.sort_by_key(|drop| drop.secret.start);
@@ -537,7 +537,11 @@ pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
 }
 
 /// The findings of `matches`, placed in `blob`.
-fn place_matches(rules: &RuleSet, blob: Blob<'_>, matches: &[crate::scan::Match]) -> Vec<Finding> {
+fn place_matches(
+    rules: &RuleSet,
+    blob: Blob<'_>,
+    matches: &[crate::engine::Match],
+) -> Vec<Finding> {
     // Every secret and paired identifier, so that snippets mask them all.
     let secrets = RangeIndex::new(
         matches

@@ -1,12 +1,12 @@
-//! The matcher's search of encoded text: [`decode`](crate::scan::decode) turns the encoded
+//! The matcher's search of encoded text: [`decode`](crate::engine::decode) turns the encoded
 //! spans of a haystack into a view of decoded text (spans in, views out, no matching), and this
 //! module runs the matcher over each view, goes down a level, and places and merges what it
 //! finds. The recursion lives here, beside the matcher it calls, so decoding stays a pure step.
 //!
 //! - **Depth**: the decoded parts of a view are searched again, down to
-//!   [`max_depth`](crate::scan::DecodeLimits::max_depth) levels (base64 of base64, hex inside
+//!   [`max_depth`](crate::engine::DecodeLimits::max_depth) levels (base64 of base64, hex inside
 //!   base64), all levels sharing the blob's budget of
-//!   [`max_size`](crate::scan::DecodeLimits::max_size) bytes of views.
+//!   [`max_size`](crate::engine::DecodeLimits::max_size) bytes of views.
 //! - **Mapping back**: a secret found in a decoded part is placed on the encoded characters that
 //!   carry it in the original blob (the chain of encodings kept, outermost first); one found in
 //!   the surrounding text is dropped, since the plain pass reports it.
@@ -24,9 +24,9 @@
 use std::ops::Range;
 
 use super::{Match, Matcher};
+use crate::engine::decode::{Budget, Decoded, View};
+use crate::engine::RangeIndex;
 use crate::rules::{Confidence, RuleSet};
-use crate::scan::decode::{Budget, Decoded, View};
-use crate::scan::RangeIndex;
 
 /// [`Matcher::find`]'s second half: `plain`, the matches in `haystack` itself, merged with those
 /// found in its encoded text, in position order; and the offset of the first encoded text that
@@ -204,8 +204,8 @@ mod tests {
     use base64::Engine;
 
     use super::*;
+    use crate::engine::{DecodeLimits, Encoding};
     use crate::rules::parse_rule_file;
-    use crate::scan::{DecodeLimits, Encoding};
 
     /// `t.token`: `tok_` and 16 or more alphanumerics; `t.pass`: the value of `pass: ...`.
     fn rules() -> RuleSet {

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::ScanConfig;
-use crate::scan::{DecodeLimits, DropCounts};
+use crate::engine::{DecodeLimits, DropCounts};
 use crate::source::{ArchiveCounts, ArchiveLimits, SkipReason};
 use crate::stats::Stats;
 use crate::suppress::{AllowList, Suppression};

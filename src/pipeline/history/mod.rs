@@ -6,7 +6,7 @@
 //!    as the commits are read.
 //! 2. **Scan** ([`blobs`]): every blob once. The repository's packs are read as wholes, in delta
 //!    order ([`git::pack`]): a blob stored as a delta of a blob that held nothing is searched only
-//!    where the two differ ([`crate::scan::Matcher::find_changed`]). For a whole history or a
+//!    where the two differ ([`crate::engine::Matcher::find_changed`]). For a whole history or a
 //!    branch, this runs beside the walk, so scanning starts with the first blob; what the packs
 //!    do not hold (loose objects, the blobs of a range) is then read one by one through libgit2.
 //! 3. **Attribute** ([`attribute`]): each finding at the places its blob was introduced, then one

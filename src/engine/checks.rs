@@ -435,8 +435,8 @@ mod tests {
 
     #[test]
     fn the_matcher_drops_a_failing_secret_and_says_which_check() {
+        use crate::engine::{DropReason, Matcher};
         use crate::rules::{parse_rule_file, RuleSet};
-        use crate::scan::{DropReason, Matcher};
         let yaml = "rules:\n  - id: t.gh\n    name: T\n    keywords: [ghp_]\n    pattern: '\\b(?P<secret>ghp_[A-Za-z0-9]{36})\\b'\n    confidence: high\n    check: crc32-base62\n    examples: [x]\n";
         let rules = RuleSet::new(parse_rule_file(yaml, "t.yml").unwrap()).unwrap();
         let good = token("ghp_", 11);

@@ -23,7 +23,7 @@
 //!
 //! That is all this module does: spans in, decoded views out, and ranges mapped back. Searching
 //! the views, going a level deeper (base64 of base64) and merging what is found there with the
-//! plain matches is the matcher's (`scan/matcher/encoded.rs`), so decoding never calls back into
+//! plain matches is the matcher's (`engine/matcher/encoded.rs`), so decoding never calls back into
 //! the matcher.
 
 use std::ops::Range;

@@ -1,8 +1,8 @@
 //! The chunked scan gives what a scan of the whole input gives, wherever windows are cut.
 
 use super::*;
+use crate::engine::Matcher;
 use crate::rules::parse_rule_file;
-use crate::scan::Matcher;
 use crate::suppress::Suppressor;
 
 fn rules() -> RuleSet {
@@ -180,7 +180,7 @@ fn a_spent_decode_budget_in_a_window_names_the_line_of_the_whole_input() {
     let encoded = base64::engine::general_purpose::STANDARD.encode("nothing to see in this line");
     let mut input = "plain text, nothing encoded\n".repeat(200);
     input.push_str(&format!("note: {encoded}\n").repeat(200));
-    let budget = crate::scan::DecodeLimits {
+    let budget = crate::engine::DecodeLimits {
         max_size: 256,
         ..Default::default()
     };
