@@ -20,7 +20,7 @@
 use std::io::{self, Read};
 use std::ops::Range;
 
-use super::{BlobScanner, Explanation};
+use super::{BlobScanner, Explanation, Scope};
 use crate::config::CHUNK_SIZE;
 use crate::finding::{count_chars, Finding};
 use crate::rules::RuleSet;
@@ -206,8 +206,14 @@ impl BlobScanner<'_> {
                 window: true,
             };
             let blob = Blob { path, bytes: &buf };
-            let mut found =
-                self.scan_part(blob, None, &part, out.stats, out.explained, out.warnings);
+            let mut found = self.scan_part(
+                blob,
+                Scope::File,
+                &part,
+                out.stats,
+                out.explained,
+                out.warnings,
+            );
             out.findings.append(&mut found);
             if end {
                 return Ok(read);

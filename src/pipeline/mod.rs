@@ -23,7 +23,9 @@ use crate::engine::{Changed, DropReason, Matcher, Outcome, RangeIndex};
 use crate::finding::{place_in_document, Finding, FindingPath, LineIndex, Lines};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
-use crate::source::{self, ArchiveLimits, Blob, Embedded, SkipReason, SourceError};
+use crate::source::{
+    self, ArchiveLimits, Blob, Embedded, EntryPath, Placed, SkipReason, SourceError,
+};
 use crate::stats::Stats;
 use crate::suppress::{Suppression, Suppressor};
 use chunked::Part;
@@ -162,18 +164,10 @@ impl<'a> BlobScanner<'a> {
         let mut findings = Vec::new();
         let mut inner_warnings = Vec::new();
         let mut document_lines = DocumentLines::default();
-        let expansion = source::expand_placed(blob, limits, &mut |inner, embedded| {
-            let mut found = self.scan(inner, stats, explained, &mut inner_warnings);
-            document_lines.place(&mut found, inner.bytes, embedded);
-            for finding in &mut found {
-                let inner = finding
-                    .path
-                    .strip_prefix(blob.path)
-                    .and_then(|rest| rest.strip_prefix('!'));
-                if let Some(inner) = inner {
-                    finding.path = FindingPath::inside(blob.path, inner);
-                }
-            }
+        let expansion = source::expand_placed(blob, limits, &mut |inner, placed| {
+            let scope = Scope::Entry(placed.path);
+            let mut found = self.scan_in(inner, scope, stats, explained, &mut inner_warnings);
+            document_lines.place(&mut found, inner.bytes, placed.embedded);
             findings.append(&mut found);
         });
         stats.archives.merge(expansion.counts);
@@ -203,7 +197,8 @@ impl<'a> BlobScanner<'a> {
             let findings = self.scan_input(blob, stats, explained, warnings);
             return (findings, Outcome::default());
         }
-        let findings = self.scan_part(blob, changed, &Part::whole(), stats, explained, warnings);
+        let scope = changed.map_or(Scope::File, Scope::Changed);
+        let findings = self.scan_part(blob, scope, &Part::whole(), stats, explained, warnings);
         (findings, self.matcher.outcome().clone())
     }
 
@@ -217,21 +212,32 @@ impl<'a> BlobScanner<'a> {
         explained: &mut Vec<Explanation>,
         warnings: &mut Vec<SourceError>,
     ) -> Vec<Finding> {
+        self.scan_in(blob, Scope::File, stats, explained, warnings)
+    }
+
+    /// [`BlobScanner::scan`] of `blob` in `scope` (a file of its own, or a text inside one).
+    fn scan_in(
+        &mut self,
+        blob: Blob<'_>,
+        scope: Scope<'_>,
+        stats: &mut Stats,
+        explained: &mut Vec<Explanation>,
+        warnings: &mut Vec<SourceError>,
+    ) -> Vec<Finding> {
         let decoded = source::decode_utf16(blob.bytes);
         let blob = Blob {
             bytes: &decoded,
             ..blob
         };
-        self.scan_part(blob, None, &Part::whole(), stats, explained, warnings)
+        self.scan_part(blob, scope, &Part::whole(), stats, explained, warnings)
     }
 
-    /// [`BlobScanner::scan`] of the part of `blob` that `part` owns, placed in its input; with
-    /// `changed`, only where the blob differs from a clean base (see
-    /// [`Matcher::find_changed`]).
+    /// [`BlobScanner::scan`] of the part of `blob` that `part` owns, placed in its input, in
+    /// `scope`.
     fn scan_part(
         &mut self,
         blob: Blob<'_>,
-        changed: Option<Changed<'_>>,
+        scope: Scope<'_>,
         part: &Part,
         stats: &mut Stats,
         explained: &mut Vec<Explanation>,
@@ -240,12 +246,13 @@ impl<'a> BlobScanner<'a> {
         // A window's drops are kept one by one, to count only those it owns.
         self.matcher.explain(self.explain || part.is_window());
         let counted = self.matcher.counts();
-        let mut findings = match changed {
-            Some(changed) => {
+        let mut findings = match scope {
+            Scope::Changed(changed) => {
                 let matches = self.matcher.find_changed(blob.bytes, changed);
                 place_matches(self.matcher.rules(), blob, &matches)
             }
-            None => findings_in(&mut self.matcher, blob),
+            Scope::File => findings_in(&mut self.matcher, blob),
+            Scope::Entry(path) => findings_at(&mut self.matcher, blob, path),
         };
         findings.retain(|finding| part.owns(finding.offset));
         let rules = self.matcher.rules();
@@ -307,6 +314,19 @@ impl<'a> BlobScanner<'a> {
         }
         findings
     }
+}
+
+/// Where the blob handed to [`BlobScanner::scan_part`] sits, and so how it is searched.
+#[derive(Clone, Copy)]
+enum Scope<'b> {
+    /// A file of its own (on disk, in git, standard input), searched whole.
+    File,
+    /// A text inside an input (an archive's entry, a notebook's cell), searched whole: rules'
+    /// `paths` are matched against its own name, and its findings are placed inside the input.
+    Entry(&'b EntryPath),
+    /// A plain text that differs from a clean base only where `Changed` says, searched only
+    /// there (see [`Matcher::find_changed`]); its path is not known yet.
+    Changed(Changed<'b>),
 }
 
 /// The folders a files scan names, as the walk shows paths under them (no leading `./`).
@@ -481,23 +501,26 @@ pub(crate) fn findings_in_input(
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut document_lines = DocumentLines::default();
-    let mut collect = |blob: Blob<'_>, embedded: Option<Embedded<'_>>| {
+    let mut collect = |blob: Blob<'_>, placed: Option<Placed<'_>>| {
         let decoded = source::decode_utf16(blob.bytes);
-        let mut found = findings_in(
-            matcher,
-            Blob {
-                bytes: &decoded,
-                ..blob
-            },
-        );
+        let decoded = Blob {
+            bytes: &decoded,
+            ..blob
+        };
+        let mut found = match placed {
+            Some(placed) => findings_at(matcher, decoded, placed.path),
+            None => findings_in(matcher, decoded),
+        };
         // At the notebook's own lines, as a scan reports them.
-        document_lines.place(&mut found, blob.bytes, embedded);
+        document_lines.place(&mut found, blob.bytes, placed.and_then(|at| at.embedded));
         findings.append(&mut found);
     };
     let blob = Blob { path, bytes };
     match archives {
         Some(limits) => {
-            source::expand_placed(blob, limits, &mut collect);
+            source::expand_placed(blob, limits, &mut |text, placed| {
+                collect(text, Some(placed));
+            });
         }
         None => collect(blob, None),
     }
@@ -530,10 +553,24 @@ impl DocumentLines {
     }
 }
 
-/// The findings in one blob.
+/// The findings in one blob, a file of its own at `blob.path`.
 pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
     let matches = matcher.find_in_file(blob.path, blob.bytes);
     place_matches(matcher.rules(), blob, &matches)
+}
+
+/// The findings in `blob`, a text at `path` inside an input: rules' `paths` are matched against
+/// the innermost entry's own name, and the findings are placed at the outer input and the place
+/// inside it (the input itself when `path` is the input's own).
+fn findings_at(matcher: &mut Matcher<'_>, blob: Blob<'_>, path: &EntryPath) -> Vec<Finding> {
+    let matches = matcher.find_in_file(path.entry(), blob.bytes);
+    let mut findings = place_matches(matcher.rules(), blob, &matches);
+    if let Some(within) = path.within() {
+        for finding in &mut findings {
+            finding.path = FindingPath::inside(path.outer(), within);
+        }
+    }
+    findings
 }
 
 /// The findings of `matches`, placed in `blob`.
@@ -594,6 +631,32 @@ mod tests {
         assert_eq!(found[0].line, 5);
         let part = found[0].part.as_ref().expect("the cell is kept");
         assert_eq!((part.name.as_str(), part.line), ("cell-1", 2));
+    }
+
+    #[test]
+    fn rules_paths_see_an_entrys_own_name_and_findings_keep_the_outer_file() {
+        let yaml = "rules:\n  - id: t.pw\n    name: P\n    keywords: [pw=]\n    pattern: 'pw=(\\S+)'\n    confidence: low\n    examples: [x]\n    allow:\n      paths: ['^fixtures/']\n";
+        let rules = RuleSet::new(parse_rule_file(yaml, "t.yml").unwrap()).unwrap();
+        let mut matcher = Matcher::new(&rules);
+        let limits = ArchiveLimits::with_entry_size(1 << 20);
+        let text = format!("pw={}\n", "Zq8vLr2mWx");
+        // A `!` in a file's own name is part of it: the whole path is below `fixtures/`.
+        let found = findings_in_input(&mut matcher, "fixtures/odd!name.env", text.as_bytes(), None);
+        assert_eq!(found, [], "a file's name was cut at its `!`");
+        // Inside an archive, rules see the entry's own name, and the finding keeps the archive.
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for name in ["fixtures/a.env", "app/b!c.env"] {
+            writer
+                .start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut writer, text.as_bytes()).unwrap();
+        }
+        let zip = writer.finish().unwrap().into_inner();
+        let found = findings_in_input(&mut matcher, "fixtures/x!y.zip", &zip, Some(&limits));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].path, "fixtures/x!y.zip!app/b!c.env");
+        assert_eq!(found[0].path.outer(), "fixtures/x!y.zip");
+        assert_eq!(found[0].path.inner(), Some("app/b!c.env"));
     }
 
     #[test]

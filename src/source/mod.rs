@@ -18,7 +18,7 @@ mod utf16;
 use std::fmt;
 
 pub use archive::{expand, ArchiveCounts, ArchiveLimits, Expansion};
-pub(crate) use archive::{expand_placed, is_archive, is_expanded, Embedded};
+pub(crate) use archive::{expand_placed, is_archive, is_expanded, Embedded, EntryPath, Placed};
 pub(crate) use archive::{human_size, WARNINGS_LISTED};
 pub(crate) use fs::{read_one, shown_path, walk, PathFilter, PathGlobs, WalkOptions};
 pub(crate) use read::{is_regular_file, read_regular_file, ReadLimits, BINARY_PROBE_LEN};

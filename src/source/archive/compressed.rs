@@ -16,12 +16,20 @@ use flate2::read::MultiGzDecoder;
 use super::warnings::WarningKind;
 use super::xz::{self, BlockSink, XzEnd};
 use super::zstd::ZstdFrames;
-use super::{inner_path, is_tar_header, tar_archive, Budget, Capped, Expander, Format, Limit};
+use super::{
+    inner_path, is_tar_header, tar_archive, Budget, Capped, EntryPath, Expander, Format, Limit,
+};
 use super::{ReadEnd, BINARY_PROBE_LEN};
 
 /// Opens the compressed stream in `bytes` (shown as `path`); what it holds is `depth` archives
 /// deep.
-pub(super) fn expand(ex: &mut Expander<'_>, format: Format, path: &str, bytes: &[u8], depth: u32) {
+pub(super) fn expand(
+    ex: &mut Expander<'_>,
+    format: Format,
+    path: &EntryPath,
+    bytes: &[u8],
+    depth: u32,
+) {
     let allowance = ex.ratio_allowance(bytes.len() as u64);
     let budget = ex.budget;
     match format {
@@ -98,7 +106,7 @@ fn read_head(stream: &mut impl Read) -> Head {
 fn unpack(
     ex: &mut Expander<'_>,
     format: Format,
-    path: &str,
+    path: &EntryPath,
     head: Head,
     rest: impl Read,
     name: Option<String>,
@@ -117,7 +125,7 @@ fn unpack(
     if is_tar_header(stream.get_ref().0.get_ref()) {
         tar_archive::read(ex, path, stream, depth);
     } else if ex.take_entry(path) {
-        let inner = inner_path(path, &name.unwrap_or_else(|| unsuffixed(path)));
+        let inner = inner_path(path, &name.unwrap_or_else(|| unsuffixed(path.entry())));
         let mut buf = Vec::new();
         match ex.read_entry(stream, &mut buf) {
             ReadEnd::Whole => ex.entry(&inner, &buf, depth),
@@ -143,7 +151,7 @@ fn unpack(
 /// The name of what a stream holds, from the stream's own name: `notes.env.gz` -> `notes.env`,
 /// `a.tgz` -> `a.tar` (a tar cut too short to be read as one). Without a known suffix, the
 /// stream's own name.
-fn unsuffixed(path: &str) -> String {
+fn unsuffixed(name: &str) -> String {
     const SUFFIXES: [(&str, &str); 11] = [
         (".gz", ""),
         (".gzip", ""),
@@ -157,7 +165,7 @@ fn unsuffixed(path: &str) -> String {
         (".txz", ".tar"),
         (".tzst", ".tar"),
     ];
-    let own = path.rsplit(['/', '!']).next().unwrap_or(path);
+    let own = name.rsplit('/').next().unwrap_or(name);
     for (suffix, replacement) in SUFFIXES {
         if let Some(stem) = own.strip_suffix(suffix).filter(|stem| !stem.is_empty()) {
             return format!("{stem}{replacement}");
@@ -239,7 +247,9 @@ mod tests {
     #[test]
     fn a_stream_holds_its_name_less_the_suffix() {
         assert_eq!(unsuffixed("a/notes.env.gz"), "notes.env");
-        assert_eq!(unsuffixed("x.zip!logs/app.log.zst"), "app.log");
+        assert_eq!(unsuffixed("logs/app.log.zst"), "app.log");
+        // The name is an entry's own: a `!` in it is part of the name.
+        assert_eq!(unsuffixed("logs/a!b.gz"), "a!b");
         assert_eq!(unsuffixed("backup.tgz"), "backup.tar");
         assert_eq!(unsuffixed("data"), "data");
         assert_eq!(unsuffixed(".gz"), ".gz");

@@ -219,6 +219,74 @@ pub(crate) struct Embedded<'a> {
     pub text: &'a MappedText,
 }
 
+/// The path of a blob inside an input, kept in its parts as the expansion builds it level by
+/// level: shown as `outer!inner` (nested: `a.tgz!b.zip!c.env`), with the outer file and the
+/// innermost entry known without looking for a `!` (which a file's own name may hold).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EntryPath {
+    shown: String,
+    /// The length of the outer input's path at the start of `shown`.
+    outer_len: usize,
+    /// Where the innermost entry's own name starts in `shown` (0 for the input itself).
+    entry_start: usize,
+}
+
+impl EntryPath {
+    /// The input itself, at `path`.
+    fn input(path: &str) -> EntryPath {
+        EntryPath {
+            shown: path.to_string(),
+            outer_len: path.len(),
+            entry_start: 0,
+        }
+    }
+
+    /// The entry called `name` inside the archive or document at this path.
+    fn child(&self, name: &str) -> EntryPath {
+        EntryPath {
+            shown: format!("{}!{name}", self.shown),
+            outer_len: self.outer_len,
+            entry_start: self.shown.len() + 1,
+        }
+    }
+
+    /// The input on disk or in git that holds it (the whole path for the input itself).
+    pub(crate) fn outer(&self) -> &str {
+        &self.shown[..self.outer_len]
+    }
+
+    /// The place inside the outer input, every level (`b.zip!c.env`); `None` for the input
+    /// itself.
+    pub(crate) fn within(&self) -> Option<&str> {
+        self.shown.get(self.outer_len + 1..)
+    }
+
+    /// The innermost entry's own name (`c.env`), or the input's path for the input itself: what
+    /// rules' `paths` are matched against.
+    pub(crate) fn entry(&self) -> &str {
+        &self.shown[self.entry_start..]
+    }
+}
+
+/// The whole path, as shown.
+impl std::ops::Deref for EntryPath {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.shown
+    }
+}
+
+/// Where a text handed to the scan sits: its path in parts and, for a text cut out of a
+/// document, where its bytes come from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placed<'a> {
+    /// The text's path, in parts; the blob handed with it is shown at the whole of it.
+    pub path: &'a EntryPath,
+    /// A notebook's cell or output: the document it was cut out of.
+    pub embedded: Option<Embedded<'a>>,
+}
+
 /// Whether [`expand`] turns `bytes` into something other than itself: an archive or a compressed
 /// stream to open, or a notebook to split into cells.
 pub(crate) fn is_expanded(bytes: &[u8]) -> bool {
@@ -236,13 +304,13 @@ pub fn expand(
     expand_placed(blob, limits, &mut |text, _| on_text(text))
 }
 
-/// [`expand`], telling `on_text` for each text cut out of a notebook where it sits in the
-/// notebook's bytes ([`Embedded`]; `None` for files and archive entries, which are their own
-/// bytes). The text's path is `document!part`.
+/// [`expand`], telling `on_text` where each text sits ([`Placed`]): its path in parts, and for
+/// a text cut out of a notebook, where it sits in the notebook's bytes (files and archive
+/// entries are their own bytes). A notebook's text is at `document!part`.
 pub(crate) fn expand_placed(
     blob: Blob<'_>,
     limits: &ArchiveLimits,
-    on_text: &mut dyn FnMut(Blob<'_>, Option<Embedded<'_>>),
+    on_text: &mut dyn FnMut(Blob<'_>, Placed<'_>),
 ) -> Expansion {
     let budget = Budget {
         total_left: Cell::new(limits.max_total_size),
@@ -257,7 +325,7 @@ pub(crate) fn expand_placed(
         out: Expansion::default(),
         warnings: Vec::new(),
     };
-    expander.entry(blob.path, blob.bytes, 0);
+    expander.entry(&EntryPath::input(blob.path), blob.bytes, 0);
     let mut out = expander.out;
     out.warnings = warnings::summarised(blob.path, expander.warnings);
     out.counts.warnings = out.warnings.len() as u64;
@@ -350,7 +418,7 @@ enum ReadEnd {
 struct Expander<'a> {
     limits: &'a ArchiveLimits,
     budget: &'a Budget,
-    on_text: &'a mut dyn FnMut(Blob<'_>, Option<Embedded<'_>>),
+    on_text: &'a mut dyn FnMut(Blob<'_>, Placed<'_>),
     /// Counts (warnings are gathered apart, to be summarised at the end).
     out: Expansion,
     warnings: Vec<(WarningKind, SourceError)>,
@@ -359,7 +427,7 @@ struct Expander<'a> {
 impl Expander<'_> {
     /// One blob `depth` archives deep (0: the input itself): opened if it is an archive, turned
     /// into text if it is a notebook, scanned if it is text.
-    fn entry(&mut self, path: &str, bytes: &[u8], depth: u32) {
+    fn entry(&mut self, path: &EntryPath, bytes: &[u8], depth: u32) {
         if let Some(format) = Format::sniff(bytes) {
             if depth >= self.limits.max_depth {
                 self.skip();
@@ -397,11 +465,16 @@ impl Expander<'_> {
                     part: &part.name,
                     text: &part.text,
                 };
+                let cell = path.child(&part.name);
                 let text = Blob {
-                    path: &format!("{path}!{}", part.name),
+                    path: &cell,
                     bytes: part.text.text.as_bytes(),
                 };
-                (self.on_text)(text, Some(embedded));
+                let placed = Placed {
+                    path: &cell,
+                    embedded: Some(embedded),
+                };
+                (self.on_text)(text, placed);
             }
             return;
         }
@@ -409,11 +482,15 @@ impl Expander<'_> {
     }
 
     /// Hands a text blob to the scan.
-    fn text(&mut self, path: &str, bytes: &[u8], depth: u32) {
+    fn text(&mut self, path: &EntryPath, bytes: &[u8], depth: u32) {
         if depth > 0 {
             self.out.counts.entries_scanned += 1;
         }
-        (self.on_text)(Blob { path, bytes }, None);
+        let placed = Placed {
+            path,
+            embedded: None,
+        };
+        (self.on_text)(Blob { path, bytes }, placed);
     }
 
     /// Counts one entry against the limit; false (with a warning, the first time) once the limit
@@ -514,9 +591,8 @@ impl Expander<'_> {
 }
 
 /// The place an archive's entry is shown at: `archive!name`, without a leading `./`.
-fn inner_path(archive: &str, name: &str) -> String {
-    let name = name.trim_start_matches("./");
-    format!("{archive}!{name}")
+fn inner_path(archive: &EntryPath, name: &str) -> EntryPath {
+    archive.child(name.trim_start_matches("./"))
 }
 
 /// Whether an entry's name would land outside the folder the archive is unpacked in: an

@@ -7,16 +7,16 @@ use std::io::Read;
 use tar::EntryType;
 
 use super::warnings::WarningKind;
-use super::{escapes, inner_path, traversal_message, Expander, ReadEnd};
+use super::{escapes, inner_path, traversal_message, EntryPath, Expander, ReadEnd};
 
 /// Opens the tar in `bytes` (shown as `path`), whose entries are `depth` archives deep.
-pub(super) fn expand(ex: &mut Expander<'_>, path: &str, bytes: &[u8], depth: u32) {
+pub(super) fn expand(ex: &mut Expander<'_>, path: &EntryPath, bytes: &[u8], depth: u32) {
     read(ex, path, bytes, depth);
 }
 
 /// Reads a tar from `reader`. When the reader is a capped stream, a limit it runs into is left
 /// in the budget for the stream's owner to report.
-pub(super) fn read(ex: &mut Expander<'_>, path: &str, reader: impl Read, depth: u32) {
+pub(super) fn read(ex: &mut Expander<'_>, path: &EntryPath, reader: impl Read, depth: u32) {
     let mut archive = tar::Archive::new(reader);
     let entries = match archive.entries() {
         Ok(entries) => entries,

@@ -13,12 +13,12 @@ use zip::ZipArchive;
 
 use super::office::{self, Container, Part};
 use super::warnings::WarningKind;
-use super::{escapes, inner_path, traversal_message, Capped, Expander, ReadEnd};
+use super::{escapes, inner_path, traversal_message, Capped, EntryPath, Expander, ReadEnd};
 
 type Zip<'a> = ZipArchive<Cursor<&'a [u8]>>;
 
 /// Opens the zip in `bytes` (shown as `path`), whose entries are `depth` archives deep.
-pub(super) fn expand(ex: &mut Expander<'_>, path: &str, bytes: &[u8], depth: u32) {
+pub(super) fn expand(ex: &mut Expander<'_>, path: &EntryPath, bytes: &[u8], depth: u32) {
     let mut zip = match ZipArchive::new(Cursor::new(bytes)) {
         Ok(zip) => zip,
         Err(err) => {
@@ -191,7 +191,7 @@ fn read_capped(ex: &Expander<'_>, file: ZipFile<'_, Cursor<&[u8]>>, buf: &mut Ve
 fn extracted(
     ex: &mut Expander<'_>,
     archive: &str,
-    inner: &str,
+    inner: &EntryPath,
     xml: &[u8],
     depth: u32,
     extract: impl FnOnce(&[u8], usize) -> Option<office::Text>,
@@ -205,7 +205,7 @@ fn extracted(
                     WarningKind::TextCut,
                     format!(
                         "the text of `{}` is larger than the entry limit: only its start was scanned",
-                        &inner[archive.len() + 1..]
+                        inner.entry()
                     ),
                 );
             }
