@@ -138,13 +138,47 @@ fn scan(config: &ScanConfig, no_progress: bool, noun: &'static str) -> Result<Ou
             eprintln!("sprawl: secrets in history stay readable in every clone: rotate each credential first; rewriting history does not make it safe");
         }
     }
-    Ok(if !result.errors.is_empty() {
+    Ok(outcome_of(config, &result, baseline_written))
+}
+
+/// How a scan ended: errors first, then findings (unless a baseline was just written to
+/// acknowledge them).
+fn outcome_of(config: &ScanConfig, result: &ScanResult, baseline_written: bool) -> Outcome {
+    if !result.errors.is_empty() {
         Outcome::Errored
     } else if !result.findings.is_empty() && !baseline_written {
         Outcome::Found(config.exit_code)
     } else {
         Outcome::Clean
-    })
+    }
+}
+
+/// The scan `config` describes, its report written to `out` in the configured format (without
+/// colour) and nothing else printed: the report and outcome `sprawl scan` or `sprawl git` would
+/// give for it, short of what only a whole run does (progress, messages on standard error, `-o`,
+/// `--write-baseline`, which this refuses). The integration tests drive the engine through it in
+/// process.
+pub fn scan_to(config: &ScanConfig, out: &mut dyn Write) -> Result<Outcome> {
+    anyhow::ensure!(
+        config.output.is_none() && config.write_baseline.is_none(),
+        "scan_to writes only the report to its writer: `-o` and `--write-baseline` need a whole run"
+    );
+    let result = pipeline::scan(config, false)?;
+    report::write(&report_of(config, &result), &config.report, false, out)?;
+    Ok(outcome_of(config, &result, false))
+}
+
+/// The report of `result`.
+fn report_of<'a>(config: &'a ScanConfig, result: &'a ScanResult) -> Report<'a> {
+    Report {
+        findings: &result.findings,
+        stats: &result.stats,
+        errors: &result.errors,
+        warnings: &result.warnings,
+        rules: &config.rules,
+        root: result.root.as_deref(),
+        shard: config.shard,
+    }
 }
 
 /// With `--cache`: its warnings (always), and how many blobs it saved reading (unless quiet).
@@ -264,15 +298,7 @@ fn report_problems(config: &ScanConfig, result: &ScanResult) {
 
 /// Writes the report to `file` (from `-o`), else to standard output.
 fn write_report(config: &ScanConfig, result: &ScanResult, file: Option<OutputFile>) -> Result<()> {
-    let report = Report {
-        findings: &result.findings,
-        stats: &result.stats,
-        errors: &result.errors,
-        warnings: &result.warnings,
-        rules: &config.rules,
-        root: result.root.as_deref(),
-        shard: config.shard,
-    };
+    let report = report_of(config, result);
     match file {
         Some(file) => write_to_file(file, |out| {
             report::write(&report, &config.report, false, out)

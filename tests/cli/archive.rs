@@ -134,8 +134,8 @@ fn a_zipped_env_is_found_at_its_inner_path_and_line() {
         ]),
     );
     env.create("plain.env", env_file(2));
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         found(&report),
         [
@@ -179,8 +179,8 @@ fn a_tarball_and_a_zip_nested_in_it_are_opened() {
         ("deploy/bundle.zip", &bundle),
     ]);
     env.create("deploy.tar.gz", gzip_of(&tarball));
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         found(&report),
         [
@@ -216,8 +216,8 @@ fn a_jar_config_is_found_and_its_classes_are_skipped() {
             ),
         ]),
     );
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         found(&report),
         [(
@@ -241,8 +241,8 @@ fn a_docx_paragraph_is_a_line_and_split_runs_are_joined() {
         "docs/handover.docx",
         docx_of(&["Handover", "", &split, "Q&A"]),
     );
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         found(&report),
         [(
@@ -284,8 +284,8 @@ fn a_notebook_finding_is_placed_at_the_files_own_line_with_its_cell_beside() {
     };
     let (hush_line, hush_column) = place_of(&hush);
     let (tok_line, tok_column) = place_of(&tok);
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     // serde_json writes keys in order, so the outputs come before the source in the file.
     assert!(tok_line < hush_line);
     assert_eq!(
@@ -312,7 +312,7 @@ fn a_notebook_finding_is_placed_at_the_files_own_line_with_its_cell_beside() {
     );
     assert_eq!(report.findings[1].rule_id, "test.hushword");
     // As raw JSON the quotes are escaped and the hushword rule cannot see the secret.
-    let (raw, _) = env.scan_json(&["--no-archives", "."]);
+    let (raw, _) = env.report(&["--no-archives"], &["."]);
     assert_eq!(
         places(&raw).into_iter().map(|p| p.3).collect::<Vec<_>>(),
         ["test.token"]
@@ -390,7 +390,7 @@ fn fingerprints_and_baselines_work_inside_archives() {
         zip_of(&[("app/.env", env_file(1).as_bytes())]),
     );
     env.create("plain.env", env_file(1));
-    let (report, _) = env.scan_json(&["."]);
+    let (report, _) = env.report(&[], &["."]);
     assert_eq!(report.findings.len(), 2);
     // The same secret has the same fingerprint in an archive and out of it.
     assert_eq!(
@@ -472,8 +472,8 @@ fn no_archives_skips_archives_as_binary() {
         "backup.zip",
         zip_of(&[("app/.env", env_file(1).as_bytes())]),
     );
-    let (report, run) = env.scan_json(&["--no-archives", "."]);
-    run.code(0);
+    let (report, code) = env.report(&["--no-archives"], &["."]);
+    assert_eq!(code, 0);
     assert!(report.findings.is_empty());
     assert_eq!(report.stats.skipped.binary, 1);
     assert_eq!(report.stats.archives.opened, 0);
@@ -486,8 +486,8 @@ fn archive_depth_bounds_nesting_with_a_warning() {
     let middle = zip_of(&[("inner.zip", &inner), ("top.env", env_file(2).as_bytes())]);
     env.create("outer.tgz", gzip_of(&tar_of(&[("middle.zip", &middle)])));
 
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(report.findings.len(), 2);
 
     let (report, run) = env.scan_json(&["--archive-depth", "2", "."]);
@@ -589,8 +589,8 @@ fn a_gzip_bomb_is_stopped_at_the_ratio() {
     let env = TestEnv::new();
     env.create("dump.sql.gz", gzip_of(&vec![b'a'; 8 << 20]));
     env.create("plain.env", env_file(2));
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         warnings(&report),
         ["dump.sql.gz: the gzip stream inflates to more than 100 times its compressed size (a zip bomb?): not scanned"]
@@ -609,8 +609,8 @@ fn a_tar_with_paths_out_of_the_archive_is_named_and_nothing_is_written() {
             ("fine.env", env_file(2).as_bytes()),
         ]),
     );
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         found(&report).into_iter().map(|f| f.0).collect::<Vec<_>>(),
         ["evil.tar!../../escape.env", "evil.tar!fine.env"]
@@ -633,8 +633,8 @@ fn a_truncated_gzip_is_named_and_the_other_files_scanned() {
     let full = gzip_of(notes.as_bytes());
     env.create("notes.txt.gz", &full[..full.len() / 2]);
     env.create("plain.env", env_file(2));
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(found(&report), [("plain.env".into(), 3, 9, None)]);
     let warned = warnings(&report);
     assert_eq!(warned.len(), 1, "{warned:?}");
@@ -653,8 +653,8 @@ fn an_encrypted_zip_entry_is_named_and_the_others_scanned() {
     ]);
     encrypt_first_entry(&mut archive);
     env.create("vault.zip", archive);
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         found(&report).into_iter().map(|f| f.0).collect::<Vec<_>>(),
         ["vault.zip!open.env"]

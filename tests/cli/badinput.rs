@@ -67,8 +67,8 @@ fn a_nul_byte_in_the_first_8_kib_makes_a_file_binary_and_later_it_does_not() {
     late.push('\n');
     late.push_str(&secret_line(2));
     env.create("late.txt", late);
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(spots(&report), [at("late.txt", 2, 5)]);
     assert_eq!(report.stats.skipped.binary, 1);
 }
@@ -101,8 +101,8 @@ fn utf16_files_with_a_bom_are_decoded_and_their_secrets_found_on_their_lines() {
     env.create("be.reg", utf16(&text, false));
     // Without a BOM, UTF-16 is not guessed: it is binary like any file with NULs.
     env.create("nobom.txt", &utf16(&text, true)[2..]);
-    let (report, run) = env.scan_json(&["--no-redact", "."]);
-    run.code(1);
+    let (report, code) = env.report(&["--no-redact"], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(spots(&report), [at("be.reg", 3, 5), at("le.reg", 3, 5)]);
     assert!(report.findings.iter().all(|f| f.secret == token(1)));
     assert_eq!(report.stats.skipped.binary, 1);
@@ -140,8 +140,8 @@ fn crlf_lines_count_like_lf_and_a_lone_cr_is_not_a_line_break() {
         "cr.txt",
         format!("a\rbb\r{}", secret_line(2).replace('\n', "\r")),
     );
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(spots(&report), [at("cr.txt", 1, 10), at("crlf.txt", 3, 5)]);
     let text = run_text(&env);
     assert!(!text.contains('\r'), "{text:?}");
@@ -171,8 +171,8 @@ fn secrets_in_one_long_line_are_found_at_their_byte_columns() {
     let end = line.len();
     line.extend(token(3).as_bytes());
     env.create("long.txt", &line);
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         spots(&report),
         [
@@ -201,8 +201,8 @@ fn a_line_longer_than_a_window_is_scanned_across_its_windows() {
     let end = line.len();
     line.extend(token(2).as_bytes());
     env.create("huge.txt", &line);
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         spots(&report),
         [at("huge.txt", 1, across + 1), at("huge.txt", 1, end + 1)]
@@ -216,8 +216,8 @@ fn a_million_short_lines_keep_their_line_numbers() {
     text.push_str(&secret_line(1));
     text.push_str(&"b\n".repeat(10));
     env.create("lines.txt", text);
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(spots(&report), [at("lines.txt", 1_000_001, 5)]);
 }
 
@@ -228,8 +228,8 @@ fn a_secret_at_byte_0_and_one_ending_at_the_last_byte_without_a_newline_are_foun
         "edges.txt",
         format!("{}\nmiddle\nz = {}", token(1), token(2)),
     );
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         spots(&report),
         [at("edges.txt", 1, 1), at("edges.txt", 3, 5)]
@@ -303,8 +303,8 @@ fn a_symlink_loop_is_skipped_and_named_when_followed() {
     std::os::unix::fs::symlink("..", env.path("a/up")).unwrap();
     std::os::unix::fs::symlink("self", env.path("self")).unwrap();
 
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(spots(&report), [at("a/found.txt", 1, 5)]);
     assert_eq!(report.stats.skipped.symlink, 2);
 
@@ -341,8 +341,8 @@ fn fifos_sockets_and_devices_are_never_opened_so_the_scan_never_blocks() {
     // Followed links lead to devices: they are not read either. A read of the FIFO or of
     // /dev/zero would block or never end; the 20 s timeout of every run turns that into a
     // failure.
-    let (report, run) = env.scan_json(&["--follow-symlinks", "."]);
-    run.code(1);
+    let (report, code) = env.report(&["--follow-symlinks"], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(spots(&report), [at("found.txt", 1, 5)]);
     assert_eq!(report.stats.skipped.special, 4);
 
@@ -363,8 +363,8 @@ fn many_files_in_one_folder_are_all_scanned() {
         std::fs::write(dir.join(format!("f{n:05}.txt")), "nothing here\n").unwrap();
     }
     std::fs::write(dir.join("f19999.txt"), secret_line(1)).unwrap();
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(spots(&report), [at("many/f19999.txt", 1, 5)]);
     assert_eq!(report.stats.files_scanned, FILES as u64);
 }
@@ -377,8 +377,8 @@ fn a_path_that_is_not_utf8_is_scanned_and_shown_lossily() {
     let env = TestEnv::new();
     let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
     std::fs::write(env.root().join(name), secret_line(1)).unwrap();
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(spots(&report), [at("caf\u{FFFD}.txt", 1, 5)]);
     let text = run_text(&env);
     assert!(text.starts_with("caf\u{FFFD}.txt (1 finding)\n"), "{text}");

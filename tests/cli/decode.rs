@@ -48,8 +48,8 @@ fn kubernetes_secret_data_is_decoded_and_placed_on_its_base64() {
     );
     // The same token in clear elsewhere: its fingerprint is the decoded one's.
     env.create("plain.env", format!("TOKEN={}\n", token(2)));
-    let (report, run) = env.scan_json(&["--no-redact"]);
-    run.code(1);
+    let (report, code) = env.report(&["--no-redact"], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(report.findings.len(), 3, "{:#?}", report.findings);
 
     let pass = finding(&report, "generic.password");
@@ -87,8 +87,8 @@ fn a_basic_auth_header_reports_the_decoded_password() {
         "deploy.sh",
         format!("#!/bin/sh\ncurl -fsS -H \"Authorization: Basic {header}\" https://ci.acme.internal/api\n"),
     );
-    let (report, run) = env.scan_json(&["--no-redact"]);
-    run.code(1);
+    let (report, code) = env.report(&["--no-redact"], &["."]);
+    assert_eq!(code, 1);
     let found = only_finding(&report);
     assert_eq!(found.rule_id, "http.basic-auth-header");
     assert_eq!(found.secret, password);
@@ -106,8 +106,8 @@ fn a_percent_encoded_password_in_a_url_is_reported_decoded() {
     let encoded = password.replace('@', "%40").replace('#', "%23");
     let line = format!("DATABASE_URL=postgres://billing:{encoded}@db.internal:5432/billing");
     env.create("app.env", format!("{line}\n"));
-    let (report, run) = env.scan_json(&["--no-redact"]);
-    run.code(1);
+    let (report, code) = env.report(&["--no-redact"], &["."]);
+    assert_eq!(code, 1);
     let found = only_finding(&report);
     assert_eq!(found.rule_id, "database.connection-url");
     assert_eq!(found.secret, password);
@@ -129,8 +129,8 @@ fn a_base64_env_file_in_a_ci_variable_is_scanned_line_by_line() {
         ".gitlab-ci.yml",
         format!("variables:\n  ENV_FILE_B64: \"{encoded}\"\n"),
     );
-    let (report, run) = env.scan_json(&["--no-redact"]);
-    run.code(1);
+    let (report, code) = env.report(&["--no-redact"], &["."]);
+    assert_eq!(code, 1);
     let ids: Vec<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
     assert_eq!(
         ids,
@@ -156,13 +156,13 @@ fn a_base64_env_file_in_a_ci_variable_is_scanned_line_by_line() {
 fn base64_of_base64_needs_depth_two() {
     let env = TestEnv::new();
     env.create("blob.txt", format!("payload {}\n", b64(&b64(&token(8)))));
-    let (report, _) = env.scan_json(&[]);
+    let (report, _) = env.report(&[], &["."]);
     assert_eq!(
         only_finding(&report).encoding,
         vec![Encoding::Base64, Encoding::Base64]
     );
-    let (report, run) = env.scan_json(&["--decode-depth", "1"]);
-    run.code(0);
+    let (report, code) = env.report(&["--decode-depth", "1"], &["."]);
+    assert_eq!(code, 0);
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
 }
 
@@ -174,8 +174,8 @@ fn decoding_is_off_with_no_decode_depth_zero_or_the_config() {
         // A key name no generic rule reads as a credential, so only decoding can find it.
         format!("data:\n  payload: {}\n", b64(&token(9))),
     );
-    let (report, out) = env.scan_json(&[]);
-    out.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(only_finding(&report).encoding, vec![Encoding::Base64]);
     for args in [&["--no-decode"][..], &["--decode-depth", "0"]] {
         let (report, out) = env.scan_json(args);
@@ -346,8 +346,8 @@ fn a_spent_decode_budget_is_a_warning_naming_the_file_and_line() {
         out.stderr
     );
     // With the default budget the same file is read whole and its token found.
-    let (report, out) = env.scan_json(&["notes.txt"]);
-    out.code(1);
+    let (report, code) = env.report(&[], &["notes.txt"]);
+    assert_eq!(code, 1);
     assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
     assert_eq!(report.findings.len(), 1);
 }

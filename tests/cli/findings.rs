@@ -9,8 +9,8 @@ use crate::util::{
 fn location_of(contents: &str) -> (usize, usize, usize, usize) {
     let env = TestEnv::new();
     env.create("file.txt", contents);
-    let (report, run) = env.scan_json(&["file.txt"]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["file.txt"]);
+    assert_eq!(code, 1);
     let f = only_finding(&report);
     (f.line, f.column, f.end_line, f.end_column)
 }
@@ -63,14 +63,14 @@ fn the_fingerprint_stays_when_the_secret_moves() {
     let env = TestEnv::new();
     let secret = token(1);
     env.create("a.txt", format!("x = {secret}\n"));
-    let (first, _) = env.scan_json(&["."]);
+    let (first, _) = env.report(&[], &["."]);
     std::fs::remove_file(env.path("a.txt")).unwrap();
     env.create(
         "elsewhere/b.cfg",
         format!("one\ntwo\nthree\n    moved: {secret} # now here\n"),
     );
-    let (second, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (second, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     let (before, after) = (only_finding(&first), only_finding(&second));
     assert_eq!((after.path.as_str(), after.line), ("elsewhere/b.cfg", 4));
     assert_eq!(before.fingerprint, after.fingerprint);
@@ -87,8 +87,8 @@ fn the_fingerprint_differs_for_another_secret() {
     env.create("a.txt", format!("x = {}\n", token(1)));
     env.create("b.txt", format!("x = {}\n", token(2)));
     env.create("c.txt", format!("x = {}\n", token(1)));
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     let prints: Vec<&str> = report
         .findings
         .iter()
@@ -144,8 +144,8 @@ fn redaction_shows_at_most_the_first_four_characters() {
     let env = TestEnv::new();
     plant_every_kind(&env);
     let short = hushword(2, 12);
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     let shown: Vec<(&str, &str)> = report
         .findings
         .iter()
@@ -168,8 +168,8 @@ fn no_redact_shows_secrets_whole() {
     let env = TestEnv::new();
     plant_every_kind(&env);
     let secrets = [token(1), hushword(2, 12), github_pat(3), blob(4)];
-    let (report, json) = env.scan_json(&["--no-redact", "."]);
-    json.code(1);
+    let (report, code) = env.report(&["--no-redact"], &["."]);
+    assert_eq!(code, 1);
     let shown: Vec<&str> = report.findings.iter().map(|f| f.secret.as_str()).collect();
     assert_eq!(
         shown,

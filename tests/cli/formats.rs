@@ -177,8 +177,8 @@ fn no_color_turns_auto_colour_off_on_a_terminal() {
 fn json_report_has_version_findings_and_stats() {
     let env = TestEnv::new();
     plant_skips(&env);
-    let (report, run) = env.scan_json(&["--max-file-size", "1K", "."]);
-    run.code(1);
+    let (report, code) = env.report(&["--max-file-size", "1K"], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(report.version, 1);
     let a = &report.findings[0];
     assert_eq!(
@@ -216,8 +216,8 @@ fn json_report_has_version_findings_and_stats() {
 fn an_empty_json_report_is_still_a_document() {
     let env = TestEnv::new();
     env.create("clean.txt", "nothing\n");
-    let (report, run) = env.scan_json(&["."]);
-    run.code(0);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 0);
     assert!(report.findings.is_empty() && report.errors.is_empty());
     assert_eq!(report.stats.files_scanned, 1);
 }
@@ -226,7 +226,7 @@ fn an_empty_json_report_is_still_a_document() {
 fn jsonl_has_one_finding_per_line_with_the_json_fields() {
     let env = TestEnv::new();
     plant_two_files(&env);
-    let (report, _) = env.scan_json(&["."]);
+    let (report, _) = env.report(&[], &["."]);
     let run = run(env.scan().args(["--format", "jsonl", "."]));
     run.code(1);
     assert!(run.stdout.ends_with('\n'));
@@ -252,7 +252,7 @@ fn jsonl_is_empty_when_nothing_is_found() {
 fn sarif_describes_the_fired_rules_and_points_at_them() {
     let env = TestEnv::new();
     plant_two_files(&env);
-    let (report, _) = env.scan_json(&["."]);
+    let (report, _) = env.report(&[], &["."]);
     let run = run(env.scan().args(["--format", "sarif", "."]));
     run.code(1);
     let sarif = run.json_value();

@@ -200,7 +200,7 @@ fn parse_junit(xml: &str) -> Junit {
 fn junit_fails_one_testcase_per_finding_with_the_secret_redacted() {
     let env = TestEnv::new();
     plant_fixture(&env);
-    let (report, _) = env.scan_json(&["-j", "1", "."]);
+    let (report, _) = env.report(&["-j", "1"], &["."]);
     let junit = parse_junit(&scan(&env, "junit", &[], 1));
     assert_eq!(junit.suites, 1);
     assert_eq!(junit.testcases, 3);

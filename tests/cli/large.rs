@@ -35,8 +35,8 @@ fn a_file_longer_than_a_chunk_is_scanned_whole_with_its_lines() {
     text.push_str(&filler(chunk / 256));
     text.push_str(&format!("last = {}", token(3)));
     env.create("dump.sql", &text);
-    let (report, run) = env.scan_json(&["dump.sql"]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["dump.sql"]);
+    assert_eq!(code, 1);
     let last_line = text.lines().count();
     assert_eq!(
         places(&report),
@@ -56,8 +56,8 @@ fn a_file_longer_than_a_chunk_is_scanned_whole_with_its_lines() {
         "{shown}"
     );
     // The flag still skips what is larger than asked, and says so.
-    let (report, run) = env.scan_json(&["--max-file-size", "1M", "dump.sql"]);
-    run.code(0);
+    let (report, code) = env.report(&["--max-file-size", "1M"], &["dump.sql"]);
+    assert_eq!(code, 0);
     assert_eq!(report.stats.skipped.too_large, 1);
 }
 

@@ -50,8 +50,8 @@ fn gitleaks_and_detect_secrets_markers_allow_findings_by_default() {
             token(4)
         ),
     );
-    let (report, done) = env.scan_json(&[]);
-    done.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     let lines: Vec<usize> = report.findings.iter().map(|f| f.line).collect();
     assert_eq!(lines, [5]);
     assert_eq!(report.stats.suppressed.inline, 3);

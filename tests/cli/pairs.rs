@@ -35,8 +35,8 @@ fn an_aws_key_pair_is_one_finding_and_its_key_id_is_listed_at_its_own_line() {
             "[default]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n\n[other]\naws_access_key_id = {lone}\n"
         ),
     );
-    let (report, run) = env.scan_json(&["--no-redact", "credentials"]);
-    run.code(1);
+    let (report, code) = env.report(&["--no-redact"], &["credentials"]);
+    assert_eq!(code, 1);
     let found: Vec<(&str, usize, &str, Option<&str>)> = report
         .findings
         .iter()
@@ -82,7 +82,7 @@ fn the_paired_key_id_is_redacted_like_the_secret() {
         "{}",
         text.stdout
     );
-    let (report, _) = env.scan_json(&["keys.csv"]);
+    let (report, _) = env.report(&[], &["keys.csv"]);
     let rules: Vec<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
     assert_eq!(rules, ["aws.access-key-id", "aws.access-key-pair"]);
     assert_eq!(report.findings[0].secret, "AKIA…");

@@ -279,8 +279,8 @@ fn an_error_wins_over_findings_which_are_still_printed() {
 fn an_error_is_listed_in_json_errors_beside_the_findings() {
     let env = TestEnv::new();
     plant_secret_and_dangling_link(&env);
-    let (report, run) = env.scan_json(&["--follow-symlinks", "."]);
-    run.code(2);
+    let (report, code) = env.report(&["--follow-symlinks"], &["."]);
+    assert_eq!(code, 2);
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.findings[0].path, "found.txt");
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);

@@ -529,8 +529,8 @@ fn inline_allow_on_the_same_line_works_in_every_comment_syntax() {
         format!("h = {} # allowed by nobody", token(8)),
     ];
     env.create("mixed.txt", lines.join("\n") + "\n");
-    let (report, run) = env.scan_json(&[]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         found(&report),
         [
@@ -567,8 +567,8 @@ fn inline_allow_alone_on_the_line_before_silences_the_next_line_only_not_two_lin
         format!("g = {}", token(7)),
     ];
     env.create("before.txt", lines.join("\n") + "\n");
-    let (report, run) = env.scan_json(&[]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         found(&report),
         [
@@ -606,8 +606,8 @@ fn inline_allow_with_a_rule_id_silences_only_that_rule_on_the_line() {
         ),
     ];
     env.create("ids.txt", lines.join("\n") + "\n");
-    let (report, run) = env.scan_json(&[]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         found(&report),
         [
@@ -635,8 +635,8 @@ fn inline_allow_on_the_line_before_a_multi_line_secret_silences_it() {
         "keys.txt",
         format!("# sprawl:allow\nkey: {}\nother: {inner}\n", blob(1)),
     );
-    let (report, run) = env.scan_json(&[]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(found(&report), [at("keys.txt", 6, "test.blob")]);
     assert!(report.findings[0].end_line > 6);
     assert_eq!(suppressed(&report), [("inline", 1)]);

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+use clap::Parser;
 use sprawl::report::{FindingRecord, JsonReport};
 use tempfile::TempDir;
 
@@ -92,6 +93,47 @@ impl TestEnv {
     pub fn scan_json(&self, args: &[&str]) -> (JsonReport, Run) {
         let run = run(self.scan().arg("--format").arg("json").args(args));
         (run.json(), run)
+    }
+
+    /// What `scan_json` gives for `flags` and `paths` (relative to the scan root), without
+    /// starting the binary: the command line parsed and scanned in this process through the
+    /// library ([`sprawl::run::scan_to`]), for tests of what the engine finds rather than of
+    /// what the binary prints. Returns the report, its paths shown below the root as the
+    /// binary run in the root shows them, and the exit code the binary would give.
+    pub fn report(&self, flags: &[&str], paths: &[&str]) -> (JsonReport, u8) {
+        let root = self.root().to_str().expect("a UTF-8 temp folder");
+        let rules = self.rules_file();
+        let mut args = vec![
+            "sprawl",
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "--rules",
+        ];
+        args.push(rules.to_str().expect("a UTF-8 temp folder"));
+        args.extend(flags);
+        let paths: Vec<String> = paths
+            .iter()
+            .map(|path| match *path {
+                "." => root.to_string(),
+                path => format!("{root}/{path}"),
+            })
+            .collect();
+        args.extend(paths.iter().map(String::as_str));
+        let cli = sprawl::cli::Cli::try_parse_from(&args).unwrap_or_else(|err| panic!("{err}"));
+        let sprawl::cli::Command::Scan(scan) = &cli.command else {
+            unreachable!("the command is `scan`")
+        };
+        let config = sprawl::config::ScanConfig::from_scan_args(scan).unwrap();
+        let mut out = Vec::new();
+        let outcome = sprawl::run::scan_to(&config, &mut out).unwrap();
+        let text = String::from_utf8(out)
+            .expect("the report is UTF-8")
+            .replace(&format!("{root}/"), "");
+        let report = serde_json::from_str(&text)
+            .unwrap_or_else(|err| panic!("not a JSON report: {err}\n{text}"));
+        (report, outcome.exit_code())
     }
 }
 

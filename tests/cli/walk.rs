@@ -13,8 +13,8 @@ fn hidden_files_are_scanned() {
     let env = TestEnv::new();
     env.create(".env", secret_line(1));
     env.create(".config/app/settings", secret_line(2));
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(finding_paths(&report), [".config/app/settings", ".env"]);
 }
 
@@ -51,8 +51,8 @@ fn no_ignore_scans_ignored_files() {
     env.create("ignored.txt", secret_line(1));
     env.create("build/out.txt", secret_line(2));
     env.create("private.txt", secret_line(3));
-    let (report, run) = env.scan_json(&["--no-ignore", "."]);
-    run.code(1);
+    let (report, code) = env.report(&["--no-ignore"], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(
         finding_paths(&report),
         ["build/out.txt", "ignored.txt", "private.txt"]
@@ -68,8 +68,8 @@ fn dot_ignore_files_are_honoured() {
     env.create("private.txt", secret_line(1));
     env.create("sub/dev.local", secret_line(2));
     env.create("sub/kept.txt", secret_line(3));
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(finding_paths(&report), ["sub/kept.txt"]);
     assert_eq!(
         report.stats.skipped.ignored, 2,
@@ -84,8 +84,8 @@ fn git_info_exclude_is_honoured() {
     env.create(".git/info/exclude", "local-notes.txt\n");
     env.create("local-notes.txt", secret_line(1));
     env.create("kept.txt", secret_line(2));
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(finding_paths(&report), ["kept.txt"]);
 }
 
@@ -117,8 +117,8 @@ fn git_internals_are_never_scanned() {
         run.code(1);
         assert_eq!(finding_paths(&report), ["kept.txt"], "{args:?}");
     }
-    let (report, run) = env.scan_json(&["sub"]);
-    run.code(0);
+    let (report, code) = env.report(&[], &["sub"]);
+    assert_eq!(code, 0);
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }
 
@@ -146,8 +146,8 @@ fn binary_files_are_skipped_and_counted() {
     late.extend(std::iter::repeat_n(b'.', 9 * 1024));
     late.push(0);
     env.create("late-nul.txt", &late);
-    let (report, run) = env.scan_json(&["."]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(finding_paths(&report), ["late-nul.txt"]);
     assert_eq!(report.stats.skipped.binary, 1);
     assert_eq!(report.stats.files_scanned, 1);
@@ -158,8 +158,8 @@ fn oversized_files_are_skipped_and_counted() {
     let env = TestEnv::new();
     env.create("exactly-ten", "0123456789");
     env.create("big.txt", secret_line(1));
-    let (report, run) = env.scan_json(&["--max-file-size", "10", "."]);
-    run.code(0);
+    let (report, code) = env.report(&["--max-file-size", "10"], &["."]);
+    assert_eq!(code, 0);
     assert!(report.findings.is_empty(), "{:?}", report.findings);
     assert_eq!(report.stats.skipped.too_large, 1);
     assert_eq!(
@@ -198,14 +198,14 @@ fn a_file_named_on_the_command_line_is_held_to_the_limits() {
     let mut binary = secret_line(2).into_bytes();
     binary.push(0);
     env.create("blob.bin", &binary);
-    let (report, run) = env.scan_json(&["--max-file-size", "10", "big.txt"]);
-    run.code(0);
+    let (report, code) = env.report(&["--max-file-size", "10"], &["big.txt"]);
+    assert_eq!(code, 0);
     assert_eq!(
         (report.findings.len(), report.stats.skipped.too_large),
         (0, 1)
     );
-    let (report, run) = env.scan_json(&["blob.bin"]);
-    run.code(0);
+    let (report, code) = env.report(&[], &["blob.bin"]);
+    assert_eq!(code, 0);
     assert_eq!((report.findings.len(), report.stats.skipped.binary), (0, 1));
 }
 
@@ -221,13 +221,13 @@ fn symlinks_are_skipped_and_counted_unless_followed() {
     symlink(env.aux_path("outside/dir"), env.path("dir-link")).unwrap();
     env.create("plain.txt", "nothing\n");
 
-    let (report, run) = env.scan_json(&["."]);
-    run.code(0);
+    let (report, code) = env.report(&[], &["."]);
+    assert_eq!(code, 0);
     assert!(report.findings.is_empty(), "{:?}", report.findings);
     assert_eq!(report.stats.skipped.symlink, 2);
 
-    let (report, run) = env.scan_json(&["--follow-symlinks", "."]);
-    run.code(1);
+    let (report, code) = env.report(&["--follow-symlinks"], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(finding_paths(&report), ["dir-link/inner.txt", "file-link"]);
     assert_eq!(report.stats.skipped.symlink, 0);
 }
@@ -253,8 +253,8 @@ fn several_paths_are_scanned_in_one_run() {
     env.create("b/two.txt", secret_line(2));
     env.create("c/three.txt", secret_line(3));
     env.create("d/left-out.txt", secret_line(4));
-    let (report, run) = env.scan_json(&["a", "c/three.txt", "b"]);
-    run.code(1);
+    let (report, code) = env.report(&[], &["a", "c/three.txt", "b"]);
+    assert_eq!(code, 1);
     assert_eq!(
         finding_paths(&report),
         ["a/one.txt", "b/two.txt", "c/three.txt"]
@@ -315,10 +315,10 @@ fn thread_count_does_not_change_the_findings() {
         }
         env.create(&path, text);
     }
-    let (one, run_one) = env.scan_json(&["-j", "1", "."]);
-    run_one.code(1);
-    let (four, run_four) = env.scan_json(&["-j", "4", "."]);
-    run_four.code(1);
+    let (one, code) = env.report(&["-j", "1"], &["."]);
+    assert_eq!(code, 1);
+    let (four, code) = env.report(&["-j", "4"], &["."]);
+    assert_eq!(code, 1);
     assert_eq!(one.findings.len(), planted);
     assert_eq!(one.findings, four.findings);
     assert_eq!(one.stats.files_scanned, 50);
