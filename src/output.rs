@@ -30,7 +30,7 @@ pub enum Access {
     Umask,
 }
 
-/// A destination opened before the scan, written to after it with [`OutputFile::finish`].
+/// A destination opened before the scan, written to after it with `OutputFile::finish`.
 #[derive(Debug)]
 pub struct OutputFile {
     path: PathBuf,

@@ -115,7 +115,7 @@ pub struct ScanConfig {
 /// The fewest threads [`max_threads`] allows, whatever the cores.
 const MIN_THREAD_CAP: usize = 64;
 
-/// The most threads sprawl runs: the cores, but at least [`MIN_THREAD_CAP`]. The parallel walker's
+/// The most threads sprawl runs: the cores, but at least `MIN_THREAD_CAP`. The parallel walker's
 /// threads wait for work by polling, so far more threads than cores spend the machine on
 /// waiting (`-j 1024` on two cores took 39 s to scan 50 small files).
 pub fn max_threads(cores: usize) -> usize {

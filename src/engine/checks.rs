@@ -32,7 +32,7 @@ const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 /// Length of the checksum at the end of a [`Check::Crc32Base62`] token.
 const CHECKSUM_LEN: usize = 6;
 
-/// The 6 base62 characters a [`Check::Crc32Base62`] token ends with when its random part is
+/// The 6 base62 characters a `Check::Crc32Base62` token ends with when its random part is
 /// `payload`: the CRC32 (IEEE) of `payload`, in base62, left-padded with `0` (62^6 > 2^32, so
 /// six always suffice).
 pub fn crc32_base62(payload: &[u8]) -> [u8; CHECKSUM_LEN] {

@@ -299,7 +299,7 @@ impl<'r> Matcher<'r> {
     }
 
     /// Every secret in `haystack`, text of no known file (so rules with `paths` do not run),
-    /// ordered by position, then by rule; those in its encoded text too (see [`decode`](super::decode)).
+    /// ordered by position, then by rule; those in its encoded text too (see `decode`).
     pub fn find(&mut self, haystack: &[u8]) -> Vec<Match> {
         self.find_in_file("", haystack)
     }

@@ -1,5 +1,5 @@
 //! The hot path: the rule set's keyword prefilter, regex confirmation, secret extraction and
-//! gates, then the same over decoded text ([`decode`]). No I/O here: these functions take bytes
+//! gates, then the same over decoded text (`decode`). No I/O here: these functions take bytes
 //! and return matches, so tests and benches can drive them directly. This module depends on
 //! `rules` (the rules, their vocabulary and prefilter), never the reverse.
 

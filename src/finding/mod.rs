@@ -1,11 +1,11 @@
 //! A finding: a confirmed secret, placed in its source (line and column) and identified by a
 //! fingerprint.
 //!
-//! Placement happens only for matches, never per byte: [`Lines`] walks forward through the blob
+//! Placement happens only for matches, never per byte: `Lines` walks forward through the blob
 //! counting newlines with memchr (and code points for SARIF's columns), so a blob's findings,
 //! taken in order, cost one pass over the bytes up to the last of them. Snippets look only at a
 //! bounded window around their secret, and find the other secrets to mask in it through a
-//! [`RangeIndex`]: a file's cost stays linear in its size plus its findings, also when a million
+//! `RangeIndex`: a file's cost stays linear in its size plus its findings, also when a million
 //! findings share one line.
 //!
 //! The fingerprint is the SHA-256 of the rule id and the secret. It stays the same when the secret

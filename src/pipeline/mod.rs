@@ -1,8 +1,8 @@
 //! Drives sources into the matcher and gathers what they yield.
 //!
-//! Files and folders ([`files`]) are read by the walker's threads, each with its own worker
+//! Files and folders (`files`) are read by the walker's threads, each with its own worker
 //! (matcher and scratch space, no locks on the hot path) that merges its results once, when its
-//! thread is done. git history ([`history`]) is planned once and its blobs scanned in parallel,
+//! thread is done. git history (`history`) is planned once and its blobs scanned in parallel,
 //! one repository handle per thread. Either way findings come out sorted, so the output is the
 //! same at every thread count.
 //!

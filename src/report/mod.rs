@@ -1,6 +1,6 @@
 //! Reports: findings, stats and errors written in the format the user asked for. One file per
 //! format, each with one `write` entry point; secrets are redacted here, at the last moment,
-//! unless the user turned redaction off, and so are secrets in commit messages ([`Shown`]).
+//! unless the user turned redaction off, and so are secrets in commit messages (`Shown`).
 
 mod csv;
 mod json;

@@ -1,9 +1,9 @@
 //! Rules: what sprawl looks for.
 //!
-//! A rule file's YAML is read into [`RuleSyntax`](syntax::RuleSyntax) (what the file says),
+//! A rule file's YAML is read into `RuleSyntax` (what the file says),
 //! compiled into a [`Rule`] (checked, regex built), and all rules together form a [`RuleSet`]
 //! with the keyword prefilter, built once and shared by reference by every scanning thread.
-//! [`builtin`] embeds `rules/*.yml` in the binary; [`remediation`] says how to act on a leak.
+//! [`builtin`] embeds `rules/*.yml` in the binary; `remediation` says how to act on a leak.
 //! Running each rule's own examples through the full matcher is `crate::rule_check`'s job: this
 //! module knows nothing of scanning.
 

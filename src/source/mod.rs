@@ -1,7 +1,7 @@
 //! Sources: where blobs come from. Each source reads its inputs, applies the limits every input
 //! is held to (size, binary content), and hands each blob, each skip and each error to a
-//! [`Sink`]. Sources never match; sinks read only what is too long to hand over whole
-//! ([`Sink::stream`]).
+//! `Sink`. Sources never match; sinks read only what is too long to hand over whole
+//! (`Sink::stream`).
 //!
 //! An archive is binary, but it is not skipped when archives are opened: sources look for an
 //! archive's first bytes before the binary check and hand the whole archive on as a blob, and

@@ -26,7 +26,7 @@ pub(crate) const BASELINE_VERSION: u32 = 1;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BaselineFile {
-    /// [`BASELINE_VERSION`].
+    /// `BASELINE_VERSION`.
     pub version: u32,
     /// Acknowledged findings, sorted by path, rule and fingerprint.
     pub(crate) entries: Vec<BaselineEntry>,

@@ -2,11 +2,11 @@
 //! reason.
 //!
 //! Two stages, because history scans report a blob's findings at several paths:
-//! - [`Suppressor::content_stage`] needs the blob: allow lists (the secret, stopwords, the whole
+//! - `Suppressor::content_stage` needs the blob: allow lists (the secret, stopwords, the whole
 //!   line; global or per rule) and inline comments (`sprawl:allow`, and the markers of gitleaks
 //!   and detect-secrets unless switched off). It works a line out once for
 //!   all the findings on it, so a line of a million findings is read once, not a million times;
-//! - [`Suppressor::by_place`] needs only the finding's path and rule: rule path scopes, the
+//! - `Suppressor::by_place` needs only the finding's path and rule: rule path scopes, the
 //!   confidence threshold and the baseline.
 
 pub mod baseline;

@@ -45,7 +45,7 @@ pub struct ArchiveLimits {
     /// Bytes per entry; a larger entry is skipped, like a file over `--max-file-size`.
     pub max_entry_size: u64,
     /// Decompressed size over compressed size, per zip entry and per stream, checked once more
-    /// than [`RATIO_FLOOR`] bytes have come out.
+    /// than `RATIO_FLOOR` bytes have come out.
     pub max_ratio: u64,
     /// Entries per outer input, all levels counted.
     pub max_entries: u64,

@@ -1,8 +1,8 @@
 //! git as a source: the blobs of a repository's history, of a range of commits, or of the
 //! staged index, each with the commit and path that introduced it.
 //!
-//! [`walk`] finds which blobs a history introduces and where each was first introduced;
-//! [`pack`] reads a repository's packs whole, each blob once, in delta order; a [`BlobReader`]
+//! [`walk`](fn@walk) finds which blobs a history introduces and where each was first introduced;
+//! `pack` reads a repository's packs whole, each blob once, in delta order; a `BlobReader`
 //! per thread reads single blobs (what the packs do not hold, the staged index).
 
 pub(crate) mod ids;
