@@ -17,9 +17,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::rule::{Rule, RuleError};
+use super::syntax::RemediationSyntax;
 
 /// Where any secret belongs instead of a file: shown with every remediation entry.
 pub(crate) const SECRET_MANAGERS: &str =
@@ -27,19 +26,6 @@ pub(crate) const SECRET_MANAGERS: &str =
 secret manager (HashiCorp Vault, AWS Secrets Manager or a KMS-encrypted SSM Parameter Store \
 SecureString, GCP Secret Manager, Azure Key Vault) and inject it into the environment of the \
 process that needs it at deploy or run time, so no file in a repository ever holds it.";
-
-/// One family's entry as written under `remediation:`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RemediationSyntax {
-    /// How to revoke or rotate such a credential at the provider.
-    pub rotate: String,
-    /// The provider's pages about revoking or rotating it: http(s) URLs, at least one.
-    pub references: Vec<String>,
-    /// What is better still than a secret manager for this family, if anything.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub instead: String,
-}
 
 /// A checked remediation entry.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::remediation::RemediationSyntax;
 use super::vocabulary::{Check, Filter};
 use super::Confidence;
 
@@ -144,4 +143,17 @@ mod tests {
         let err = parse_yaml::<RuleFileSyntax>(text).unwrap_err();
         assert!(err.message.contains("certain"), "{err}");
     }
+}
+
+/// One family's entry as written under `remediation:`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RemediationSyntax {
+    /// How to revoke or rotate such a credential at the provider.
+    pub rotate: String,
+    /// The provider's pages about revoking or rotating it: http(s) URLs, at least one.
+    pub references: Vec<String>,
+    /// What is better still than a secret manager for this family, if anything.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub instead: String,
 }
