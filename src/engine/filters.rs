@@ -15,12 +15,10 @@
 
 use std::ops::Range;
 
+use super::around::Around;
+use super::around::{contains_any, ends_with_any, starts_with_any};
+use super::stand_in::{is_stand_in, PLACEHOLDER_PARTS};
 use crate::rules::Filter;
-
-use crate::rules::contains_ignore_ascii_case;
-
-/// How far before and after the secret, on its line, the filters look.
-pub(crate) const CONTEXT: usize = 256;
 
 impl Filter {
     /// Whether this filter takes the candidate for noise.
@@ -35,7 +33,7 @@ impl Filter {
             Filter::Encrypted => is_encrypted(around),
             Filter::Identifier => is_identifier(around),
             Filter::Prose => is_prose(around),
-            Filter::StandIn => super::stand_in::is_stand_in(around),
+            Filter::StandIn => is_stand_in(around),
         }
     }
 }
@@ -52,119 +50,6 @@ pub(crate) fn first_dropping(
     let around = Around::of(haystack, secret);
     filters.iter().copied().find(|filter| filter.drops(&around))
 }
-
-/// A secret with the rest of its line on either side (at most [`CONTEXT`] bytes each way).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Around<'a> {
-    /// The line before the secret.
-    pub before: &'a [u8],
-    /// The secret.
-    pub secret: &'a [u8],
-    /// The line after the secret.
-    pub after: &'a [u8],
-}
-
-impl<'a> Around<'a> {
-    /// The secret at `secret` in `haystack`, with its line.
-    pub(crate) fn of(haystack: &'a [u8], secret: Range<usize>) -> Around<'a> {
-        let floor = secret.start.saturating_sub(CONTEXT);
-        let line_start = memchr::memrchr(b'\n', &haystack[floor..secret.start])
-            .map_or(floor, |at| floor + at + 1);
-        let ceiling = haystack.len().min(secret.end + CONTEXT);
-        let line_end = memchr::memchr(b'\n', &haystack[secret.end..ceiling])
-            .map_or(ceiling, |at| secret.end + at);
-        Around {
-            before: &haystack[line_start..secret.start],
-            secret: &haystack[secret.clone()],
-            after: &haystack[secret.end..line_end],
-        }
-    }
-
-    /// `before` without the quotes, spaces and brackets that open the value.
-    pub(super) fn before_value(&self) -> &'a [u8] {
-        trim_end_matching(self.before, |b| {
-            matches!(b, b'"' | b'\'' | b'`' | b' ' | b'\t' | b'(' | b'[')
-        })
-    }
-
-    /// The name the value is assigned to: the last run of name characters before the
-    /// assignment operator (`DB_PASSWORD` in `export DB_PASSWORD="…"`), lowercased.
-    fn assigned_name(&self) -> String {
-        let operator_and_quotes = trim_end_matching(self.before, |b| {
-            matches!(
-                b,
-                b'"' | b'\'' | b'`' | b' ' | b'\t' | b'=' | b':' | b'>' | b'[' | b']'
-            )
-        });
-        let start = operator_and_quotes
-            .iter()
-            .rposition(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
-            .map_or(0, |at| at + 1);
-        String::from_utf8_lossy(&operator_and_quotes[start..]).to_ascii_lowercase()
-    }
-}
-
-fn trim_end_matching(bytes: &[u8], strip: impl Fn(u8) -> bool) -> &[u8] {
-    let end = bytes
-        .iter()
-        .rposition(|&b| !strip(b))
-        .map_or(0, |at| at + 1);
-    &bytes[..end]
-}
-
-/// Whether `haystack` contains any of `needles` (lowercase), ignoring ASCII case.
-pub(super) fn contains_any(haystack: &[u8], needles: &[&str]) -> bool {
-    needles.iter().any(|needle| {
-        debug_assert!(!needle.bytes().any(|b| b.is_ascii_uppercase()), "{needle}");
-        contains_ignore_ascii_case(haystack, needle.as_bytes())
-    })
-}
-
-fn ends_with_any(haystack: &[u8], needles: &[&str]) -> bool {
-    needles.iter().any(|needle| {
-        haystack.len() >= needle.len()
-            && haystack[haystack.len() - needle.len()..].eq_ignore_ascii_case(needle.as_bytes())
-    })
-}
-
-pub(super) fn starts_with_any(haystack: &[u8], needles: &[&str]) -> bool {
-    needles.iter().any(|needle| {
-        haystack.len() >= needle.len()
-            && haystack[..needle.len()].eq_ignore_ascii_case(needle.as_bytes())
-    })
-}
-
-/// Words that mark a value as a stand-in wherever they occur in it.
-pub(super) const PLACEHOLDER_PARTS: &[&str] = &[
-    "changeme",
-    "change_me",
-    "change-me",
-    "changeit",
-    "example",
-    "dummy",
-    "placeholder",
-    "redacted",
-    "replaceme",
-    "replace_me",
-    "replace-me",
-    "replace_with",
-    "replace-with",
-    "your_",
-    "your-",
-    "yourpass",
-    "yourtoken",
-    "yoursecret",
-    "yourkey",
-    "yourapi",
-    "notreal",
-    "not_real",
-    "not-real",
-    "not-a-real",
-    "xxxx",
-    "****",
-    "....",
-    "••••",
-];
 
 /// Values that are placeholders when they make up the whole value, once digits and punctuation
 /// are removed and a `my`, `your`, `test`, `dummy`, `fake`, `default` or `sample` is stripped

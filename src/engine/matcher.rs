@@ -226,8 +226,8 @@ pub(crate) struct Changed<'a> {
 const LOOK_AROUND: usize = 4;
 
 /// How far the judgement of a match can look beyond its own bytes: the noise filters read up to
-/// [`filters::CONTEXT`] bytes of its line on each side, look-around assertions a few bytes.
-const JUDGED_CONTEXT: usize = filters::CONTEXT + 4;
+/// [`around::CONTEXT`](super::around::CONTEXT) bytes of its line on each side, look-around assertions a few bytes.
+const JUDGED_CONTEXT: usize = super::around::CONTEXT + 4;
 
 /// What the matcher dropped: always counted, kept one by one only when explaining.
 #[derive(Debug, Default)]

@@ -3,6 +3,7 @@
 //! and return matches, so tests and benches can drive them directly. This module depends on
 //! `rules` (the rules, their vocabulary and prefilter), never the reverse.
 
+mod around;
 pub mod checks;
 pub(crate) mod decode;
 pub(crate) mod entropy;

@@ -8,7 +8,39 @@
 //! (`changeme`, `<password>`, `xxxx`, `password_here`, `TODO`, `${...}` is the template
 //! filter's) and keeps everything else.
 
-use super::filters::{contains_any, starts_with_any, Around, PLACEHOLDER_PARTS};
+use super::around::{contains_any, starts_with_any, Around};
+
+/// Words that mark a value as a stand-in wherever they occur in it.
+pub(crate) const PLACEHOLDER_PARTS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "example",
+    "dummy",
+    "placeholder",
+    "redacted",
+    "replaceme",
+    "replace_me",
+    "replace-me",
+    "replace_with",
+    "replace-with",
+    "your_",
+    "your-",
+    "yourpass",
+    "yourtoken",
+    "yoursecret",
+    "yourkey",
+    "yourapi",
+    "notreal",
+    "not_real",
+    "not-real",
+    "not-a-real",
+    "xxxx",
+    "****",
+    "....",
+    "••••",
+];
 
 /// Parts that mark a value written for a reader to replace (`your_password_here`).
 const STAND_IN_PARTS: &[&str] = &["_here", "-here", "here>", "put your", "fill in", "fill_in"];
