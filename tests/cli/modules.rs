@@ -441,6 +441,87 @@ fn the_readme_lists_every_top_level_module() {
     );
 }
 
+/// The graph as the README shows it: one line per module, each after every module it imports
+/// (by depth: modules that import none of the others first), with what it imports.
+fn graph_text(graph: &Graph) -> String {
+    fn depth(graph: &Graph, module: &str, memo: &mut BTreeMap<String, usize>) -> usize {
+        if let Some(&known) = memo.get(module) {
+            return known;
+        }
+        // A loop fails the test above; here it only must not recurse forever.
+        memo.insert(module.to_string(), 0);
+        let below = graph
+            .get(module)
+            .into_iter()
+            .flat_map(BTreeMap::keys)
+            .map(|next| depth(graph, next, memo) + 1)
+            .max()
+            .unwrap_or(0);
+        memo.insert(module.to_string(), below);
+        below
+    }
+    let mut memo = BTreeMap::new();
+    let mut order: Vec<(usize, &String)> = graph
+        .keys()
+        .map(|module| (depth(graph, module, &mut memo), module))
+        .collect();
+    order.sort();
+    let width = graph.keys().map(String::len).max().unwrap_or(0);
+    let mut text = String::from("```text\n");
+    for (level, module) in order {
+        let imports: Vec<&str> = graph[module].keys().map(String::as_str).collect();
+        let imports = match imports.is_empty() {
+            true => "-".to_string(),
+            false => imports.join(", "),
+        };
+        text.push_str(&format!("{level:>2}  {module:<width$}  <- {imports}\n"));
+    }
+    text.push_str("```\n");
+    text
+}
+
+#[test]
+fn the_readme_module_graph_is_the_one_the_code_makes() {
+    const START: &str = "<!-- module-graph: generated from src/; `SPRAWL_UPDATE_README=1 cargo test readme` rewrites it -->\n";
+    const END: &str = "<!-- /module-graph -->";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(START)
+        .expect("the README has the module graph's start marker")
+        + START.len();
+    let end = start + readme[start..].find(END).expect("and its end marker");
+    let text = graph_text(&sprawl_graph());
+    if std::env::var_os("SPRAWL_UPDATE_README").is_some_and(|value| !value.is_empty()) {
+        std::fs::write(
+            &path,
+            format!("{}{text}{}", &readme[..start], &readme[end..]),
+        )
+        .unwrap();
+        return;
+    }
+    assert!(
+        readme[start..end] == text,
+        "the README's module graph is out of date with src/; rewrite it with `SPRAWL_UPDATE_README=1 cargo test readme`"
+    );
+}
+
+#[test]
+fn the_graph_text_puts_each_module_after_what_it_imports() {
+    let graph = graph_of(&sources(&[
+        (
+            "run.rs",
+            "use crate::engine::Matcher; use crate::rules::RuleSet;",
+        ),
+        ("engine/mod.rs", "use crate::rules::Rule;"),
+        ("rules/mod.rs", ""),
+    ]));
+    assert_eq!(
+        graph_text(&graph),
+        "```text\n 0  rules   <- -\n 1  engine  <- rules\n 2  run     <- engine, rules\n```\n"
+    );
+}
+
 #[test]
 fn a_loop_through_a_use_group_is_found_and_named() {
     let graph = graph_of(&sources(&[
