@@ -482,28 +482,7 @@ fn graph_text(graph: &Graph) -> String {
 
 #[test]
 fn the_readme_module_graph_is_the_one_the_code_makes() {
-    const START: &str = "<!-- module-graph: generated from src/; `SPRAWL_UPDATE_README=1 cargo test readme` rewrites it -->\n";
-    const END: &str = "<!-- /module-graph -->";
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let start = readme
-        .find(START)
-        .expect("the README has the module graph's start marker")
-        + START.len();
-    let end = start + readme[start..].find(END).expect("and its end marker");
-    let text = graph_text(&sprawl_graph());
-    if std::env::var_os("SPRAWL_UPDATE_README").is_some_and(|value| !value.is_empty()) {
-        std::fs::write(
-            &path,
-            format!("{}{text}{}", &readme[..start], &readme[end..]),
-        )
-        .unwrap();
-        return;
-    }
-    assert!(
-        readme[start..end] == text,
-        "the README's module graph is out of date with src/; rewrite it with `SPRAWL_UPDATE_README=1 cargo test readme`"
-    );
+    crate::util::check_readme_block("module-graph", "src/", &graph_text(&sprawl_graph()));
 }
 
 #[test]

@@ -597,26 +597,5 @@ fn remediation_table() -> String {
 
 #[test]
 fn readme_lists_the_remediation_pages_of_every_built_in_family() {
-    const START: &str = "<!-- remediation-table: generated from the rule files; `SPRAWL_UPDATE_README=1 cargo test readme` rewrites it -->\n";
-    const END: &str = "<!-- /remediation-table -->";
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let start = readme
-        .find(START)
-        .expect("the README has the table's start marker")
-        + START.len();
-    let end = start + readme[start..].find(END).expect("and its end marker");
-    let table = remediation_table();
-    if std::env::var_os("SPRAWL_UPDATE_README").is_some_and(|value| !value.is_empty()) {
-        std::fs::write(
-            &path,
-            format!("{}{table}{}", &readme[..start], &readme[end..]),
-        )
-        .unwrap();
-        return;
-    }
-    assert!(
-        readme[start..end] == table,
-        "the README's remediation table is out of date with rules/*.yml; rewrite it with `SPRAWL_UPDATE_README=1 cargo test readme`"
-    );
+    crate::util::check_readme_block("remediation-table", "rules/*.yml", &remediation_table());
 }

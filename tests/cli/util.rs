@@ -370,3 +370,34 @@ pub fn index_entry(path: &str, id: git2::Oid, len: usize) -> git2::IndexEntry {
         path: path.as_bytes().to_vec(),
     }
 }
+
+/// Checks that the README block between the markers `<!-- NAME: ... -->` (a whole line) and
+/// `<!-- /NAME -->` is `text`, generated from `source`; with `SPRAWL_UPDATE_README` set, writes
+/// `text` there instead.
+#[track_caller]
+pub fn check_readme_block(name: &str, source: &str, text: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = fs::read_to_string(&path).unwrap();
+    let marker = format!("<!-- {name}: ");
+    let start = readme
+        .find(&marker)
+        .and_then(|at| readme[at..].find('\n').map(|eol| at + eol + 1))
+        .unwrap_or_else(|| panic!("the README has the start marker of {name}"));
+    let end_marker = format!("<!-- /{name} -->");
+    let end = start
+        + readme[start..]
+            .find(&end_marker)
+            .unwrap_or_else(|| panic!("the README has the end marker of {name}"));
+    if std::env::var_os("SPRAWL_UPDATE_README").is_some_and(|value| !value.is_empty()) {
+        fs::write(
+            &path,
+            format!("{}{text}{}", &readme[..start], &readme[end..]),
+        )
+        .unwrap();
+        return;
+    }
+    assert!(
+        readme[start..end] == *text,
+        "the README's {name} is out of date with {source}; rewrite it with `SPRAWL_UPDATE_README=1 cargo test readme`"
+    );
+}
