@@ -11,6 +11,7 @@ use super::files::Worker;
 use super::{fingerprints_in, suppress_by_place, BlobScanner, ScanResult};
 use crate::config::ScanConfig;
 use crate::engine::Matcher;
+use crate::finding::Finding;
 use crate::progress::Progress;
 use crate::source::git::{self, BlobRead, BlobReader, GitError, Unstaged};
 use crate::source::{self, Blob, Sink, SkipReason, SourceError};
@@ -110,20 +111,11 @@ fn scan_changes(
                 continue;
             }
         };
-        result.stats.files_scanned += 1;
-        result.stats.bytes_scanned += staged.size() as u64;
         let content = Blob {
             path: &change.path,
             bytes: staged.content(),
         };
-        let mut found = scanner.scan_input(
-            content,
-            &mut result.stats,
-            &mut result.explained,
-            &mut result.warnings,
-        );
-        let explained = config.explain.then_some(&mut result.explained);
-        suppress_by_place(&mut found, &config.suppressor, &mut result.stats, explained);
+        let found = scan_whole(&mut scanner, config, content, &mut result);
         progress.record(staged.size() as u64, found.len());
         if found.is_empty() {
             continue;
@@ -254,22 +246,33 @@ fn scan_index_blob(
             })
         }
     };
-    result.stats.files_scanned += 1;
-    result.stats.bytes_scanned += blob.size() as u64;
-    let mut scanner = BlobScanner::new(config);
     let content = Blob {
         path,
         bytes: blob.content(),
     };
+    let mut found = scan_whole(&mut BlobScanner::new(config), config, content, result);
+    result.findings.append(&mut found);
+}
+
+/// The findings of `blob`, read whole from the index, that no suppression drops; the blob is
+/// counted as scanned, and what it warns of or drops goes to `result`.
+fn scan_whole(
+    scanner: &mut BlobScanner<'_>,
+    config: &ScanConfig,
+    blob: Blob<'_>,
+    result: &mut ScanResult,
+) -> Vec<Finding> {
+    result.stats.files_scanned += 1;
+    result.stats.bytes_scanned += blob.bytes.len() as u64;
     let mut found = scanner.scan_input(
-        content,
+        blob,
         &mut result.stats,
         &mut result.explained,
         &mut result.warnings,
     );
     let explained = config.explain.then_some(&mut result.explained);
     suppress_by_place(&mut found, &config.suppressor, &mut result.stats, explained);
-    result.findings.append(&mut found);
+    found
 }
 
 /// Paths given on the command line (relative to the current folder), each as typed and
