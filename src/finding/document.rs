@@ -104,7 +104,7 @@ pub(crate) fn place_in_document(
         .map(|finding| embedded.text.source_of(span_in(text, finding)))
         .collect();
     let secrets = RangeIndex::new(sources.iter().cloned());
-    let document = embedded.document.bytes;
+    let document = embedded.bytes;
     for (finding, source) in findings.iter_mut().zip(&sources) {
         let start = lines.position(document, source.start, Edge::Start);
         let end = lines.position(document, source.end, Edge::End);
@@ -113,7 +113,7 @@ pub(crate) fn place_in_document(
             line: finding.line,
             column: finding.column,
         });
-        finding.path = FindingPath::from(embedded.document.path);
+        finding.path = FindingPath::from(embedded.document);
         finding.line = start.line;
         finding.column = start.column;
         finding.end_line = end.line;

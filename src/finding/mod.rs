@@ -25,6 +25,7 @@ use crate::engine::{Encoding, Match, RangeIndex};
 use crate::redact::redacted;
 use crate::rules::{Confidence, Rule};
 use crate::source::git::CommitInfo;
+use crate::source::EntryPath;
 pub use demotion::Context;
 pub(crate) use demotion::Demotion;
 pub(crate) use document::{place_in_document, LineIndex};
@@ -138,6 +139,16 @@ impl FindingPath {
         match self.inner() {
             Some(inner) => FindingPath::inside(outer, inner),
             None => FindingPath::from(outer),
+        }
+    }
+}
+
+impl From<&EntryPath> for FindingPath {
+    /// The place a text inside an input was found at, its parts kept.
+    fn from(path: &EntryPath) -> FindingPath {
+        FindingPath {
+            shown: path.to_string(),
+            outer_len: path.within().map(|_| path.outer().len()),
         }
     }
 }

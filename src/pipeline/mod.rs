@@ -539,13 +539,9 @@ impl DocumentLines {
         let Some(embedded) = embedded.filter(|_| !found.is_empty()) else {
             return;
         };
-        let document = embedded.document;
-        if self
-            .0
-            .as_ref()
-            .is_none_or(|(path, _)| path != document.path)
-        {
-            self.0 = Some((document.path.to_string(), LineIndex::new(document.bytes)));
+        let document: &str = embedded.document;
+        if self.0.as_ref().is_none_or(|(path, _)| path != document) {
+            self.0 = Some((document.to_string(), LineIndex::new(embedded.bytes)));
         }
         if let Some((_, lines)) = &mut self.0 {
             place_in_document(found, inner, &embedded, lines);
@@ -565,9 +561,9 @@ pub fn findings_in(matcher: &mut Matcher<'_>, blob: Blob<'_>) -> Vec<Finding> {
 fn findings_at(matcher: &mut Matcher<'_>, blob: Blob<'_>, path: &EntryPath) -> Vec<Finding> {
     let matches = matcher.find_in_file(path.entry(), blob.bytes);
     let mut findings = place_matches(matcher.rules(), blob, &matches);
-    if let Some(within) = path.within() {
+    if path.within().is_some() {
         for finding in &mut findings {
-            finding.path = FindingPath::inside(path.outer(), within);
+            finding.path = FindingPath::from(path);
         }
     }
     findings
@@ -631,6 +627,19 @@ mod tests {
         assert_eq!(found[0].line, 5);
         let part = found[0].part.as_ref().expect("the cell is kept");
         assert_eq!((part.name.as_str(), part.line), ("cell-1", 2));
+        // Inside an archive, the notebook's place keeps the archive as its outer file.
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        writer
+            .start_file("nb/nb.ipynb", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut writer, notebook.as_bytes()).unwrap();
+        let zip = writer.finish().unwrap().into_inner();
+        let found = findings_in_input(&mut matcher, "n.zip", &zip, Some(&limits));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].path, "n.zip!nb/nb.ipynb");
+        assert_eq!(found[0].path.outer(), "n.zip");
+        assert_eq!(found[0].path.inner(), Some("nb/nb.ipynb"));
+        assert_eq!(found[0].line, 5);
     }
 
     #[test]

@@ -211,8 +211,10 @@ fn is_tar_header(bytes: &[u8]) -> bool {
 /// finding can be placed in the document itself.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Embedded<'a> {
-    /// The document's path (`analysis.ipynb`, `a.zip!nb/analysis.ipynb`) and bytes.
-    pub document: Blob<'a>,
+    /// The document's path (`analysis.ipynb`, `a.zip!nb/analysis.ipynb`), in parts.
+    pub document: &'a EntryPath,
+    /// The document's bytes.
+    pub bytes: &'a [u8],
     /// The text's name in it (`cell-3`, `cell-3/output-1`).
     pub part: &'a str,
     /// The text, mapped to the document's bytes.
@@ -454,14 +456,14 @@ impl Expander<'_> {
         }
         if let Some(parts) = notebook::parts(bytes) {
             self.out.counts.opened += 1;
-            let document = Blob { path, bytes };
             for part in parts {
                 if !self.take_entry(path) {
                     break;
                 }
                 self.out.counts.entries_scanned += 1;
                 let embedded = Embedded {
-                    document,
+                    document: path,
+                    bytes,
                     part: &part.name,
                     text: &part.text,
                 };
