@@ -87,7 +87,9 @@ mod tests {
         for rule in &rules {
             // Compiles the regexes that are otherwise built on first use.
             let _ = rule.regex();
-            let _ = rule.applies_to("") || rule.allows_path("") || rule.allows(b"");
+            // All three, not `||`: a rule without `paths` applies everywhere, and the allow
+            // lists behind it must still compile.
+            let _ = (rule.applies_to(""), rule.allows_path(""), rule.allows(b""));
         }
         crate::rules::RuleSet::new(rules).unwrap_or_else(|err| panic!("{err}"));
     }

@@ -402,7 +402,6 @@ fn top_level_modules_import_each_other_without_loops() {
         "{graph:?}"
     );
     let found = loops(&graph);
-    assert_eq!(find_loop(&graph).is_some(), !found.is_empty());
     if !found.is_empty() {
         let described: Vec<String> = found
             .iter()

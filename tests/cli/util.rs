@@ -98,8 +98,9 @@ impl TestEnv {
     /// What `scan_json` gives for `flags` and `paths` (relative to the scan root), without
     /// starting the binary: the command line parsed and scanned in this process through the
     /// library ([`sprawl::run::scan_to`]), for tests of what the engine finds rather than of
-    /// what the binary prints. Returns the report, its paths shown below the root as the
-    /// binary run in the root shows them, and the exit code the binary would give.
+    /// what the binary prints. Returns the report, with paths that start at the root shown
+    /// below it as the binary run in the root shows them (how paths are shown is the binary
+    /// tests' to check), and the exit code the binary would give.
     pub fn report(&self, flags: &[&str], paths: &[&str]) -> (JsonReport, u8) {
         let root = self.root().to_str().expect("a UTF-8 temp folder");
         let rules = self.rules_file();
@@ -128,9 +129,10 @@ impl TestEnv {
         let config = sprawl::config::ScanConfig::from_scan_args(scan).unwrap();
         let mut out = Vec::new();
         let outcome = sprawl::run::scan_to(&config, &mut out).unwrap();
+        // Only string values that start with the root (paths), not text that quotes one.
         let text = String::from_utf8(out)
             .expect("the report is UTF-8")
-            .replace(&format!("{root}/"), "");
+            .replace(&format!("\"{root}/"), "\"");
         let report = serde_json::from_str(&text)
             .unwrap_or_else(|err| panic!("not a JSON report: {err}\n{text}"));
         (report, outcome.exit_code())
