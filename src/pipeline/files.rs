@@ -159,19 +159,9 @@ impl Sink for Worker<'_> {
     }
 
     fn blob(&mut self, blob: Blob<'_>) {
-        self.local.stats.files_scanned += 1;
-        self.local.stats.bytes_scanned += blob.bytes.len() as u64;
-        let local = &mut self.local;
-        let mut found = self.scanner.scan_input(
-            blob,
-            &mut local.stats,
-            &mut local.explained,
-            &mut local.warnings,
-        );
-        let explained = self.explain.then_some(&mut local.explained);
-        suppress_by_place(&mut found, self.suppressor, &mut local.stats, explained);
+        let mut found = self.scanner.scan_whole(blob, &mut self.local);
         self.progress.record(blob.bytes.len() as u64, found.len());
-        local.findings.append(&mut found);
+        self.local.findings.append(&mut found);
     }
 
     fn skipped(&mut self, path: &str, reason: SkipReason) {

@@ -179,6 +179,23 @@ impl<'a> BlobScanner<'a> {
         findings
     }
 
+    /// [`BlobScanner::scan_input`] of a whole input, counted as scanned in `result`, its findings
+    /// passed through the place stage of suppression too: what a scan reports of one file or
+    /// one staged blob. What it warns of or drops goes to `result`.
+    pub(crate) fn scan_whole(&mut self, blob: Blob<'_>, result: &mut ScanResult) -> Vec<Finding> {
+        result.stats.files_scanned += 1;
+        result.stats.bytes_scanned += blob.bytes.len() as u64;
+        let mut found = self.scan_input(
+            blob,
+            &mut result.stats,
+            &mut result.explained,
+            &mut result.warnings,
+        );
+        let explained = self.explain.then_some(&mut result.explained);
+        suppress_by_place(&mut found, self.suppressor, &mut result.stats, explained);
+        found
+    }
+
     /// [`BlobScanner::scan_input`] for a blob that differs from a clean base only where
     /// `changed` says (see [`Matcher::find_changed`]); with `None`, or when the blob is not
     /// plain text (an archive, a notebook, UTF-16), the whole of it is scanned. Returns the
@@ -321,8 +338,9 @@ impl<'a> BlobScanner<'a> {
 enum Scope<'b> {
     /// A file of its own (on disk, in git, standard input), searched whole.
     File,
-    /// A text inside an input (an archive's entry, a notebook's cell), searched whole: rules'
-    /// `paths` are matched against its own name, and its findings are placed inside the input.
+    /// A text handed out by opening an input (an archive's entry, a notebook's cell, or the
+    /// input itself when it is neither), searched whole: rules' `paths` are matched against its
+    /// own name, and its findings are placed inside the input.
     Entry(&'b EntryPath),
     /// A plain text that differs from a clean base only where `Changed` says, searched only
     /// there (see [`Matcher::find_changed`]); its path is not known yet.

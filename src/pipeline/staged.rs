@@ -8,10 +8,9 @@ use std::sync::Mutex;
 use git2::Repository;
 
 use super::files::Worker;
-use super::{fingerprints_in, suppress_by_place, BlobScanner, ScanResult};
+use super::{fingerprints_in, BlobScanner, ScanResult};
 use crate::config::ScanConfig;
 use crate::engine::Matcher;
-use crate::finding::Finding;
 use crate::progress::Progress;
 use crate::source::git::{self, BlobRead, BlobReader, GitError, Unstaged};
 use crate::source::{self, Blob, Sink, SkipReason, SourceError};
@@ -29,9 +28,6 @@ pub(super) fn scan_staged(
     list_skipped: bool,
     progress: &Progress,
 ) -> Result<ScanResult, GitError> {
-    // Comparing the index with HEAD reads every tree of HEAD: without libgit2's own hashing of
-    // each one, a large repository's check takes half the time.
-    git::read_without_checks();
     let workdir = work_tree(&repo)?;
     let given = repo_relative(&workdir, paths)?;
     let relative: Vec<String> = given.iter().map(|(_, path)| path.clone()).collect();
@@ -115,7 +111,7 @@ fn scan_changes(
             path: &change.path,
             bytes: staged.content(),
         };
-        let found = scan_whole(&mut scanner, config, content, &mut result);
+        let found = scanner.scan_whole(content, &mut result);
         progress.record(staged.size() as u64, found.len());
         if found.is_empty() {
             continue;
@@ -250,29 +246,8 @@ fn scan_index_blob(
         path,
         bytes: blob.content(),
     };
-    let mut found = scan_whole(&mut BlobScanner::new(config), config, content, result);
+    let mut found = BlobScanner::new(config).scan_whole(content, result);
     result.findings.append(&mut found);
-}
-
-/// The findings of `blob`, read whole from the index, that no suppression drops; the blob is
-/// counted as scanned, and what it warns of or drops goes to `result`.
-fn scan_whole(
-    scanner: &mut BlobScanner<'_>,
-    config: &ScanConfig,
-    blob: Blob<'_>,
-    result: &mut ScanResult,
-) -> Vec<Finding> {
-    result.stats.files_scanned += 1;
-    result.stats.bytes_scanned += blob.bytes.len() as u64;
-    let mut found = scanner.scan_input(
-        blob,
-        &mut result.stats,
-        &mut result.explained,
-        &mut result.warnings,
-    );
-    let explained = config.explain.then_some(&mut result.explained);
-    suppress_by_place(&mut found, &config.suppressor, &mut result.stats, explained);
-    found
 }
 
 /// Paths given on the command line (relative to the current folder), each as typed and

@@ -52,6 +52,9 @@ pub(super) fn scan(
     list_skipped: bool,
     progress: &Progress,
 ) -> Result<ScanResult, GitError> {
+    // Every mode reads objects libgit2 would hash again and cache: a history's packs, or every
+    // tree of HEAD that a staged check compares with the index (half its time, unchecked).
+    git::read_without_checks();
     let repo = git::open(repo)?;
     // Paths in history are relative to the work tree's root (a bare repository's folder).
     let root = repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf();
@@ -95,7 +98,6 @@ fn scan_history(
     list_skipped: bool,
     progress: &Progress,
 ) -> Result<ScanResult, GitError> {
-    git::read_without_checks();
     // A revision that does not resolve fails the scan before anything is read.
     git::check_selection(repo, selection)?;
     let git_dir = repo.path().to_path_buf();
