@@ -30,30 +30,6 @@ const GITLEAKS_MARKER: &[u8] = b"gitleaks:allow";
 /// Comment openers that may start a comment-only line.
 const COMMENT_STARTS: [&[u8]; 9] = [b"#", b"//", b"/*", b"--", b"<!--", b";", b"*", b"%", b"'"];
 
-/// Whether an inline allow silences `rule_id` for a finding starting at byte `offset` of `blob`;
-/// with `foreign`, the markers of gitleaks and detect-secrets count too.
-#[cfg(test)]
-pub(crate) fn allows(
-    blob: &[u8],
-    offset: usize,
-    rule_id: &str,
-    is_rule: &dyn Fn(&str) -> bool,
-    foreign: bool,
-) -> bool {
-    LineMarkers::at(blob, offset, is_rule, foreign).allows(rule_id)
-}
-
-/// For a finding at `offset` that no inline allow silenced: the ids of a `sprawl:allow` near it
-/// that name no loaded rule (a typo that made the comment silence nothing), if there are any.
-#[cfg(test)]
-pub(crate) fn misspelt(
-    blob: &[u8],
-    offset: usize,
-    is_rule: &dyn Fn(&str) -> bool,
-) -> Option<Vec<String>> {
-    LineMarkers::at(blob, offset, is_rule, false).misspelt(is_rule)
-}
-
 /// The bounds of the line holding byte `offset` of `blob`: from its first byte to its newline
 /// (or the end of the blob).
 pub(crate) fn line_bounds(blob: &[u8], offset: usize) -> Range<usize> {
@@ -237,6 +213,24 @@ fn trim_ascii(bytes: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether an inline allow silences `rule_id` for a finding starting at byte `offset` of `blob`;
+    /// with `foreign`, the markers of gitleaks and detect-secrets count too.
+    fn allows(
+        blob: &[u8],
+        offset: usize,
+        rule_id: &str,
+        is_rule: &dyn Fn(&str) -> bool,
+        foreign: bool,
+    ) -> bool {
+        LineMarkers::at(blob, offset, is_rule, foreign).allows(rule_id)
+    }
+
+    /// For a finding at `offset` that no inline allow silenced: the ids of a `sprawl:allow` near it
+    /// that name no loaded rule (a typo that made the comment silence nothing), if there are any.
+    fn misspelt(blob: &[u8], offset: usize, is_rule: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
+        LineMarkers::at(blob, offset, is_rule, false).misspelt(is_rule)
+    }
 
     fn known(id: &str) -> bool {
         matches!(id, "github.pat" | "aws.access-key-id" | "mytoken")
