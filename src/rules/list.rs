@@ -123,9 +123,9 @@ pub(crate) fn table(rules: &[&Rule], width: Option<usize>) -> Vec<String> {
     lines
 }
 
-/// Keywords joined with `, ` for a line of text, with a newline, carriage return or tab in one
-/// (`"k 8\npassword"`, `"machine\t"`) written as `\n`, `\r`, `\t`: printed raw, it would
-/// break the line or the columns.
+/// Keywords joined with `, ` for a line of text, with a control character in one written as its
+/// escape (`"k 8\npassword"`, `"machine\t"`, `\u{1b}`): printed raw, it would break the line
+/// or the columns, or drive the terminal.
 pub(crate) fn shown_keywords(keywords: &[String]) -> String {
     let mut out = String::new();
     for (at, keyword) in keywords.iter().enumerate() {
@@ -134,9 +134,8 @@ pub(crate) fn shown_keywords(keywords: &[String]) -> String {
         }
         for c in keyword.chars() {
             match c {
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
+                // `\n`, `\r`, `\t`, and `\u{1b}` for an escape that would drive the terminal.
+                c if c.is_control() => out.extend(c.escape_default()),
                 c => out.push(c),
             }
         }
@@ -161,10 +160,17 @@ mod tests {
 
     #[test]
     fn keywords_with_line_breaks_and_tabs_stay_on_one_line() {
-        let keywords = ["k 8\npassword", "k 8\r\npassword", "machine\t", "a\"b"].map(String::from);
+        let keywords = [
+            "k 8\npassword",
+            "k 8\r\npassword",
+            "machine\t",
+            "a\"b",
+            "\u{1b}[2Jx",
+        ]
+        .map(String::from);
         assert_eq!(
             shown_keywords(&keywords),
-            "k 8\\npassword, k 8\\r\\npassword, machine\\t, a\"b"
+            "k 8\\npassword, k 8\\r\\npassword, machine\\t, a\"b, \\u{1b}[2Jx"
         );
     }
 
