@@ -627,6 +627,18 @@ mod tests {
     use super::*;
     use crate::rules::parse_rule_file;
 
+    /// A zip archive of `files` (name, content), built in memory.
+    fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, content) in files {
+            writer
+                .start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut writer, content.as_bytes()).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
     #[test]
     fn findings_in_input_places_a_notebook_finding_at_the_notebooks_own_line() {
         let yaml = "rules:\n  - id: t.token\n    name: T\n    keywords: [tok_]\n    pattern: '\\btok_(?P<secret>[a-z0-9]{12})\\b'\n    confidence: high\n    examples: [x]\n";
@@ -646,12 +658,7 @@ mod tests {
         let part = found[0].part.as_ref().expect("the cell is kept");
         assert_eq!((part.name.as_str(), part.line), ("cell-1", 2));
         // Inside an archive, the notebook's place keeps the archive as its outer file.
-        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        writer
-            .start_file("nb/nb.ipynb", zip::write::SimpleFileOptions::default())
-            .unwrap();
-        std::io::Write::write_all(&mut writer, notebook.as_bytes()).unwrap();
-        let zip = writer.finish().unwrap().into_inner();
+        let zip = zip_of(&[("nb/nb.ipynb", &notebook)]);
         let found = findings_in_input(&mut matcher, "n.zip", &zip, Some(&limits));
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].path, "n.zip!nb/nb.ipynb");
@@ -671,14 +678,7 @@ mod tests {
         let found = findings_in_input(&mut matcher, "fixtures/odd!name.env", text.as_bytes(), None);
         assert_eq!(found, [], "a file's name was cut at its `!`");
         // Inside an archive, rules see the entry's own name, and the finding keeps the archive.
-        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for name in ["fixtures/a.env", "app/b!c.env"] {
-            writer
-                .start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            std::io::Write::write_all(&mut writer, text.as_bytes()).unwrap();
-        }
-        let zip = writer.finish().unwrap().into_inner();
+        let zip = zip_of(&[("fixtures/a.env", &text), ("app/b!c.env", &text)]);
         let found = findings_in_input(&mut matcher, "fixtures/x!y.zip", &zip, Some(&limits));
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].path, "fixtures/x!y.zip!app/b!c.env");
